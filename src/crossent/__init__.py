@@ -1,0 +1,43 @@
+"""crossent: cross-entropy, exactly.
+
+Every framework's cross-entropy reproduced in NumPy (:mod:`crossent.frameworks`),
+an exact and stable core (this namespace), and an engine that explains why two
+cross-entropy numbers disagree (:mod:`crossent.explain`).
+"""
+
+from crossent._core import (
+    Reduction,
+    binary_cross_entropy,
+    cross_entropy,
+    log_sigmoid,
+    log_softmax,
+    logsumexp,
+    reduce_loss,
+    sigmoid_binary_cross_entropy,
+    sigmoid_focal_cross_entropy,
+    smooth_labels,
+    softmax_cross_entropy,
+    softmax_cross_entropy_with_integer_labels,
+    softmax_focal_cross_entropy,
+    softplus,
+)
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "Reduction",
+    "__version__",
+    "binary_cross_entropy",
+    "cross_entropy",
+    "log_sigmoid",
+    "log_softmax",
+    "logsumexp",
+    "reduce_loss",
+    "sigmoid_binary_cross_entropy",
+    "sigmoid_focal_cross_entropy",
+    "smooth_labels",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_with_integer_labels",
+    "softmax_focal_cross_entropy",
+    "softplus",
+]

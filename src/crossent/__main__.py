@@ -1,0 +1,5 @@
+"""``python -m crossent`` runs the command-line interface."""
+
+from crossent.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,264 @@
+"""Softmax and probability cross-entropies over a class axis (one-hot, soft, integer labels)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from crossent._core import _validation as v
+from crossent._core._logsumexp import shifted_and_log1p_rest
+from crossent._core._namespace import (
+    as_array,
+    labels_working,
+    namespace,
+    to_input_dtype,
+    working,
+)
+
+__all__ = [
+    "cross_entropy",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_with_integer_labels",
+    "xlogy",
+]
+
+
+def xlogy(y: Any, p: Any, xp: Any) -> Any:
+    """``y * log(p)`` with ``0 * log(0) = 0`` (and ``0 * log(anything) = 0``)."""
+    zero = xp.zeros_like(y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = y * xp.log(p)
+    return xp.where(y == 0, zero, term)
+
+
+def softmax_cross_entropy(
+    logits: Any, labels: Any, *, axis: int = -1, where: Any = None
+) -> Any:
+    r"""Cross-entropy between ``softmax(logits)`` and (one-hot or soft) ``labels``.
+
+    Parameters
+    ----------
+    logits : array_like
+        Unnormalised log-probabilities, floating dtype, class axis ``axis``.
+    labels : array_like
+        Target distributions, same shape as ``logits``. Rows need not sum to 1
+        and are used as given (the loss then scales with the row sum).
+    axis : int, default -1
+        The class axis.
+    where : array_like of bool, optional
+        Classes to include, broadcastable to ``logits``. Excluded classes take
+        no part in the softmax or the sum; a row with no class included gives 0.
+
+    Returns
+    -------
+    array
+        Per-example loss: ``logits`` without ``axis``, in the dtype of ``logits``.
+
+    Raises
+    ------
+    TypeError
+        If ``logits`` is not floating point.
+    ValueError
+        If the shapes differ or the class axis is empty.
+
+    See Also
+    --------
+    softmax_cross_entropy_with_integer_labels : the same loss for class indices.
+    cross_entropy : the loss from probabilities instead of logits.
+
+    Notes
+    -----
+    .. math:: \ell = -\sum_c y_c \log\operatorname{softmax}(z)_c
+              = \sum_c y_c \bigl[(m - z_c) + \log(1 + \textstyle\sum_{j \ne j^*} e^{z_j - m})\bigr]
+
+    Both bracketed terms are non-negative, so nothing cancels. A label of
+    exactly 0 contributes 0 even against a ``-inf`` logit (no ``0 · inf``);
+    NaN in either input propagates.
+
+    Examples
+    --------
+    Seed question 003 (``tf.nn.softmax_cross_entropy_with_logits``):
+
+    >>> import numpy as np
+    >>> import crossent
+    >>> z = np.array([[0.5, 1.5, 0.1], [2.2, 1.3, 1.7]])
+    >>> y = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> print(crossent.softmax_cross_entropy(z, y))
+    [0.4790107  1.19967598]
+    """
+    fn = "softmax_cross_entropy"
+    xp = namespace(logits, labels, where)
+    logits, labels = as_array(logits, xp), as_array(labels, xp)
+    v.check_same_shape(fn, "logits", logits, "labels", labels)
+    axis = v.normalize_axis(fn, axis, max(logits.ndim, 1))
+    v.check_nonempty_axis(fn, "logits", logits, axis)
+    z = working(fn, "logits", logits, xp)
+    y = labels_working(labels, z, xp)
+    mask = None
+    if where is not None:
+        mask = xp.broadcast_to(xp.astype(as_array(where, xp), xp.bool), z.shape)
+    sh, log1p_rest = shifted_and_log1p_rest(z, axis, xp, where=mask)
+    terms = xlogy_shifted(y, sh, log1p_rest, xp)
+    if mask is not None:
+        terms = xp.where(mask, terms, xp.zeros_like(terms))
+        any_class = xp.any(mask, axis=axis, keepdims=True)
+        terms = xp.where(any_class, terms, xp.zeros_like(terms))
+    loss = xp.sum(terms, axis=axis)
+    return to_input_dtype(loss, logits.dtype, xp)
+
+
+def xlogy_shifted(y: Any, sh: Any, log1p_rest: Any, xp: Any) -> Any:
+    """Per-class ``-y_c log softmax_c`` from the split of :func:`shifted_and_log1p_rest`."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = y * ((-sh) + log1p_rest)
+    return xp.where(y == 0, xp.zeros_like(term), term)
+
+
+def softmax_cross_entropy_with_integer_labels(
+    logits: Any, labels: Any, *, axis: int = -1, ignore_index: int | None = None
+) -> Any:
+    r"""Cross-entropy between ``softmax(logits)`` and integer class ``labels``.
+
+    Parameters
+    ----------
+    logits : array_like
+        Unnormalised log-probabilities, floating dtype.
+    labels : array_like of int
+        Class indices in ``[0, C)``, shape of ``logits`` without ``axis``.
+    axis : int, default -1
+        The class axis of ``logits``.
+    ignore_index : int, optional
+        Label value whose examples get loss 0 (PyTorch's ``ignore_index``).
+
+    Returns
+    -------
+    array
+        Per-example loss, shape of ``labels``, dtype of ``logits``.
+
+    Raises
+    ------
+    TypeError
+        If ``logits`` is not floating or ``labels`` not integer.
+    ValueError
+        If shapes disagree or a label is outside ``[0, C)`` (and is not
+        ``ignore_index``).
+
+    See Also
+    --------
+    softmax_cross_entropy : one-hot or soft labels.
+
+    Notes
+    -----
+    .. math:: \ell = \operatorname{lse}(z) - z_y = (m - z_y) + \log\bigl(1 + \textstyle\sum_{j \ne j^*} e^{z_j - m}\bigr)
+
+    A ``-inf`` logit on a class other than ``y`` is harmless (finite loss).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import crossent
+    >>> z = np.array([[0.5, 1.5, 0.1], [2.2, 1.3, 1.7]])
+    >>> print(crossent.softmax_cross_entropy_with_integer_labels(z, np.array([1, 2])))
+    [0.4790107  1.19967598]
+    """
+    fn = "softmax_cross_entropy_with_integer_labels"
+    xp = namespace(logits, labels)
+    logits, labels = as_array(logits, xp), as_array(labels, xp)
+    axis = v.normalize_axis(fn, axis, max(logits.ndim, 1))
+    v.check_nonempty_axis(fn, "logits", logits, axis)
+    expected = tuple(s for i, s in enumerate(logits.shape) if i != axis)
+    if tuple(labels.shape) != expected:
+        raise ValueError(
+            f"{fn}: `labels` must have the shape of `logits` without axis {axis}, "
+            f"{expected}; got shape {tuple(labels.shape)}. For one-hot or soft "
+            f"targets of the same shape as `logits` use `softmax_cross_entropy`."
+        )
+    z = working(fn, "logits", logits, xp)
+    num_classes = int(logits.shape[axis])
+    v.check_integer_labels(fn, labels, num_classes, xp, ignore_index=ignore_index)
+    sh, log1p_rest = shifted_and_log1p_rest(z, axis, xp)
+    ignored = None
+    safe = labels
+    if ignore_index is not None:
+        ignored = labels == ignore_index
+        safe = xp.where(ignored, xp.zeros_like(labels), labels)
+    sh_y = _take_class(sh, safe, axis, xp)
+    loss = -sh_y + xp.squeeze(log1p_rest, axis=axis)
+    if ignored is not None:
+        loss = xp.where(ignored, xp.zeros_like(loss), loss)
+    return to_input_dtype(loss, logits.dtype, xp)
+
+
+def _take_class(x: Any, labels: Any, axis: int, xp: Any) -> Any:
+    """``x`` at index ``labels`` along ``axis`` (the class axis is removed)."""
+    idx = xp.expand_dims(xp.astype(labels, xp.int64), axis=axis)
+    if hasattr(xp, "take_along_axis"):
+        return xp.squeeze(xp.take_along_axis(x, idx, axis=axis), axis=axis)
+    classes = xp.arange(x.shape[axis], dtype=xp.int64)
+    shape = [1] * x.ndim
+    shape[axis] = x.shape[axis]
+    onehot = xp.reshape(classes, tuple(shape)) == idx  # pragma: no cover
+    return xp.sum(xp.where(onehot, x, xp.zeros_like(x)), axis=axis)  # pragma: no cover
+
+
+def cross_entropy(probs: Any, labels: Any, *, axis: int = -1) -> Any:
+    r"""Cross-entropy :math:`-\sum_c y_c \log p_c` from probabilities, exactly.
+
+    No clipping and no renormalisation: ``0 · log 0 = 0`` and a true class
+    predicted with probability 0 costs ``inf``.
+
+    Parameters
+    ----------
+    probs : array_like
+        Predicted probabilities in ``[0, 1]``, floating dtype.
+    labels : array_like
+        Target distributions, same shape. Rows that are not distributions are
+        allowed and used as given.
+    axis : int, default -1
+        The class axis.
+
+    Returns
+    -------
+    array
+        Per-example loss, ``probs`` without ``axis``, dtype of ``probs``.
+
+    Raises
+    ------
+    TypeError
+        If ``probs`` is not floating point.
+    ValueError
+        If shapes differ, the class axis is empty or ``probs`` leaves ``[0, 1]``
+        (NaN propagates instead).
+
+    See Also
+    --------
+    softmax_cross_entropy : from logits, which is more accurate.
+    binary_cross_entropy : independent binary problems.
+
+    Notes
+    -----
+    .. math:: \ell = -\sum_c \operatorname{xlogy}(y_c, p_c)
+
+    Examples
+    --------
+    Seed question 000 with normalised rows:
+
+    >>> import numpy as np
+    >>> import crossent
+    >>> y = np.eye(3)
+    >>> p = np.array([[.9, .05, .05], [.05, .89, .06], [.05, .01, .94]])
+    >>> print(crossent.cross_entropy(p, y))
+    [0.10536052 0.11653382 0.0618754 ]
+    """
+    fn = "cross_entropy"
+    xp = namespace(probs, labels)
+    probs, labels = as_array(probs, xp), as_array(labels, xp)
+    v.check_same_shape(fn, "probs", probs, "labels", labels)
+    axis = v.normalize_axis(fn, axis, max(probs.ndim, 1))
+    v.check_nonempty_axis(fn, "probs", probs, axis)
+    p = working(fn, "probs", probs, xp)
+    v.check_probabilities(fn, "probs", p, xp)
+    y = labels_working(labels, p, xp)
+    loss = -xp.sum(xlogy(y, p, xp), axis=axis)
+    return to_input_dtype(loss, probs.dtype, xp)

@@ -1,0 +1,169 @@
+"""Focal cross-entropies: cross-entropy down-weighted on well-classified examples."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from crossent._core import _validation as v
+from crossent._core._categorical import xlogy_shifted
+from crossent._core._logsumexp import shifted_and_log1p_rest, softplus_working
+from crossent._core._namespace import (
+    as_array,
+    labels_working,
+    namespace,
+    to_input_dtype,
+    working,
+)
+
+__all__ = ["sigmoid_focal_cross_entropy", "softmax_focal_cross_entropy"]
+
+
+def _check_gamma(fn: str, gamma: float) -> float:
+    g = float(gamma)
+    if not g >= 0.0:
+        raise ValueError(f"{fn}: `gamma` must be >= 0; got {gamma!r}.")
+    return g
+
+
+def _focal_factor(one_minus_p: Any, gamma: float, xp: Any) -> Any:
+    """``(1 - p) ** gamma`` with ``0 ** 0 = 1``, so gamma = 0 gives plain CE."""
+    if gamma == 0.0:
+        return xp.ones_like(one_minus_p)
+    return one_minus_p**gamma
+
+
+def softmax_focal_cross_entropy(
+    logits: Any,
+    labels: Any,
+    *,
+    alpha: Any = None,
+    gamma: float = 2.0,
+    axis: int = -1,
+) -> Any:
+    r"""Focal loss over a softmax: :math:`-\sum_c \alpha_c y_c (1-p_c)^\gamma \log p_c`.
+
+    Parameters
+    ----------
+    logits : array_like
+        Floating-point logits.
+    labels : array_like
+        One-hot or soft targets, same shape.
+    alpha : float or array_like, optional
+        Class weight (scalar, or one value per class along ``axis``). Applied
+        only when given: with ``alpha=None`` and ``gamma=0`` this is exactly
+        :func:`softmax_cross_entropy`. (Keras always applies ``alpha=0.25``.)
+    gamma : float, default 2.0
+        Focusing parameter, ``>= 0``.
+    axis : int, default -1
+        The class axis.
+
+    Returns
+    -------
+    array
+        Per-example loss, ``logits`` without ``axis``, dtype of ``logits``.
+
+    Raises
+    ------
+    ValueError
+        If ``gamma < 0``, the shapes differ or the class axis is empty.
+
+    References
+    ----------
+    Lin et al., "Focal Loss for Dense Object Detection", ICCV 2017,
+    https://doi.org/10.1109/ICCV.2017.324
+
+    Notes
+    -----
+    :math:`1 - p_c` is computed as ``-expm1(log p_c)`` so it keeps its
+    precision when :math:`p_c` is close to 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import crossent
+    >>> z = np.array([1.0, 2.0, 3.0]); y = np.array([0.0, 1.0, 0.0])
+    >>> print(f"{crossent.softmax_focal_cross_entropy(z, y, gamma=0.0):.10f}")
+    1.4076059644
+    """
+    fn = "softmax_focal_cross_entropy"
+    g = _check_gamma(fn, gamma)
+    xp = namespace(logits, labels)
+    logits, labels = as_array(logits, xp), as_array(labels, xp)
+    v.check_same_shape(fn, "logits", logits, "labels", labels)
+    axis = v.normalize_axis(fn, axis, max(logits.ndim, 1))
+    v.check_nonempty_axis(fn, "logits", logits, axis)
+    z = working(fn, "logits", logits, xp)
+    y = labels_working(labels, z, xp)
+    sh, log1p_rest = shifted_and_log1p_rest(z, axis, xp)
+    ce_terms = xlogy_shifted(y, sh, log1p_rest, xp)
+    one_minus_p = -xp.expm1(sh - log1p_rest)
+    terms = _focal_factor(one_minus_p, g, xp) * ce_terms
+    if alpha is not None:
+        a = labels_working(as_array(alpha, xp), z, xp)
+        if a.ndim == 1 and logits.ndim > 1:
+            shape = [1] * logits.ndim
+            shape[axis] = a.shape[0]
+            a = xp.reshape(a, tuple(shape))
+        terms = a * terms
+    return to_input_dtype(xp.sum(terms, axis=axis), logits.dtype, xp)
+
+
+def sigmoid_focal_cross_entropy(
+    logits: Any,
+    labels: Any,
+    *,
+    alpha: float | None = None,
+    gamma: float = 2.0,
+) -> Any:
+    r"""Elementwise focal loss over sigmoids (the optax convention).
+
+    Parameters
+    ----------
+    logits : array_like
+        Floating-point logits.
+    labels : array_like
+        Targets in ``[0, 1]``, same shape.
+    alpha : float, optional
+        Weight of positives, ``alpha·y + (1-alpha)(1-y)``; only applied when given.
+    gamma : float, default 2.0
+        Focusing parameter, ``>= 0``.
+
+    Returns
+    -------
+    array
+        Elementwise loss, same shape and dtype as ``logits``.
+
+    Notes
+    -----
+    .. math:: \ell = (1 - p_t)^\gamma\, \mathrm{BCE}(z, y), \qquad
+              1 - p_t = y\,\sigma(-z) + (1-y)\,\sigma(z)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import crossent
+    >>> z = np.array([-20.0]); y = np.array([1.0])
+    >>> print(crossent.sigmoid_focal_cross_entropy(z, y, alpha=0.25))
+    [4.99999999]
+    """
+    fn = "sigmoid_focal_cross_entropy"
+    g = _check_gamma(fn, gamma)
+    xp = namespace(logits, labels)
+    logits, labels = as_array(logits, xp), as_array(labels, xp)
+    v.check_same_shape(fn, "logits", logits, "labels", labels)
+    z = working(fn, "logits", logits, xp)
+    y = labels_working(labels, z, xp)
+    sp_neg, sp_pos = softplus_working(-z, xp), softplus_working(z, xp)
+    with np.errstate(invalid="ignore"):
+        ce = xp.where(y == 0, xp.zeros_like(z), y * sp_neg) + xp.where(
+            y == 1, xp.zeros_like(z), (1 - y) * sp_pos
+        )
+        # sigma(-z) = exp(-softplus(z)), sigma(z) = exp(-softplus(-z))
+        one_minus_pt = y * xp.exp(-sp_pos) + (1 - y) * xp.exp(-sp_neg)
+    loss = _focal_factor(one_minus_pt, g, xp) * ce
+    if alpha is not None:
+        a = float(alpha)
+        loss = (a * y + (1 - a) * (1 - y)) * loss
+    return to_input_dtype(loss, logits.dtype, xp)

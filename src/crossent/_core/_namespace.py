@@ -1,0 +1,91 @@
+"""Array-namespace plumbing: accept any array-API array, compute in a wide dtype.
+
+The core computes in float64 where the array library offers it on the array's
+device (NumPy, array-api-strict, CPU PyTorch, JAX with x64), otherwise in
+float32, and returns results in the floating dtype of the input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from array_api_compat import array_namespace, is_numpy_namespace
+
+from crossent._core._validation import check_floating, is_floating_dtype
+
+__all__ = ["Namespace", "as_array", "namespace", "to_input_dtype", "working"]
+
+Namespace = Any
+
+
+def namespace(*arrays: Any) -> Namespace:
+    """The array-API namespace of ``arrays``; Python lists and scalars mean NumPy."""
+    real = [
+        a
+        for a in arrays
+        if a is not None and hasattr(a, "shape") and not isinstance(a, np.generic)
+    ]
+    if not real:
+        return array_namespace(np.empty(0))
+    return array_namespace(*real)
+
+
+def as_array(x: Any, xp: Namespace) -> Any:
+    """Convert lists and scalars to arrays of ``xp``; leave arrays untouched."""
+    if isinstance(x, np.generic):
+        return np.asarray(x)
+    if hasattr(x, "shape") and hasattr(x, "dtype"):
+        return x
+    return xp.asarray(np.asarray(x)) if is_numpy_namespace(xp) else xp.asarray(x)
+
+
+def _wide_dtype(xp: Namespace, x: Any) -> Any:
+    """float64 where ``xp`` supports it for ``x`` (NumPy always), else float32."""
+    if is_numpy_namespace(xp) or xp.__name__.startswith("array_api_strict"):
+        return xp.float64
+    name = xp.__name__
+    if "torch" in name:
+        device = str(getattr(x, "device", "cpu"))
+        return (
+            xp.float64 if device.startswith("cpu") or "cuda" in device else xp.float32
+        )
+    if "jax" in name:
+        import jax
+
+        return xp.float64 if jax.config.jax_enable_x64 else xp.float32
+    return getattr(xp, "float64", xp.float32)
+
+
+def working(fn: str, arg: str, x: Any, xp: Namespace) -> Any:
+    """Check that ``x`` is floating and return it in the wide working dtype."""
+    check_floating(fn, arg, x)
+    return xp.astype(x, _wide_dtype(xp, x)) if _needs_cast(x, xp) else x
+
+
+def _needs_cast(x: Any, xp: Namespace) -> bool:
+    return bool(x.dtype != _wide_dtype(xp, x))
+
+
+def labels_working(x: Any, like: Any, xp: Namespace) -> Any:
+    """Labels (any real dtype) converted to the working dtype of ``like``."""
+    if not is_floating_dtype(x.dtype) or x.dtype != like.dtype:
+        return xp.astype(x, like.dtype)
+    return x
+
+
+def to_input_dtype(result: Any, dtype: Any, xp: Namespace) -> Any:
+    """Round ``result`` to the caller's floating dtype."""
+    if result.dtype == dtype:
+        return result
+    if is_numpy_namespace(xp):
+        return np.asarray(result).astype(dtype)
+    return xp.astype(result, dtype)
+
+
+def result_dtype(*arrays: Any) -> Any:
+    """The floating dtype of the first floating array (the logits/probabilities)."""
+    for a in arrays:
+        if a is not None and is_floating_dtype(a.dtype):
+            return a.dtype
+    return np.float64  # pragma: no cover - callers validate first
