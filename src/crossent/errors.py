@@ -9,12 +9,14 @@ class UnknownImplementationError(ValueError):
     """An implementation name (mirror path or textbook formula) that crossent lacks."""
 
 
-class FrameworkError(RuntimeError):
-    """A mirror reproducing an exception that its framework raises.
+class FrameworkError(ValueError):
+    """A mirror reproducing an exception of a framework-specific class.
 
-    ``framework_type`` names the exception class the real framework raises
-    (``"InvalidArgumentError"``, ``"RuntimeError"``, ...), so that code written
-    against the framework can tell what would have happened there.
+    Where the real framework raises a built-in exception (PyTorch's
+    ``IndexError``, ``RuntimeError``, ``ValueError``) the mirror raises that same
+    built-in. Where it raises a class of its own (TensorFlow's
+    ``InvalidArgumentError``), the mirror raises this, with ``framework_type``
+    naming the framework's class.
     """
 
     def __init__(self, message: str, *, framework_type: str) -> None:

@@ -1,0 +1,126 @@
+"""The registry of implementations: every mirror and textbook formula, as data."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from crossent.errors import UnknownImplementationError
+from crossent.frameworks._plan import Plan, State
+
+__all__ = [
+    "Binder",
+    "Divergence",
+    "Implementation",
+    "get",
+    "register",
+    "registry",
+]
+
+#: ``bind(y_true, y_pred, **options) -> (plan, state)``, arguments in crossent's
+#: canonical order whatever the framework's own order is.
+Binder = Callable[..., tuple[Plan, State]]
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """One way an implementation departs from the exact core, with its source."""
+
+    step: str
+    what: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Implementation:
+    """An implementation of cross-entropy that crossent can run step by step.
+
+    Attributes
+    ----------
+    path : str
+        The mirror's dotted path under :mod:`crossent.frameworks`
+        (``"torch.nn.functional.cross_entropy"``) or a textbook name.
+    framework : str
+        ``"keras"``, ``"tf_keras"``, ``"keras2"``, ``"tf.nn"``, ``"torch"``,
+        ``"optax"``, ``"sklearn"``, ``"sklearn<1.5"`` or ``"textbook"``.
+    versions : str
+        The framework versions whose numbers it reproduces.
+    reference : str
+        The framework's documentation or source for it.
+    summary : str
+        One line: what it computes.
+    expects : {"logits", "probabilities"}
+        What ``y_pred`` means by default.
+    labels : {"one_hot", "integer", "binary"}
+        The kind of ``y_true`` it takes.
+    bind : callable
+        ``bind(y_true, y_pred, **options) -> (plan, state)``.
+    divergences : tuple of Divergence
+        How it differs from the exact core.
+    options : mapping
+        The option values :func:`crossent.identify` tries, by option name.
+    """
+
+    path: str
+    framework: str
+    versions: str
+    reference: str
+    summary: str
+    expects: Literal["logits", "probabilities"]
+    labels: Literal["one_hot", "integer", "binary"]
+    bind: Binder = field(repr=False, compare=False)
+    divergences: tuple[Divergence, ...] = ()
+    options: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
+_REGISTRY: dict[str, Implementation] = {}
+
+# Modules that register implementations when imported, in display order.
+_MODULES = (
+    "crossent.frameworks.textbook",
+    "crossent.frameworks.keras.losses",
+    "crossent.frameworks.keras.ops",
+    "crossent.frameworks.tf_keras.losses",
+    "crossent.frameworks.tf_keras.backend",
+    "crossent.frameworks.keras2.losses",
+    "crossent.frameworks.keras2.backend",
+    "crossent.frameworks.tf.nn",
+    "crossent.frameworks.torch.nn.functional",
+    "crossent.frameworks.optax",
+    "crossent.frameworks.sklearn.metrics",
+)
+
+
+def register(impl: Implementation) -> Implementation:
+    """Add ``impl`` to the registry (a later registration of a path replaces it)."""
+    _REGISTRY[impl.path] = impl
+    return impl
+
+
+def registry() -> Mapping[str, Implementation]:
+    """Every implementation crossent knows, by path (imports the mirrors once)."""
+    for module in _MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as err:  # a mirror module not written yet
+            if not (err.name or "").startswith("crossent.frameworks"):
+                raise
+    return dict(_REGISTRY)
+
+
+def get(path: str) -> Implementation:
+    """The implementation registered under ``path``; clear error otherwise."""
+    known = registry()
+    key = path.removeprefix("crossent.frameworks.")
+    if key.startswith("tf.keras."):
+        key = "keras." + key.removeprefix("tf.keras.")
+    if key in known:
+        return known[key]
+    close = sorted(k for k in known if key.split(".")[-1].lower() in k.lower())[:5]
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise UnknownImplementationError(
+        f"get: `path` must name a registered implementation (see "
+        f"`crossent frameworks`); got {path!r}.{hint}"
+    )

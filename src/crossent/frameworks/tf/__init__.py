@@ -1,0 +1,17 @@
+"""Mirror of the ``tensorflow`` namespace: ``tf.nn`` and ``tf.keras`` (Keras 3)."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from crossent.frameworks.tf import nn
+
+__all__ = ["keras", "nn"]
+
+
+def __getattr__(name: str) -> ModuleType:
+    # In TensorFlow >= 2.16 ``tf.keras`` is Keras 3: the same objects.
+    if name == "keras":
+        return importlib.import_module("crossent.frameworks.keras")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
