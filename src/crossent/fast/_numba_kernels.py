@@ -1,0 +1,657 @@
+"""Fused single-pass cross-entropy kernels compiled with numba.
+
+This module imports numba at import time; ``crossent.fast._dispatch`` imports it
+lazily, on the first input large enough to pay for it.
+
+Every kernel works on C-contiguous 2-D float32 or float64 arrays (rows are examples,
+the last axis is the class axis), writes the per-row loss (float64) into a caller's
+buffer, and, for the fused variants, the gradient into a caller's buffer, which may be
+the logits themselves. A row whose maximum or normaliser is not finite (a ``+inf`` or
+NaN logit, or a row of ``-inf``) is flagged in ``bad`` and left for the exact path in
+``crossent.fast._exact``; finite rows never go there.
+
+Numerical scheme (see ``docs/PERF.md`` section 6):
+
+* forward: one pass over each row in chunks of ``CHUNK`` elements with an online
+  log-sum-exp; on a new maximum ``m'`` the running sum is rescaled by ``exp(m - m')``;
+* fused loss and gradient: a max sweep (which also finds non-finite rows before
+  anything is overwritten), then ``exp(z - m)`` stored into the gradient while
+  summing (one ``exp`` per element), then one rescaling sweep; the last two sweeps
+  hit the cache;
+* a vectorisable polynomial ``exp`` (llvmlite from PyPI has no SVML, so ``math.exp``
+  in a loop is a scalar libm call) and ``llvm.maxnum`` for the max;
+* sums over a chunk are kept in the input precision and added into a float64 total.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, prange
+from numba.core import types
+from numba.extending import intrinsic, overload
+
+__all__ = ["CHUNK", "bce_kernel", "ce_int_kernel", "ce_soft_kernel"]
+
+#: Elements per chunk of a row: 8 KiB of float32, so a chunk stays in L1 between the
+#: max pass and the exp pass.
+CHUNK = 2048
+
+#: Modes shared by the kernels.
+MODE_FORWARD = 0  # loss only
+MODE_GRAD = 1  # loss and gradient into a separate buffer
+MODE_GRAD_INPLACE = 2  # loss and gradient written over the logits
+
+# Fast-math flags. Loops get reassociation (needed to vectorise sums) but neither
+# `nnan` nor `ninf`: rows with inf/NaN must keep IEEE semantics so they can be
+# detected. The exp/log1p polynomials get no reassociation, which would undo the
+# Cody-Waite range reduction.
+_FM_LOOP = {"reassoc", "nsz", "contract", "arcp"}
+_FM_POLY = {"contract", "nsz"}
+_JIT = {"fastmath": _FM_LOOP, "cache": True, "nogil": True, "error_model": "numpy"}
+_JIT_PAR = {**_JIT, "parallel": True}
+# For scalar formulas that must be evaluated as written, e.g. (m - z_y) + log(s):
+# reassociated as (m + log s) - z_y it cancels when |m| is large.
+_JIT_EXACT = {**_JIT, "fastmath": _FM_POLY}
+
+
+# --------------------------------------------------------------------------- helpers
+@intrinsic
+def _maxnum(typingctx: Any, a: Any, b: Any) -> Any:
+    """``llvm.maxnum``: vectorises as a max reduction (a compare-and-select does not)."""
+    if not (isinstance(a, types.Float) and a == b):
+        return None
+    sig = a(a, b)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        t = args[0].type
+        fn = builder.module.declare_intrinsic("llvm.maxnum", [t], ir.FunctionType(t, [t, t]))
+        return builder.call(fn, args)
+
+    return sig, codegen
+
+
+def _exp(x: float) -> float:  # pragma: no cover - replaced by the overload in numba
+    raise NotImplementedError
+
+
+@overload(_exp, jit_options={"fastmath": _FM_POLY})
+def _ov_exp(x: Any) -> Any:
+    """Vectorisable exp in the precision of ``x``; exactly 0 below the underflow limit."""
+    if x == types.float32:
+        lo32 = np.float32(-87.33654)
+        hi32 = np.float32(88.72283)
+
+        def exp32(x: Any) -> Any:
+            # Cephes expf: x = n ln2 + r, |r| <= ln2/2, e^r by a degree-7 polynomial.
+            xc = lo32 if x < lo32 else x  # NaN stays NaN
+            xc = hi32 if xc > hi32 else xc
+            n = np.floor(xc * np.float32(1.44269504088896341) + np.float32(0.5))
+            r = xc - n * np.float32(0.693359375)
+            r = r - n * np.float32(-2.12194440e-4)
+            p = np.float32(1.9875691500e-4)
+            p = p * r + np.float32(1.3981999507e-3)
+            p = p * r + np.float32(8.3334519073e-3)
+            p = p * r + np.float32(4.1665795894e-2)
+            p = p * r + np.float32(1.6666665459e-1)
+            p = p * r + np.float32(5.0000001201e-1)
+            y = p * (r * r) + r + np.float32(1.0)
+            k = (np.int32(n) + np.int32(127)) << np.int32(23)
+            y = y * np.int32(k).view(np.float32)
+            return np.float32(0.0) if x < lo32 else y
+
+        return exp32
+    if x == types.float64:
+        lo64 = -708.3964185322641
+        hi64 = 709.0
+
+        def exp64(x: Any) -> Any:
+            # x = n ln2 + r, |r| <= ln2/2 (two-part ln2), e^r by Taylor to degree 13
+            # (truncation error < 1e-17 relative).
+            xc = lo64 if x < lo64 else x
+            xc = hi64 if xc > hi64 else xc
+            n = np.floor(xc * 1.4426950408889634 + 0.5)
+            r = xc - n * 6.93147180369123816490e-01
+            r = r - n * 1.90821492927058770002e-10
+            p = 1.0 / 6227020800.0
+            p = p * r + 1.0 / 479001600.0
+            p = p * r + 1.0 / 39916800.0
+            p = p * r + 1.0 / 3628800.0
+            p = p * r + 1.0 / 362880.0
+            p = p * r + 1.0 / 40320.0
+            p = p * r + 1.0 / 5040.0
+            p = p * r + 1.0 / 720.0
+            p = p * r + 1.0 / 120.0
+            p = p * r + 1.0 / 24.0
+            p = p * r + 1.0 / 6.0
+            p = p * r + 0.5
+            y = p * (r * r) + r + 1.0
+            # n + 1023 is in [1, 2046] for x in [lo64, hi64].
+            k = (np.int64(n) + np.int64(1023)) << np.int64(52)
+            y = y * np.int64(k).view(np.float64)
+            return 0.0 if x < lo64 else y
+
+        return exp64
+    return None
+
+
+def _log1p_unit(e: float) -> float:  # pragma: no cover - replaced in numba
+    raise NotImplementedError
+
+
+@overload(_log1p_unit, jit_options={"fastmath": _FM_POLY})
+def _ov_log1p_unit(e: Any) -> Any:
+    """``log1p(e)`` for ``e`` in [0, 1]: ``2 atanh(t)``, ``t = e/(2+e)`` in [0, 1/3]."""
+    if e == types.float32:
+
+        def log1p32(e: Any) -> Any:
+            t = e / (np.float32(2.0) + e)
+            t2 = t * t
+            p = np.float32(1.0 / 15.0)
+            p = p * t2 + np.float32(1.0 / 13.0)
+            p = p * t2 + np.float32(1.0 / 11.0)
+            p = p * t2 + np.float32(1.0 / 9.0)
+            p = p * t2 + np.float32(1.0 / 7.0)
+            p = p * t2 + np.float32(1.0 / 5.0)
+            p = p * t2 + np.float32(1.0 / 3.0)
+            return np.float32(2.0) * (t + t * t2 * p)
+
+        return log1p32
+    if e == types.float64:
+
+        def log1p64(e: Any) -> Any:
+            t = e / (2.0 + e)
+            t2 = t * t
+            p = 1.0 / 35.0
+            p = p * t2 + 1.0 / 33.0
+            p = p * t2 + 1.0 / 31.0
+            p = p * t2 + 1.0 / 29.0
+            p = p * t2 + 1.0 / 27.0
+            p = p * t2 + 1.0 / 25.0
+            p = p * t2 + 1.0 / 23.0
+            p = p * t2 + 1.0 / 21.0
+            p = p * t2 + 1.0 / 19.0
+            p = p * t2 + 1.0 / 17.0
+            p = p * t2 + 1.0 / 15.0
+            p = p * t2 + 1.0 / 13.0
+            p = p * t2 + 1.0 / 11.0
+            p = p * t2 + 1.0 / 9.0
+            p = p * t2 + 1.0 / 7.0
+            p = p * t2 + 1.0 / 5.0
+            p = p * t2 + 1.0 / 3.0
+            return 2.0 * (t + t * t2 * p)
+
+        return log1p64
+    return None
+
+
+@njit(**_JIT_EXACT)
+def _gap(m: Any, v: Any) -> Any:
+    """``m - v`` kept out of reassociation (Σ (m - v) must not become n m - Σ v)."""
+    return m - v
+
+
+@njit(**_JIT_EXACT)
+def _exp_shifted(v: Any, m: Any) -> Any:
+    """``exp(v - m)``, the subtraction kept out of reassociation."""
+    return _exp(v - m)
+
+
+@njit(**_JIT)
+def _chunk_max(c: Any) -> Any:
+    m = c[0]
+    for j in range(c.shape[0]):
+        m = _maxnum(m, c[j])
+    return m
+
+
+@njit(**_JIT)
+def _chunk_expsum(c: Any, m: Any) -> float:
+    s = c.dtype.type(0.0)
+    for j in range(c.shape[0]):
+        s += _exp_shifted(c[j], m)
+    return float(s)
+
+
+@njit(**_JIT)
+def _chunk_expsum_store(src: Any, dst: Any, m: Any) -> float:
+    s = src.dtype.type(0.0)
+    for j in range(src.shape[0]):
+        e = _exp_shifted(src[j], m)
+        dst[j] = e
+        s += e
+    return float(s)
+
+
+@njit(**_JIT)
+def _chunk_expsum_inplace(c: Any, m: Any) -> float:
+    s = c.dtype.type(0.0)
+    for j in range(c.shape[0]):
+        e = _exp_shifted(c[j], m)
+        c[j] = e
+        s += e
+    return float(s)
+
+
+@njit(**_JIT)
+def _chunk_gap_sum(c: Any, m: Any) -> float:
+    """Σ (m - z_j): the smoothing term at the running maximum (every term >= 0)."""
+    a = c.dtype.type(0.0)
+    for j in range(c.shape[0]):
+        a += _gap(m, c[j])
+    return float(a)
+
+
+@njit(**_JIT)
+def _chunk_gap_wsum(c: Any, w: Any, m: Any) -> float:
+    """Σ w_j (m - z_j), with 0 where w_j = 0 (a -inf logit of weight 0 adds nothing)."""
+    a = 0.0
+    for j in range(c.shape[0]):
+        t = w[j] * _gap(m, c[j])
+        a += t if w[j] != 0.0 else 0.0
+    return a
+
+
+@njit(**_JIT)
+def _chunk_soft_gap_sum(c: Any, y: Any, m: Any) -> tuple[float, float]:
+    """(Σ y_j (m - z_j), Σ y_j) with 0·inf := 0 where y_j = 0."""
+    a = c.dtype.type(0.0)
+    t = c.dtype.type(0.0)
+    zero = c.dtype.type(0.0)
+    for j in range(c.shape[0]):
+        yj = y[j]
+        g = yj * _gap(m, c[j])
+        a += g if yj != zero else zero
+        t += yj
+    return float(a), float(t)
+
+
+@njit(**_JIT)
+def _chunk_scale(c: Any, f: Any) -> None:
+    for j in range(c.shape[0]):
+        c[j] = c[j] * f
+
+
+@njit(**_JIT)
+def _chunk_scale_sub(c: Any, f: Any, b: Any) -> None:
+    for j in range(c.shape[0]):
+        c[j] = c[j] * f - b
+
+
+@njit(**_JIT)
+def _chunk_scale_sub_w(c: Any, f: Any, b: float, w: Any) -> None:
+    for j in range(c.shape[0]):
+        c[j] = c[j] * f - c.dtype.type(b * w[j])
+
+
+@njit(**_JIT)
+def _chunk_scale_sub_y(c: Any, f: Any, b: Any, y: Any) -> None:
+    for j in range(c.shape[0]):
+        c[j] = c[j] * f - b * y[j]
+
+
+# ----------------------------------------------------------- integer-label softmax CE
+@njit(**_JIT)
+def _row_max_checked(x: Any) -> tuple[Any, bool]:
+    """(max, ok): ok is False when the row holds NaN or its max is not finite."""
+    m = x[0]
+    nan_count = 0
+    for j in range(x.shape[0]):
+        v = x[j]
+        m = _maxnum(m, v)
+        nan_count += v != v
+    return m, nan_count == 0 and math.isfinite(float(m))
+
+
+@njit(**_JIT)
+def _online_lse_int(
+    x: Any, weight: Any, use_weight: bool, smooth: bool
+) -> tuple[float, float, float]:
+    """One pass: (m, s, a) with s = Σ exp(z - m), a = Σ w_c (m - z_c) (if ``smooth``)."""
+    n = x.shape[0]
+    m = x[0]
+    s = 0.0
+    a = 0.0
+    wseen = 0.0
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        c = x[lo:hi]
+        cm = _chunk_max(c)
+        if lo == 0:
+            m = cm
+        elif cm > m:
+            s *= math.exp(float(m) - float(cm))
+            if smooth and wseen > 0.0:
+                a += (float(cm) - float(m)) * wseen
+            m = cm
+        if smooth:
+            if use_weight:
+                a += _chunk_gap_wsum(c, weight[lo:hi], m)
+                for j in range(lo, hi):
+                    wseen += weight[j]
+            else:
+                a += _chunk_gap_sum(c, m)
+                wseen += hi - lo
+        s += _chunk_expsum(c, m)
+    return float(m), s, a
+
+
+@njit(**_JIT_EXACT)
+def _int_loss(
+    mf: float, s: float, a: float, zy: float, wy: float, ls: float, wsum: float, n: int
+) -> float:
+    """(1-ls) w_y (lse - z_y) + (ls/C) Σ_c w_c (lse - z_c), from m, s and a."""
+    log_s = math.log(s)
+    loss = 0.0
+    if ls != 1.0 and wy != 0.0:  # a class of weight 0 adds 0, even at z_y = -inf
+        loss = (1.0 - ls) * wy * ((mf - zy) + log_s)
+    if ls != 0.0:
+        loss += ls / n * (a + wsum * log_s)
+    return loss
+
+
+@njit(**_JIT)
+def _ce_int_row_fwd(
+    x: Any, label: int, weight: Any, use_weight: bool, ls: float, wsum: float
+) -> tuple[float, bool]:
+    mf, s, a = _online_lse_int(x, weight, use_weight, ls != 0.0)
+    if not (math.isfinite(mf) and math.isfinite(s)):
+        return math.nan, True
+    wy = weight[label] if use_weight else 1.0
+    return _int_loss(mf, s, a, float(x[label]), wy, ls, wsum, x.shape[0]), False
+
+
+@njit(**_JIT)
+def _ce_int_row_grad(
+    x: Any,
+    g: Any,
+    inplace: bool,
+    label: int,
+    weight: Any,
+    use_weight: bool,
+    ls: float,
+    wsum: float,
+    scale: float,
+) -> tuple[float, bool]:
+    """Fused loss and gradient of one row, one exp per element.
+
+    Three sweeps over the row, the last two from cache: the max (and a check that
+    leaves a non-finite row untouched for the exact path), ``exp(z - m)`` stored
+    into the gradient while summing, and the rescaling by ``scale K / s``.
+    """
+    n = x.shape[0]
+    m, ok = _row_max_checked(x)
+    if not ok:
+        return math.nan, True
+    mf = float(m)
+    zy = float(x[label])  # read before the gradient overwrites it
+    smooth = ls != 0.0
+    s = 0.0
+    a = 0.0
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        c = x[lo:hi]
+        if smooth:
+            if use_weight:
+                a += _chunk_gap_wsum(c, weight[lo:hi], m)
+            else:
+                a += _chunk_gap_sum(c, m)
+        if inplace:
+            s += _chunk_expsum_inplace(c, m)
+        else:
+            s += _chunk_expsum_store(c, g[lo:hi], m)
+    wy = weight[label] if use_weight else 1.0
+    loss = _int_loss(mf, s, a, zy, wy, ls, wsum, n)
+    out = x if inplace else g
+    f = x.dtype.type(scale * ((1.0 - ls) * wy + ls / n * wsum) / s)
+    if not smooth:
+        _chunk_scale(out, f)
+    elif use_weight:
+        _chunk_scale_sub_w(out, f, scale * ls / n, weight)
+    else:
+        _chunk_scale_sub(out, f, x.dtype.type(scale * ls / n))
+    out[label] -= x.dtype.type(scale * (1.0 - ls) * wy)
+    return loss, False
+
+
+@njit(**_JIT_PAR)
+def ce_int_kernel(
+    x: Any,
+    labels: Any,
+    weight: Any,
+    use_weight: bool,
+    ignore_index: int,
+    use_ignore: bool,
+    ls: float,
+    mode: int,
+    scale: float,
+    g: Any,
+    loss: Any,
+    bad: Any,
+) -> None:
+    """Softmax CE with integer labels over the rows of ``x`` (see module docstring).
+
+    ``loss[i]`` receives the per-row loss (0 for ignored rows); with ``mode`` 1 or 2
+    the gradient of ``scale * Σ_i loss[i]`` goes into ``g`` (or over ``x``). Rows
+    flagged in ``bad`` are left untouched in ``x``.
+    """
+    n_rows, n = x.shape
+    wsum = 0.0
+    if use_weight:
+        for j in range(n):
+            wsum += weight[j]
+    else:
+        wsum = float(n)
+    for i in prange(n_rows):
+        y = labels[i]
+        bad[i] = False
+        if use_ignore and y == ignore_index:
+            loss[i] = 0.0
+            if mode == MODE_GRAD:
+                g[i, :] = 0.0
+            elif mode == MODE_GRAD_INPLACE:
+                x[i, :] = 0.0
+            continue
+        if mode == MODE_FORWARD:
+            li, bi = _ce_int_row_fwd(x[i], y, weight, use_weight, ls, wsum)
+        else:
+            gi = g[i] if mode == MODE_GRAD else x[i]
+            li, bi = _ce_int_row_grad(
+                x[i], gi, mode == MODE_GRAD_INPLACE, y, weight, use_weight, ls, wsum, scale
+            )
+        loss[i] = li
+        bad[i] = bi
+
+
+# -------------------------------------------------------------- soft-label softmax CE
+@njit(**_JIT)
+def _ce_soft_row_fwd(x: Any, t: Any) -> tuple[float, bool]:
+    """Online: Σ_c t_c (lse - z_c) = Σ_c t_c (m - z_c) + (Σ t) log s."""
+    n = x.shape[0]
+    m = x[0]
+    s = 0.0
+    a = 0.0
+    tseen = 0.0
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        c = x[lo:hi]
+        cm = _chunk_max(c)
+        if lo == 0:
+            m = cm
+        elif cm > m:
+            s *= math.exp(float(m) - float(cm))
+            if tseen != 0.0:
+                a += (float(cm) - float(m)) * tseen
+            m = cm
+        da, dt = _chunk_soft_gap_sum(c, t[lo:hi], m)
+        a += da
+        tseen += dt
+        s += _chunk_expsum(c, m)
+    mf = float(m)
+    if not (math.isfinite(mf) and math.isfinite(s)):
+        return math.nan, True
+    return a + tseen * math.log(s), False
+
+
+@njit(**_JIT)
+def _ce_soft_row_grad(
+    x: Any, t: Any, g: Any, inplace: bool, scale: float
+) -> tuple[float, bool]:
+    """Fused loss and gradient ``scale (p Σt - t)`` of one row (one exp per element)."""
+    n = x.shape[0]
+    m, ok = _row_max_checked(x)
+    if not ok:
+        return math.nan, True
+    s = 0.0
+    a = 0.0
+    tsum = 0.0
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        c = x[lo:hi]
+        da, dt = _chunk_soft_gap_sum(c, t[lo:hi], m)
+        a += da
+        tsum += dt
+        if inplace:
+            s += _chunk_expsum_inplace(c, m)
+        else:
+            s += _chunk_expsum_store(c, g[lo:hi], m)
+    loss = a + tsum * math.log(s)
+    out = x if inplace else g
+    f = x.dtype.type(scale * tsum / s)
+    _chunk_scale_sub_y(out, f, x.dtype.type(scale), t)
+    return loss, False
+
+
+@njit(**_JIT_PAR)
+def ce_soft_kernel(
+    x: Any, t: Any, mode: int, scale: float, g: Any, loss: Any, bad: Any
+) -> None:
+    """Softmax CE with probability targets ``t`` (same shape and dtype as ``x``)."""
+    for i in prange(x.shape[0]):
+        if mode == MODE_FORWARD:
+            li, bi = _ce_soft_row_fwd(x[i], t[i])
+        else:
+            gi = g[i] if mode == MODE_GRAD else x[i]
+            li, bi = _ce_soft_row_grad(x[i], t[i], gi, mode == MODE_GRAD_INPLACE, scale)
+        loss[i] = li
+        bad[i] = bi
+
+
+# ---------------------------------------------------------------- sigmoid binary CE
+@njit(**_JIT_EXACT)
+def _bce_elem(v: Any, yv: Any, p: Any, one: Any, zero: Any) -> tuple[Any, Any]:
+    """Loss and gradient of one element (``one``/``zero`` carry the dtype).
+
+    l = (1-y) x + c softplus(-x) with c = 1 + (p-1) y is rewritten without
+    cancellation as  l = [x >= 0 ? (1-y) x : -p y x] + c log1p(exp(-|x|)),
+    where a zero coefficient times an infinite x counts as 0 (the exact limit).
+    The gradient c σ(x) - p y is (1-y) - c e/(1+e) for x >= 0 and c e/(1+e) - p y
+    for x < 0, with e = exp(-|x|); each form is accurate where it is small.
+    """
+    e = _exp(-abs(v))
+    coef = one - yv if v >= zero else -p * yv
+    lin = coef * v if coef != zero else zero
+    c = one + (p - one) * yv
+    lj = lin + c * _log1p_unit(e)
+    ce = c * e / (one + e)
+    d = (one - yv) - ce if v >= zero else ce - p * yv
+    return lj, d
+
+
+@njit(**_JIT)
+def _bce_chunk(
+    x: Any, y: Any, pw: Any, use_pw: bool, mode: int, f: Any, g: Any, out: Any, store: bool
+) -> float:
+    """Σ of the chunk's losses; losses into ``out`` if ``store``; gradient times ``f``
+    into ``g`` (``mode`` 1) or over ``x`` (``mode`` 2)."""
+    one = x.dtype.type(1.0)
+    zero = x.dtype.type(0.0)
+    s = zero
+    n = x.shape[0]
+    if mode == MODE_FORWARD:
+        if use_pw:
+            for j in range(n):
+                lj, _ = _bce_elem(x[j], y[j], pw[j], one, zero)
+                s += lj
+        else:
+            for j in range(n):
+                lj, _ = _bce_elem(x[j], y[j], one, one, zero)
+                s += lj
+        if store:
+            for j in range(n):
+                p = pw[j] if use_pw else one
+                out[j], _ = _bce_elem(x[j], y[j], p, one, zero)
+        return float(s)
+    if store:
+        for j in range(n):
+            p = pw[j] if use_pw else one
+            out[j], _ = _bce_elem(x[j], y[j], p, one, zero)
+    if mode == MODE_GRAD:
+        if use_pw:
+            for j in range(n):
+                lj, d = _bce_elem(x[j], y[j], pw[j], one, zero)
+                s += lj
+                g[j] = d * f
+        else:
+            for j in range(n):
+                lj, d = _bce_elem(x[j], y[j], one, one, zero)
+                s += lj
+                g[j] = d * f
+    elif use_pw:
+        for j in range(n):
+            lj, d = _bce_elem(x[j], y[j], pw[j], one, zero)
+            s += lj
+            x[j] = d * f
+    else:
+        for j in range(n):
+            lj, d = _bce_elem(x[j], y[j], one, one, zero)
+            s += lj
+            x[j] = d * f
+    return float(s)
+
+
+@njit(**_JIT_PAR)
+def bce_kernel(
+    x: Any,
+    y: Any,
+    pw: Any,
+    use_pw: bool,
+    mode: int,
+    scale: float,
+    g: Any,
+    elem: Any,
+    loss: Any,
+) -> None:
+    """Sigmoid BCE with logits over the rows of ``x`` (``y`` and ``pw`` in its dtype).
+
+    ``loss[i]`` receives the row's sum of elementwise losses, ``elem`` (when it has
+    rows) the elementwise losses, and in ``mode`` 1/2 the gradient of
+    ``scale * Σ loss`` goes into ``g`` or over ``x``. ``pw`` is the per-column
+    ``pos_weight`` (used when ``use_pw``).
+    """
+    n_rows, n = x.shape
+    store = elem.shape[0] != 0
+    f = x.dtype.type(scale)
+    for i in prange(n_rows):
+        xi = x[i]
+        yi = y[i]
+        gi = g[i] if mode == MODE_GRAD else xi
+        oi = elem[i] if store else xi
+        acc = 0.0
+        for lo in range(0, n, CHUNK):
+            hi = min(lo + CHUNK, n)
+            acc += _bce_chunk(
+                xi[lo:hi],
+                yi[lo:hi],
+                pw[lo:hi] if use_pw else xi[lo:hi],
+                use_pw,
+                mode,
+                f,
+                gi[lo:hi],
+                oi[lo:hi],
+                store,
+            )
+        loss[i] = acc
