@@ -103,7 +103,8 @@ def _nb_ce_int(
     loss: F64,
     bad: npt.NDArray[np.bool_],
 ) -> None:
-    _numba_kernels().ce_int_kernel(
+    k = _numba_kernels()
+    common = (
         x,
         labels,
         _EMPTY if weight is None else weight,
@@ -111,12 +112,12 @@ def _nb_ce_int(
         0 if ignore_index is None else ignore_index,
         ignore_index is not None,
         float(ls),
-        mode,
-        float(scale),
-        x[:0] if g is None else g,
-        loss,
-        bad,
     )
+    if mode == 0:
+        k.ce_int_fwd_kernel(*common, loss, bad)
+    else:
+        g = x[:0] if g is None else g
+        k.ce_int_grad_kernel(*common, mode == 2, float(scale), g, loss, bad)
 
 
 def _nb_ce_soft(
@@ -128,9 +129,12 @@ def _nb_ce_soft(
     loss: F64,
     bad: npt.NDArray[np.bool_],
 ) -> None:
-    _numba_kernels().ce_soft_kernel(
-        x, t, mode, float(scale), x[:0] if g is None else g, loss, bad
-    )
+    k = _numba_kernels()
+    if mode == 0:
+        k.ce_soft_fwd_kernel(x, t, loss, bad)
+    else:
+        g = x[:0] if g is None else g
+        k.ce_soft_grad_kernel(x, t, mode == 2, float(scale), g, loss, bad)
 
 
 def _nb_bce(
@@ -143,17 +147,15 @@ def _nb_bce(
     elem: Arr | None,
     loss: F64,
 ) -> None:
-    _numba_kernels().bce_kernel(
-        x,
-        y,
-        np.empty(0, dtype=x.dtype) if pw is None else pw,
-        pw is not None,
-        mode,
-        float(scale),
-        x[:0] if g is None else g,
-        x[:0] if elem is None else elem,
-        loss,
-    )
+    k = _numba_kernels()
+    cd = x.dtype
+    pw_ = np.empty(0, dtype=cd) if pw is None else pw
+    elem_ = np.empty((0, x.shape[1]), dtype=cd) if elem is None else elem
+    if mode == 0:
+        k.bce_fwd_kernel(x, y, pw_, pw is not None, elem_, loss)
+    else:
+        g = np.empty((0, x.shape[1]), dtype=cd) if g is None else g
+        k.bce_grad_kernel(x, y, pw_, pw is not None, mode == 2, float(scale), g, elem_, loss)
 
 
 _BACKENDS = {
@@ -173,6 +175,11 @@ def _is_direct(cd: np.dtype[Any], *arrays: Arr | None) -> bool:
     )
 
 
+def _as_plain(a: Arr) -> Arr:
+    """A base-class ndarray view (np.memmap and other subclasses), for numba."""
+    return a if type(a) is np.ndarray else a.view(np.ndarray)
+
+
 # A block call: (rows, x block, other blocks, mode, gradient block or None).
 _Call = Callable[[slice, Arr, list[Arr], int, "Arr | None"], None]
 
@@ -184,8 +191,9 @@ def _drive(x2: Arr, others: list[Arr], mode: int, g2: Arr | None, call: _Call) -
     gradient is computed in place on the converted copy and written back.
     """
     cd = compute_dtype(x2.dtype)
-    if _is_direct(cd, x2, *others, g2 if mode == 1 else None):
-        call(slice(0, x2.shape[0]), x2, others, mode, g2)
+    writable = mode == 0 or x2.flags.writeable  # a gradient kernel writes to x
+    if writable and _is_direct(cd, x2, *others, g2 if mode == 1 else None):
+        call(slice(0, x2.shape[0]), _as_plain(x2), [_as_plain(o) for o in others], mode, g2)
         return
     step = _block_rows(x2.shape[1])
     for lo in range(0, x2.shape[0], step):

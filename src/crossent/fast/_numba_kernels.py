@@ -34,16 +34,19 @@ from numba import njit, prange
 from numba.core import types
 from numba.extending import intrinsic, overload
 
-__all__ = ["CHUNK", "bce_kernel", "ce_int_kernel", "ce_soft_kernel"]
+__all__ = [
+    "CHUNK",
+    "bce_fwd_kernel",
+    "bce_grad_kernel",
+    "ce_int_fwd_kernel",
+    "ce_int_grad_kernel",
+    "ce_soft_fwd_kernel",
+    "ce_soft_grad_kernel",
+]
 
 #: Elements per chunk of a row: 8 KiB of float32, so a chunk stays in L1 between the
 #: max pass and the exp pass.
 CHUNK = 2048
-
-#: Modes shared by the kernels.
-MODE_FORWARD = 0  # loss only
-MODE_GRAD = 1  # loss and gradient into a separate buffer
-MODE_GRAD_INPLACE = 2  # loss and gradient written over the logits
 
 # Fast-math flags. Loops get reassociation (needed to vectorise sums) but neither
 # `nnan` nor `ninf`: rows with inf/NaN must keep IEEE semantics so they can be
@@ -417,8 +420,18 @@ def _ce_int_row_grad(
     return loss, False
 
 
+@njit(**_JIT)
+def _int_wsum(weight: Any, use_weight: bool, n: int) -> float:
+    if not use_weight:
+        return float(n)
+    wsum = 0.0
+    for j in range(n):
+        wsum += weight[j]
+    return wsum
+
+
 @njit(**_JIT_PAR)
-def ce_int_kernel(
+def ce_int_fwd_kernel(
     x: Any,
     labels: Any,
     weight: Any,
@@ -426,44 +439,55 @@ def ce_int_kernel(
     ignore_index: int,
     use_ignore: bool,
     ls: float,
-    mode: int,
+    loss: Any,
+    bad: Any,
+) -> None:
+    """Softmax CE with integer labels: ``loss[i]`` per row (0 for ignored rows).
+
+    ``x`` is only read (it may be a read-only memory map).
+    """
+    n = x.shape[1]
+    wsum = _int_wsum(weight, use_weight, n)
+    for i in prange(x.shape[0]):
+        y = labels[i]
+        bad[i] = False
+        if use_ignore and y == ignore_index:
+            loss[i] = 0.0
+            continue
+        loss[i], bad[i] = _ce_int_row_fwd(x[i], y, weight, use_weight, ls, wsum)
+
+
+@njit(**_JIT_PAR)
+def ce_int_grad_kernel(
+    x: Any,
+    labels: Any,
+    weight: Any,
+    use_weight: bool,
+    ignore_index: int,
+    use_ignore: bool,
+    ls: float,
+    inplace: bool,
     scale: float,
     g: Any,
     loss: Any,
     bad: Any,
 ) -> None:
-    """Softmax CE with integer labels over the rows of ``x`` (see module docstring).
-
-    ``loss[i]`` receives the per-row loss (0 for ignored rows); with ``mode`` 1 or 2
-    the gradient of ``scale * Σ_i loss[i]`` goes into ``g`` (or over ``x``). Rows
-    flagged in ``bad`` are left untouched in ``x``.
+    """As :func:`ce_int_fwd_kernel`, and the gradient of ``scale * Σ_i loss[i]`` into
+    ``g`` (or over ``x`` if ``inplace``). Rows flagged in ``bad`` keep their logits.
     """
-    n_rows, n = x.shape
-    wsum = 0.0
-    if use_weight:
-        for j in range(n):
-            wsum += weight[j]
-    else:
-        wsum = float(n)
-    for i in prange(n_rows):
+    n = x.shape[1]
+    wsum = _int_wsum(weight, use_weight, n)
+    for i in prange(x.shape[0]):
         y = labels[i]
         bad[i] = False
+        gi = x[i] if inplace else g[i]
         if use_ignore and y == ignore_index:
             loss[i] = 0.0
-            if mode == MODE_GRAD:
-                g[i, :] = 0.0
-            elif mode == MODE_GRAD_INPLACE:
-                x[i, :] = 0.0
+            gi[:] = 0.0
             continue
-        if mode == MODE_FORWARD:
-            li, bi = _ce_int_row_fwd(x[i], y, weight, use_weight, ls, wsum)
-        else:
-            gi = g[i] if mode == MODE_GRAD else x[i]
-            li, bi = _ce_int_row_grad(
-                x[i], gi, mode == MODE_GRAD_INPLACE, y, weight, use_weight, ls, wsum, scale
-            )
-        loss[i] = li
-        bad[i] = bi
+        loss[i], bad[i] = _ce_int_row_grad(
+            x[i], gi, inplace, y, weight, use_weight, ls, wsum, scale
+        )
 
 
 # -------------------------------------------------------------- soft-label softmax CE
@@ -526,18 +550,20 @@ def _ce_soft_row_grad(
 
 
 @njit(**_JIT_PAR)
-def ce_soft_kernel(
-    x: Any, t: Any, mode: int, scale: float, g: Any, loss: Any, bad: Any
-) -> None:
+def ce_soft_fwd_kernel(x: Any, t: Any, loss: Any, bad: Any) -> None:
     """Softmax CE with probability targets ``t`` (same shape and dtype as ``x``)."""
     for i in prange(x.shape[0]):
-        if mode == MODE_FORWARD:
-            li, bi = _ce_soft_row_fwd(x[i], t[i])
-        else:
-            gi = g[i] if mode == MODE_GRAD else x[i]
-            li, bi = _ce_soft_row_grad(x[i], t[i], gi, mode == MODE_GRAD_INPLACE, scale)
-        loss[i] = li
-        bad[i] = bi
+        loss[i], bad[i] = _ce_soft_row_fwd(x[i], t[i])
+
+
+@njit(**_JIT_PAR)
+def ce_soft_grad_kernel(
+    x: Any, t: Any, inplace: bool, scale: float, g: Any, loss: Any, bad: Any
+) -> None:
+    """As :func:`ce_soft_fwd_kernel`, and the gradient of ``scale * Σ_i loss[i]``."""
+    for i in prange(x.shape[0]):
+        gi = x[i] if inplace else g[i]
+        loss[i], bad[i] = _ce_soft_row_grad(x[i], t[i], gi, inplace, scale)
 
 
 # ---------------------------------------------------------------- sigmoid binary CE
@@ -562,34 +588,37 @@ def _bce_elem(v: Any, yv: Any, p: Any, one: Any, zero: Any) -> tuple[Any, Any]:
 
 
 @njit(**_JIT)
-def _bce_chunk(
-    x: Any, y: Any, pw: Any, use_pw: bool, mode: int, f: Any, g: Any, out: Any, store: bool
+def _bce_chunk_fwd(x: Any, y: Any, pw: Any, use_pw: bool, out: Any, store: bool) -> float:
+    """Σ of the chunk's losses, and the losses into ``out`` if ``store``."""
+    one = x.dtype.type(1.0)
+    zero = x.dtype.type(0.0)
+    s = zero
+    if use_pw:
+        for j in range(x.shape[0]):
+            lj, _ = _bce_elem(x[j], y[j], pw[j], one, zero)
+            s += lj
+    else:
+        for j in range(x.shape[0]):
+            lj, _ = _bce_elem(x[j], y[j], one, one, zero)
+            s += lj
+    if store:
+        for j in range(x.shape[0]):
+            p = pw[j] if use_pw else one
+            out[j], _ = _bce_elem(x[j], y[j], p, one, zero)
+    return float(s)
+
+
+@njit(**_JIT)
+def _bce_chunk_grad(
+    x: Any, y: Any, pw: Any, use_pw: bool, inplace: bool, f: Any, g: Any
 ) -> float:
-    """Σ of the chunk's losses; losses into ``out`` if ``store``; gradient times ``f``
-    into ``g`` (``mode`` 1) or over ``x`` (``mode`` 2)."""
+    """Σ of the chunk's losses; gradient times ``f`` into ``g`` or over ``x``."""
     one = x.dtype.type(1.0)
     zero = x.dtype.type(0.0)
     s = zero
     n = x.shape[0]
-    if mode == MODE_FORWARD:
-        if use_pw:
-            for j in range(n):
-                lj, _ = _bce_elem(x[j], y[j], pw[j], one, zero)
-                s += lj
-        else:
-            for j in range(n):
-                lj, _ = _bce_elem(x[j], y[j], one, one, zero)
-                s += lj
-        if store:
-            for j in range(n):
-                p = pw[j] if use_pw else one
-                out[j], _ = _bce_elem(x[j], y[j], p, one, zero)
-        return float(s)
-    if store:
-        for j in range(n):
-            p = pw[j] if use_pw else one
-            out[j], _ = _bce_elem(x[j], y[j], p, one, zero)
-    if mode == MODE_GRAD:
+    # Four loops so that none has an aliased pair (which would not vectorise).
+    if not inplace:
         if use_pw:
             for j in range(n):
                 lj, d = _bce_elem(x[j], y[j], pw[j], one, zero)
@@ -614,44 +643,60 @@ def _bce_chunk(
 
 
 @njit(**_JIT_PAR)
-def bce_kernel(
+def bce_fwd_kernel(x: Any, y: Any, pw: Any, use_pw: bool, elem: Any, loss: Any) -> None:
+    """Sigmoid BCE with logits over the rows of ``x`` (``y`` and ``pw`` in its dtype).
+
+    ``loss[i]`` receives the row's sum of elementwise losses and ``elem`` (when it
+    has rows) the elementwise losses; ``pw`` is the per-column ``pos_weight`` (used
+    when ``use_pw``). ``x`` is only read.
+    """
+    n = x.shape[1]
+    store = elem.shape[0] != 0
+    none = np.empty(0, dtype=elem.dtype)
+    for i in prange(x.shape[0]):
+        xi = x[i]
+        yi = y[i]
+        oi = elem[i] if store else none
+        acc = 0.0
+        for lo in range(0, n, CHUNK):
+            hi = min(lo + CHUNK, n)
+            acc += _bce_chunk_fwd(
+                xi[lo:hi],
+                yi[lo:hi],
+                pw[lo:hi] if use_pw else pw[0:0],
+                use_pw,
+                oi[lo:hi] if store else none,
+                store,
+            )
+        loss[i] = acc
+
+
+@njit(**_JIT_PAR)
+def bce_grad_kernel(
     x: Any,
     y: Any,
     pw: Any,
     use_pw: bool,
-    mode: int,
+    inplace: bool,
     scale: float,
     g: Any,
     elem: Any,
     loss: Any,
 ) -> None:
-    """Sigmoid BCE with logits over the rows of ``x`` (``y`` and ``pw`` in its dtype).
-
-    ``loss[i]`` receives the row's sum of elementwise losses, ``elem`` (when it has
-    rows) the elementwise losses, and in ``mode`` 1/2 the gradient of
-    ``scale * Σ loss`` goes into ``g`` or over ``x``. ``pw`` is the per-column
-    ``pos_weight`` (used when ``use_pw``).
-    """
-    n_rows, n = x.shape
+    """As :func:`bce_fwd_kernel`, and the gradient of ``scale * Σ loss`` into ``g``
+    (or over ``x`` if ``inplace``; the elementwise losses are stored first)."""
+    n = x.shape[1]
     store = elem.shape[0] != 0
     f = x.dtype.type(scale)
-    for i in prange(n_rows):
+    for i in prange(x.shape[0]):
         xi = x[i]
         yi = y[i]
-        gi = g[i] if mode == MODE_GRAD else xi
-        oi = elem[i] if store else xi
+        gi = xi if inplace else g[i]
         acc = 0.0
         for lo in range(0, n, CHUNK):
             hi = min(lo + CHUNK, n)
-            acc += _bce_chunk(
-                xi[lo:hi],
-                yi[lo:hi],
-                pw[lo:hi] if use_pw else xi[lo:hi],
-                use_pw,
-                mode,
-                f,
-                gi[lo:hi],
-                oi[lo:hi],
-                store,
-            )
+            pc = pw[lo:hi] if use_pw else pw[0:0]
+            if store:
+                _bce_chunk_fwd(xi[lo:hi], yi[lo:hi], pc, use_pw, elem[i, lo:hi], True)
+            acc += _bce_chunk_grad(xi[lo:hi], yi[lo:hi], pc, use_pw, inplace, f, gi[lo:hi])
         loss[i] = acc
