@@ -64,6 +64,28 @@ def test_rows_spanning_chunks(backend: str, dtype: Any, c: int) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_whole_chunks_of_neg_inf(backend: str) -> None:
+    z = RNG.normal(0, 2, (4, 5000))
+    z[:, :2100] = -np.inf  # the first chunk (and a bit) excluded
+    z[1, 4000:] = -np.inf
+    z[2] = -np.inf
+    z[2, -1] = 0.0
+    z = z.astype(np.float32)
+    y = np.array([3000, 2500, 4999, 2200])
+    w = np.ones(5000)
+    w[:2100] = 0.0  # excluded classes carry no smoothing mass
+    for opts in ({}, {"label_smoothing": 0.1}, {"label_smoothing": 0.1, "weight": w}):
+        t = int_targets(y, 5000, **opts)
+        got = fast.softmax_cross_entropy_with_integer_labels(z, y, backend=backend, **opts)
+        assert_close(got, softmax_loss(z, t), 4 * EPS32)
+        if "weight" in opts or not opts:  # masked classes carry no target mass
+            assert np.all(np.isfinite(got[[0, 3]]))
+    tt = np.zeros(z.shape, np.float32)
+    tt[np.arange(4), y] = 1.0
+    assert_close(fast.softmax_cross_entropy(z, tt, backend=backend), softmax_loss(z, tt), 4 * EPS32)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_neg_inf_logit_with_zero_label_is_finite(backend: str) -> None:
     z = np.array([[-np.inf, 1.0, 2.0], [0.0, -np.inf, -np.inf]], dtype=np.float32)
     got = fast.softmax_cross_entropy_with_integer_labels(z, [2, 0], backend=backend)
