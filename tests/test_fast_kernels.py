@@ -33,6 +33,8 @@ def _chunky_logits(n: int, c: int, dtype: Any) -> np.ndarray:
     """Logits whose row maximum rises chunk after chunk (exercises the rescaling)."""
     z = RNG.normal(0, 3, (n, c)) + np.linspace(0, 60, c)[None, :] * (np.arange(n) % 2)[:, None]
     z[:, -1] += 25.0
+    z[2, 0] = -1e4  # a first logit far below the max: the reference moves up
+    z[3, :3] = -np.inf
     return z.astype(dtype)
 
 

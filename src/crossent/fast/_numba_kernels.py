@@ -225,6 +225,19 @@ def _chunk_expsum(c: Any, m: Any) -> float:
 
 
 @njit(**_JIT)
+def _chunk_expsum_max(c: Any, m: Any) -> tuple[float, Any]:
+    """(Σ exp(c - m), max c) in one sweep; ``m`` may be below the max (see
+    :func:`_lse_plain`)."""
+    s = c.dtype.type(0.0)
+    cm = c[0]
+    for j in range(c.shape[0]):
+        v = c[j]
+        s += _exp_shifted(v, m)
+        cm = _maximum(cm, v)
+    return float(s), cm
+
+
+@njit(**_JIT)
 def _chunk_expsum_store(src: Any, dst: Any, m: Any) -> float:
     s = src.dtype.type(0.0)
     for j in range(src.shape[0]):
@@ -366,6 +379,49 @@ def _online_lse_int(
     return m, s, a
 
 
+#: How far a chunk's max may exceed the reference of :func:`_lse_plain` before the
+#: chunk is summed again: exp(z - m) <= e^40 keeps float32 chunk sums finite.
+_REF_SLACK = 40.0
+
+
+@njit(**_JIT)
+def _lse_plain(x: Any) -> tuple[float, float, bool]:
+    """(m, s, ok) with s = Σ exp(z - m), in one sweep per chunk.
+
+    ``m`` is a reference, not necessarily the max: the first finite logit (or
+    the max of the first chunk that has one). Each chunk is summed against it
+    while its max is found in the same sweep; a chunk whose max exceeds the
+    reference by more than ``_REF_SLACK`` moves the reference there (rescaling
+    ``s``) and is summed again. This saves the separate max sweep of a two-pass
+    log-sum-exp. ``ok`` is False for a row with NaN, ``+inf`` or only ``-inf``.
+    """
+    n = x.shape[0]
+    m = x[0]
+    start = 0
+    if not math.isfinite(float(m)):
+        m = x.dtype.type(-math.inf)
+        for lo in range(0, n, CHUNK):
+            cm = _chunk_max(x[lo : min(lo + CHUNK, n)])
+            if float(cm) != -math.inf:
+                m = cm
+                start = lo
+                break
+        if not math.isfinite(float(m)):
+            return 0.0, 0.0, False
+    s = 0.0
+    for lo in range(start, n, CHUNK):
+        c = x[lo : min(lo + CHUNK, n)]
+        cs, cm = _chunk_expsum_max(c, m)
+        if not float(cm) <= float(m) + _REF_SLACK:  # also NaN
+            if not math.isfinite(float(cm)):
+                return 0.0, 0.0, False
+            s *= math.exp(float(m) - float(cm))
+            m = cm
+            cs = _chunk_expsum(c, m)
+        s += cs
+    return float(m), s, math.isfinite(s)
+
+
 @njit(**_JIT_EXACT)
 def _int_loss(
     mf: float, s: float, a: float, zy: float, wy: float, ls: float, wsum: float, n: int
@@ -384,8 +440,13 @@ def _int_loss(
 def _ce_int_row_fwd(
     x: Any, label: int, weight: Any, use_weight: bool, ls: float, wsum: float
 ) -> tuple[float, bool]:
-    mf, s, a = _online_lse_int(x, weight, use_weight, ls != 0.0)
-    if not (math.isfinite(mf) and math.isfinite(s)):
+    if ls == 0.0:
+        mf, s, ok = _lse_plain(x)
+        a = 0.0
+    else:  # the smoothing sum Σ w_c (m - z_c) needs the true running max
+        mf, s, a = _online_lse_int(x, weight, use_weight, True)
+        ok = math.isfinite(mf) and math.isfinite(s)
+    if not ok:
         return math.nan, True
     wy = weight[label] if use_weight else 1.0
     return _int_loss(mf, s, a, float(x[label]), wy, ls, wsum, x.shape[0]), False
