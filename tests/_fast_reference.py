@@ -35,7 +35,11 @@ def assert_close(got: Any, ref: Any, factor: float, *, scale: Any = None) -> Non
     np.testing.assert_array_equal(np.isposinf(got), np.isposinf(ref))
     np.testing.assert_array_equal(np.isneginf(got), np.isneginf(ref))
     fin = np.isfinite(ref)
-    s = 1.0 if scale is None else np.broadcast_to(np.asarray(scale, float), ref.shape)[fin]
+    s = (
+        1.0
+        if scale is None
+        else np.broadcast_to(np.asarray(scale, float), ref.shape)[fin]
+    )
     err = np.abs(got[fin] - ref[fin])
     tol = factor * (s + np.abs(ref[fin]))
     if err.size:

@@ -56,7 +56,9 @@ def int_problems(draw: Any) -> dict[str, Any]:
     weight = draw(
         st.one_of(
             st.none(),
-            hnp.arrays(np.float64, (c,), elements=st.sampled_from([0.0, 0.5, 1.0, 3.0])),
+            hnp.arrays(
+                np.float64, (c,), elements=st.sampled_from([0.0, 0.5, 1.0, 3.0])
+            ),
         )
     )
     ls = draw(st.sampled_from([0.0, 0.1, 1.0]))
@@ -81,7 +83,11 @@ def _int_reference(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, float]:
         weight=p["weight"],
     )
     loss = softmax_loss(z, t)
-    keep = y != p["ignore_index"] if p["ignore_index"] is not None else np.ones_like(y, bool)
+    keep = (
+        y != p["ignore_index"]
+        if p["ignore_index"] is not None
+        else np.ones_like(y, bool)
+    )
     w = np.ones(z.shape[-1]) if p["weight"] is None else p["weight"]
     den = float(w[y[keep]].sum())
     grad = softmax_grad(z, t, zero_rows=~keep)
@@ -97,14 +103,21 @@ def test_int_labels_forward_and_grad(backend: str, p: dict[str, Any]) -> None:
     red = p["reduction"]
     tol = tolerance(p["z"].dtype)
     ref = reduce(ref_loss, red, den)
-    scale = 1.0 if red == "none" else (1.0 + np.abs(ref_loss).sum()) / (den if red == "mean" and den else 1.0)
-    got = fast.softmax_cross_entropy_with_integer_labels(p["z"], p["y"], backend=backend, **opts)
+    scale = (
+        1.0
+        if red == "none"
+        else (1.0 + np.abs(ref_loss).sum()) / (den if red == "mean" and den else 1.0)
+    )
+    got = fast.softmax_cross_entropy_with_integer_labels(
+        p["z"], p["y"], backend=backend, **opts
+    )
     assert got.dtype == p["z"].dtype
     assert_close(got, ref, tol, scale=scale)
     z = p["z"].copy()
     r = vg.softmax_cross_entropy_with_integer_labels(z, p["y"], backend=backend, **opts)
     assert_close(r.value, ref, tol, scale=scale)
-    assert r.grad.dtype == z.dtype and r.grad.shape == z.shape
+    assert r.grad.dtype == z.dtype
+    assert r.grad.shape == z.shape
     g_scale = 1.0 / den if red == "mean" and den else (0.0 if red == "mean" else 1.0)
     ref_grad = ref_grad * g_scale
     weight_scale = 1.0 if p["weight"] is None else max(1.0, float(np.max(p["weight"])))
@@ -138,7 +151,11 @@ def test_soft_labels_forward_and_grad(backend: str, p: dict[str, Any]) -> None:
     ref_loss = softmax_loss(z, t)
     ref = reduce(ref_loss, red, n)
     tol = tolerance(z.dtype)
-    scale = 1.0 if red == "none" else (1.0 + np.abs(ref_loss).sum()) / (n if red == "mean" and n else 1.0)
+    scale = (
+        1.0
+        if red == "none"
+        else (1.0 + np.abs(ref_loss).sum()) / (n if red == "mean" and n else 1.0)
+    )
     got = fast.softmax_cross_entropy(z, t, reduction=red, backend=backend)
     assert got.dtype == z.dtype
     assert_close(got, ref, tol, scale=scale)
@@ -157,10 +174,26 @@ def bce_problems(draw: Any) -> dict[str, Any]:
     width = 32 if dtype == np.float32 else 64
     z = draw(hnp.arrays(dtype, (n, c), elements=_logit_values(width)))
     y = draw(
-        hnp.arrays(dtype, (n, c), elements=st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0, 1, width=width)))
+        hnp.arrays(
+            dtype,
+            (n, c),
+            elements=st.one_of(
+                st.sampled_from([0.0, 1.0]), st.floats(0, 1, width=width)
+            ),
+        )
     )
-    pw = draw(st.one_of(st.none(), hnp.arrays(np.float64, (c,), elements=st.sampled_from([0.5, 1.0, 3.0]))))
-    return {"z": z, "y": y, "pos_weight": pw, "reduction": draw(st.sampled_from(REDUCTIONS))}
+    pw = draw(
+        st.one_of(
+            st.none(),
+            hnp.arrays(np.float64, (c,), elements=st.sampled_from([0.5, 1.0, 3.0])),
+        )
+    )
+    return {
+        "z": z,
+        "y": y,
+        "pos_weight": pw,
+        "reduction": draw(st.sampled_from(REDUCTIONS)),
+    }
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -171,11 +204,20 @@ def test_bce_forward_and_grad(backend: str, p: dict[str, Any]) -> None:
     ref_elem = bce_loss(z, y, pw)
     ref = ref_elem if red == "none" else reduce(ref_elem.reshape(-1), red, z.size)
     tol = tolerance(z.dtype)
-    scale = 1.0 if red == "none" else (1.0 + np.abs(ref_elem).sum()) / (z.size if red == "mean" and z.size else 1.0)
-    got = fast.sigmoid_binary_cross_entropy(z, y, pos_weight=pw, reduction=red, backend=backend)
+    scale = (
+        1.0
+        if red == "none"
+        else (1.0 + np.abs(ref_elem).sum())
+        / (z.size if red == "mean" and z.size else 1.0)
+    )
+    got = fast.sigmoid_binary_cross_entropy(
+        z, y, pos_weight=pw, reduction=red, backend=backend
+    )
     assert got.dtype == z.dtype
     assert_close(got, ref, tol, scale=scale)
-    r = vg.sigmoid_binary_cross_entropy(z, y, pos_weight=pw, reduction=red, backend=backend)
+    r = vg.sigmoid_binary_cross_entropy(
+        z, y, pos_weight=pw, reduction=red, backend=backend
+    )
     assert_close(r.value, ref, tol, scale=scale)
     g_scale = 1.0 / z.size if red == "mean" and z.size else 1.0
     pmax = 1.0 if pw is None else 3.0

@@ -28,9 +28,15 @@ def test_chunked_equals_in_memory(tmp_path: Path, backend: str, dtype: Any) -> N
     path = tmp_path / "z.npy"
     np.save(path, z)  # bfloat16 is saved as raw 2-byte records (|V2); view it back
     mapped = np.load(path, mmap_mode="r").view(dtype)
-    opts: dict[str, Any] = {"ignore_index": -100, "label_smoothing": 0.05, "backend": backend}
+    opts: dict[str, Any] = {
+        "ignore_index": -100,
+        "label_smoothing": 0.05,
+        "backend": backend,
+    }
     for reduction in ("none", "sum", "mean"):
-        ref = fast.softmax_cross_entropy_with_integer_labels(z, y, reduction=reduction, **opts)
+        ref = fast.softmax_cross_entropy_with_integer_labels(
+            z, y, reduction=reduction, **opts
+        )
         sources = (mapped, z) if dtype == ml_dtypes.bfloat16 else (path, mapped, z)
         for src in sources:
             got = fast.chunked_softmax_cross_entropy_with_integer_labels(
@@ -43,7 +49,9 @@ def test_chunked_equals_in_memory(tmp_path: Path, backend: str, dtype: Any) -> N
 def test_chunked_peak_memory_stays_small(tmp_path: Path) -> None:
     # 1000 x 65536 float32 = 262 MB on disk; the process may grow by ~16 MiB.
     path = tmp_path / "big.npy"
-    mm = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(1000, 65536))
+    mm = np.lib.format.open_memmap(
+        path, mode="w+", dtype=np.float32, shape=(1000, 65536)
+    )
     for lo in range(0, 1000, 100):
         mm[lo : lo + 100] = RNG.normal(0, 2, (100, 65536)).astype(np.float32)
     mm.flush()
@@ -75,5 +83,7 @@ def test_chunked_peak_memory_stays_small(tmp_path: Path) -> None:
     extra, mean = int(out[0]), float(out[1])
     assert extra < 64 << 20, f"peak extra memory {extra / 2**20:.1f} MiB"
     z = np.load(path, mmap_mode="r")
-    ref = fast.softmax_cross_entropy_with_integer_labels(z[:50], labels[:50], backend="numba")
+    ref = fast.softmax_cross_entropy_with_integer_labels(
+        z[:50], labels[:50], backend="numba"
+    )
     assert 0 < mean < 2 * float(ref.mean())

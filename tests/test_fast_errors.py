@@ -34,7 +34,9 @@ def test_scalar_logits() -> None:
 
 
 def test_empty_class_axis() -> None:
-    with _raises(ValueError, "fast.softmax_cross_entropy: `logits` has an empty class axis"):
+    with _raises(
+        ValueError, "fast.softmax_cross_entropy: `logits` has an empty class axis"
+    ):
         fast.softmax_cross_entropy(np.zeros((2, 0)), np.zeros((2, 0)))
 
 
@@ -59,7 +61,8 @@ def test_labels_out_of_range() -> None:
 
 def test_labels_out_of_range_other_than_ignore_index() -> None:
     with _raises(
-        ValueError, f"{VG_INT}: `labels` must be in [0, 3) other than ignore_index=-100; got [-1]"
+        ValueError,
+        f"{VG_INT}: `labels` must be in [0, 3) other than ignore_index=-100; got [-1]",
     ):
         vg.softmax_cross_entropy_with_integer_labels(Z, [-100, -1], ignore_index=-100)
 
@@ -74,7 +77,9 @@ def test_same_shape_labels() -> None:
 
 
 def test_labels_not_real() -> None:
-    with _raises(TypeError, "value_and_grad.softmax_cross_entropy: `labels` must be real numbers"):
+    with _raises(
+        TypeError, "value_and_grad.softmax_cross_entropy: `labels` must be real numbers"
+    ):
         vg.softmax_cross_entropy(Z, np.zeros((2, 3), complex))
 
 
@@ -101,12 +106,16 @@ def test_numba_backend_without_numba(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_ignore_index_type() -> None:
-    with _raises(TypeError, f"{VG_INT}: `ignore_index` must be an int or None; got 0.5."):
+    with _raises(
+        TypeError, f"{VG_INT}: `ignore_index` must be an int or None; got 0.5."
+    ):
         vg.softmax_cross_entropy_with_integer_labels(Z, Y, ignore_index=0.5)  # type: ignore[arg-type]
 
 
 def test_label_smoothing_range() -> None:
-    with _raises(ValueError, f"{VG_INT}: `label_smoothing` must be a number in [0, 1]; got 1.5."):
+    with _raises(
+        ValueError, f"{VG_INT}: `label_smoothing` must be a number in [0, 1]; got 1.5."
+    ):
         vg.softmax_cross_entropy_with_integer_labels(Z, Y, label_smoothing=1.5)
 
 
@@ -138,7 +147,9 @@ def test_out_wrong_shape() -> None:
         f"{VG_INT}: `out` must be a writeable C-contiguous array of shape (2, 3) and "
         "dtype float32; got array of shape (3, 2) and dtype float32.",
     ):
-        vg.softmax_cross_entropy_with_integer_labels(Z, Y, out=np.empty((3, 2), np.float32))
+        vg.softmax_cross_entropy_with_integer_labels(
+            Z, Y, out=np.empty((3, 2), np.float32)
+        )
 
 
 def test_out_wrong_dtype() -> None:
@@ -157,7 +168,9 @@ def test_out_overlaps_logits() -> None:
 
 
 def test_out_with_overwrite_logits() -> None:
-    with _raises(ValueError, f"{VG_INT}: `out` must be None when `overwrite_logits=True`"):
+    with _raises(
+        ValueError, f"{VG_INT}: `out` must be None when `overwrite_logits=True`"
+    ):
         vg.softmax_cross_entropy_with_integer_labels(
             Z.copy(), Y, out=np.empty_like(Z), overwrite_logits=True
         )

@@ -31,7 +31,10 @@ RNG = np.random.default_rng(20240607)
 
 def _chunky_logits(n: int, c: int, dtype: Any) -> np.ndarray:
     """Logits whose row maximum rises chunk after chunk (exercises the rescaling)."""
-    z = RNG.normal(0, 3, (n, c)) + np.linspace(0, 60, c)[None, :] * (np.arange(n) % 2)[:, None]
+    z = (
+        RNG.normal(0, 3, (n, c))
+        + np.linspace(0, 60, c)[None, :] * (np.arange(n) % 2)[:, None]
+    )
     z[:, -1] += 25.0
     z[2, 0] = -1e4  # a first logit far below the max: the reference moves up
     z[3, :3] = -np.inf
@@ -48,16 +51,22 @@ def test_rows_spanning_chunks(backend: str, dtype: Any, c: int) -> None:
     tol = tolerance(dtype)
     for opts in ({}, {"label_smoothing": 0.2, "weight": w}):
         t = int_targets(y, c, **opts)
-        got = fast.softmax_cross_entropy_with_integer_labels(z, y, backend=backend, **opts)
+        got = fast.softmax_cross_entropy_with_integer_labels(
+            z, y, backend=backend, **opts
+        )
         assert_close(got, softmax_loss(z, t), tol)
         r = vg.softmax_cross_entropy_with_integer_labels(
             z, y, backend=backend, reduction="sum", **opts
         )
         assert_close(r.grad, softmax_grad(z, t), 2 * tol, scale=2.0)
     tt = RNG.uniform(0, 1, (6, c)).astype(dtype)
-    assert_close(fast.softmax_cross_entropy(z, tt, backend=backend), softmax_loss(z, tt), tol)
+    assert_close(
+        fast.softmax_cross_entropy(z, tt, backend=backend), softmax_loss(z, tt), tol
+    )
     r = vg.softmax_cross_entropy(z, tt, reduction="sum", backend=backend)
-    assert_close(r.grad, softmax_grad(z, tt), 2 * tol, scale=tt.sum(axis=1, keepdims=True))
+    assert_close(
+        r.grad, softmax_grad(z, tt), 2 * tol, scale=tt.sum(axis=1, keepdims=True)
+    )
     yb = (RNG.uniform(size=(6, c)) < 0.1).astype(dtype)
     got = fast.sigmoid_binary_cross_entropy(z, yb, backend=backend, reduction="none")
     assert_close(got, bce_loss(z, yb), tol)
@@ -78,13 +87,19 @@ def test_whole_chunks_of_neg_inf(backend: str) -> None:
     w[:2100] = 0.0  # excluded classes carry no smoothing mass
     for opts in ({}, {"label_smoothing": 0.1}, {"label_smoothing": 0.1, "weight": w}):
         t = int_targets(y, 5000, **opts)
-        got = fast.softmax_cross_entropy_with_integer_labels(z, y, backend=backend, **opts)
+        got = fast.softmax_cross_entropy_with_integer_labels(
+            z, y, backend=backend, **opts
+        )
         assert_close(got, softmax_loss(z, t), 4 * EPS32)
         if "weight" in opts or not opts:  # masked classes carry no target mass
             assert np.all(np.isfinite(got[[0, 3]]))
     tt = np.zeros(z.shape, np.float32)
     tt[np.arange(4), y] = 1.0
-    assert_close(fast.softmax_cross_entropy(z, tt, backend=backend), softmax_loss(z, tt), 4 * EPS32)
+    assert_close(
+        fast.softmax_cross_entropy(z, tt, backend=backend),
+        softmax_loss(z, tt),
+        4 * EPS32,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -99,8 +114,10 @@ def test_neg_inf_logit_with_zero_label_is_finite(backend: str) -> None:
         vg.softmax_cross_entropy_with_integer_labels(z, [2, 0], backend=backend),
         vg.softmax_cross_entropy(z, t, backend=backend),
     ):
-        assert np.isfinite(r.value) and np.all(np.isfinite(r.grad))
-        assert r.grad[0, 0] == 0 and r.grad[1, 1] == 0
+        assert np.isfinite(r.value)
+        assert np.all(np.isfinite(r.grad))
+        assert r.grad[0, 0] == 0
+        assert r.grad[1, 1] == 0
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -144,8 +161,11 @@ def test_low_precision_inputs_computed_in_float32(
     assert got.dtype == z.dtype
     ref = crossent.softmax_cross_entropy_with_integer_labels(z64, y)
     assert_close(got, ref, eps)
-    r = vg.softmax_cross_entropy_with_integer_labels(z, y, reduction="sum", backend=backend)
-    assert r.grad.dtype == z.dtype and r.value.dtype == z.dtype
+    r = vg.softmax_cross_entropy_with_integer_labels(
+        z, y, reduction="sum", backend=backend
+    )
+    assert r.grad.dtype == z.dtype
+    assert r.value.dtype == z.dtype
     assert_close(r.grad, softmax_grad(z64, int_targets(y, 300)), eps)
     zz = z.copy()
     r2 = vg.softmax_cross_entropy_with_integer_labels(
@@ -170,10 +190,15 @@ def test_layouts_axis_and_batch_dims(backend: str) -> None:
     assert got.shape == (4, 5)
     np.testing.assert_array_equal(got.reshape(20), flat)
     moved = np.moveaxis(z, -1, 0)  # classes first, not contiguous along them
-    got_axis = fast.softmax_cross_entropy_with_integer_labels(moved, y, axis=0, backend=backend)
+    got_axis = fast.softmax_cross_entropy_with_integer_labels(
+        moved, y, axis=0, backend=backend
+    )
     np.testing.assert_array_equal(got_axis, got)
-    r = vg.softmax_cross_entropy_with_integer_labels(z, y, reduction="none", backend=backend)
-    assert r.value.shape == (4, 5) and r.grad.shape == z.shape
+    r = vg.softmax_cross_entropy_with_integer_labels(
+        z, y, reduction="none", backend=backend
+    )
+    assert r.value.shape == (4, 5)
+    assert r.grad.shape == z.shape
     strided = np.asfortranarray(z.reshape(20, 7))
     r2 = vg.softmax_cross_entropy_with_integer_labels(
         strided, y.reshape(20), reduction="none", backend=backend
@@ -182,10 +207,13 @@ def test_layouts_axis_and_batch_dims(backend: str) -> None:
     np.testing.assert_array_equal(r2.grad, r.grad.reshape(20, 7))
     t = RNG.uniform(size=z.shape)  # float64 labels with float32 logits
     got = fast.softmax_cross_entropy(z, t, backend=backend)
-    assert got.shape == (4, 5) and got.dtype == np.float32
+    assert got.shape == (4, 5)
+    assert got.dtype == np.float32
     assert_close(got.reshape(-1), softmax_loss(z, t), 4 * EPS32)
     moved_t = np.moveaxis(t, -1, 1)
-    got_axis = fast.softmax_cross_entropy(np.moveaxis(z, -1, 1), moved_t, axis=1, backend=backend)
+    got_axis = fast.softmax_cross_entropy(
+        np.moveaxis(z, -1, 1), moved_t, axis=1, backend=backend
+    )
     np.testing.assert_array_equal(got_axis, got)
 
 
@@ -199,7 +227,9 @@ def test_out_and_overwrite_logits(backend: str) -> None:
     assert r.grad is out
     np.testing.assert_array_equal(out, plain.grad)
     zz = z.copy()
-    r = vg.softmax_cross_entropy_with_integer_labels(zz, y, overwrite_logits=True, backend=backend)
+    r = vg.softmax_cross_entropy_with_integer_labels(
+        zz, y, overwrite_logits=True, backend=backend
+    )
     assert r.grad is zz
     np.testing.assert_array_equal(zz, plain.grad)
     np.testing.assert_array_equal(r.value, plain.value)
@@ -210,7 +240,9 @@ def test_out_and_overwrite_logits(backend: str) -> None:
     yb = (RNG.uniform(size=z.shape) < 0.5).astype(np.float32)
     plain = vg.sigmoid_binary_cross_entropy(z, yb, reduction="none", backend=backend)
     zz = z.copy()
-    r = vg.sigmoid_binary_cross_entropy(zz, yb, reduction="none", overwrite_logits=True, backend=backend)
+    r = vg.sigmoid_binary_cross_entropy(
+        zz, yb, reduction="none", overwrite_logits=True, backend=backend
+    )
     assert r.grad is zz
     np.testing.assert_array_equal(zz, plain.grad)
     np.testing.assert_array_equal(r.value, plain.value)
@@ -225,12 +257,22 @@ def test_out_and_overwrite_logits(backend: str) -> None:
 def test_empty_and_fully_ignored_batches(backend: str) -> None:
     z = np.zeros((0, 5), np.float32)
     y = np.zeros(0, np.int64)
-    assert fast.softmax_cross_entropy_with_integer_labels(z, y, backend=backend).shape == (0,)
+    assert fast.softmax_cross_entropy_with_integer_labels(
+        z, y, backend=backend
+    ).shape == (0,)
     r = vg.softmax_cross_entropy_with_integer_labels(z, y, backend=backend)
-    assert np.isnan(r.value) and r.grad.shape == (0, 5)
-    assert vg.softmax_cross_entropy_with_integer_labels(z, y, reduction="sum", backend=backend).value == 0
+    assert np.isnan(r.value)
+    assert r.grad.shape == (0, 5)
+    assert (
+        vg.softmax_cross_entropy_with_integer_labels(
+            z, y, reduction="sum", backend=backend
+        ).value
+        == 0
+    )
     z = RNG.normal(size=(3, 5)).astype(np.float32)
-    r = vg.softmax_cross_entropy_with_integer_labels(z, [-1, -1, -1], ignore_index=-1, backend=backend)
+    r = vg.softmax_cross_entropy_with_integer_labels(
+        z, [-1, -1, -1], ignore_index=-1, backend=backend
+    )
     assert np.isnan(r.value)
     np.testing.assert_array_equal(r.grad, 0)
 
@@ -241,9 +283,13 @@ def test_torch_reference_numbers(backend: str) -> None:
     z = np.array([[1, 2, 3], [3, 1, 0], [0, 0, 0]], dtype=np.float32)
     y = np.array([1, 0, 2])
     f = fast.softmax_cross_entropy_with_integer_labels
-    np.testing.assert_allclose(f(z, y, reduction="mean", backend=backend), 0.8920214, rtol=1e-6)
     np.testing.assert_allclose(
-        f(z, y, weight=[1, 2, 3], reduction="mean", backend=backend), 1.0468158, rtol=1e-6
+        f(z, y, reduction="mean", backend=backend), 0.8920214, rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        f(z, y, weight=[1, 2, 3], reduction="mean", backend=backend),
+        1.0468158,
+        rtol=1e-6,
     )
     np.testing.assert_allclose(
         f(z, y, label_smoothing=0.1, reduction="none", backend=backend),
@@ -251,7 +297,14 @@ def test_torch_reference_numbers(backend: str) -> None:
         rtol=1e-6,
     )
     np.testing.assert_allclose(
-        f(z, y, label_smoothing=0.1, weight=[1, 2, 3], reduction="mean", backend=backend),
+        f(
+            z,
+            y,
+            label_smoothing=0.1,
+            weight=[1, 2, 3],
+            reduction="mean",
+            backend=backend,
+        ),
         1.0924474,
         rtol=1e-6,
     )
@@ -264,10 +317,16 @@ def test_torch_reference_numbers(backend: str) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_extreme_magnitudes(backend: str) -> None:
-    z = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4 + 1, -1e4 + 2], [3e38, 0, -3e38]], np.float32)
+    z = np.array(
+        [[1e4, -1e4, 0.0], [-1e4, -1e4 + 1, -1e4 + 2], [3e38, 0, -3e38]], np.float32
+    )
     y = np.array([1, 0, 1])
     ref = crossent.softmax_cross_entropy_with_integer_labels(z.astype(np.float64), y)
-    assert_close(fast.softmax_cross_entropy_with_integer_labels(z, y, backend=backend), ref, 4 * EPS32)
+    assert_close(
+        fast.softmax_cross_entropy_with_integer_labels(z, y, backend=backend),
+        ref,
+        4 * EPS32,
+    )
     assert_close(
         fast.sigmoid_binary_cross_entropy(z, np.ones_like(z), backend=backend),
         bce_loss(z, np.ones_like(z)),
@@ -288,8 +347,13 @@ def test_gradients_match_finite_differences(backend: str, reduction: str) -> Non
     h = 1e-6
     cases = [
         lambda x: vg.softmax_cross_entropy_with_integer_labels(
-            x, y, ignore_index=-100, label_smoothing=0.15, weight=w,
-            reduction=reduction, backend=backend,
+            x,
+            y,
+            ignore_index=-100,
+            label_smoothing=0.15,
+            weight=w,
+            reduction=reduction,
+            backend=backend,
         ),
         lambda x: vg.softmax_cross_entropy(x, t, reduction=reduction, backend=backend),
         lambda x: vg.sigmoid_binary_cross_entropy(
@@ -310,8 +374,12 @@ def test_gradients_match_finite_differences(backend: str, reduction: str) -> Non
 def test_backends_agree_on_a_medium_problem() -> None:
     z = RNG.normal(0, 5, (300, 1500)).astype(np.float32)
     y = RNG.integers(0, 1500, 300)
-    a = vg.softmax_cross_entropy_with_integer_labels(z, y, label_smoothing=0.1, backend="numpy")
-    b = vg.softmax_cross_entropy_with_integer_labels(z, y, label_smoothing=0.1, backend="numba")
+    a = vg.softmax_cross_entropy_with_integer_labels(
+        z, y, label_smoothing=0.1, backend="numpy"
+    )
+    b = vg.softmax_cross_entropy_with_integer_labels(
+        z, y, label_smoothing=0.1, backend="numba"
+    )
     assert_close(b.value, a.value, 4 * EPS32)
     assert_close(b.grad, a.grad, 4 * EPS32, scale=1 / 300)
 

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from crossent._core import _validation as v
 from crossent.fast import _dispatch
 
-__all__ = ["FastReduction", "ValueAndGrad", "bce", "ce_int", "ce_soft"]
+__all__ = ["FastReduction", "ValueAndGrad", "bce", "ce_int", "ce_soft", "target"]
 
 FastReduction = Literal["none", "sum", "mean"]
 
@@ -82,7 +82,9 @@ def check_ignore_index(fn: str, ignore_index: Any) -> int | None:
     if isinstance(ignore_index, bool) or not isinstance(
         ignore_index, (int, np.integer)
     ):
-        raise TypeError(f"{fn}: `ignore_index` must be an int or None; got {ignore_index!r}.")
+        raise TypeError(
+            f"{fn}: `ignore_index` must be an int or None; got {ignore_index!r}."
+        )
     return operator.index(ignore_index)
 
 
@@ -100,7 +102,9 @@ def check_label_smoothing(fn: str, label_smoothing: Any) -> float:
     return ls
 
 
-def class_vector(fn: str, arg: str, value: Any, n_classes: int) -> npt.NDArray[np.float64]:
+def class_vector(
+    fn: str, arg: str, value: Any, n_classes: int
+) -> npt.NDArray[np.float64]:
     """A per-class vector (``weight``, ``pos_weight``) broadcast to ``(C,)``, float64."""
     a = np.asarray(value)
     if a.dtype.kind not in "biuf" and not v.is_floating_dtype(a.dtype):
@@ -121,10 +125,29 @@ def check_reduction(fn: str, reduction: Any) -> str:
     return str(reduction)
 
 
-def grad_buffer(
-    fn: str, x: Arr, out: Any, overwrite_logits: bool, given: Any
-) -> tuple[Arr, Arr, int]:
-    """The gradient array to return, its ``(N, C)`` view, and the kernel mode."""
+class Target(NamedTuple):
+    """Where a front end's kernel reads logits and writes the gradient."""
+
+    x2: Arr
+    """The ``(N, C)`` logits the kernel reads (and overwrites in mode 2)."""
+    g2: Arr | None
+    """The ``(N, C)`` gradient buffer of mode 1."""
+    mode: int
+    """0 loss only, 1 gradient into ``g2``, 2 gradient over ``x2``."""
+    grad: Arr | None
+    """The gradient array handed back to the caller."""
+
+
+def target(
+    fn: str, x: Arr, given: Any, *, want_grad: bool, out: Any, overwrite_logits: bool
+) -> Target:
+    """Check ``out``/``overwrite_logits`` and choose the kernel's buffers.
+
+    ``given`` is the caller's original ``logits`` object: overwriting is only
+    meaningful (and only checked) when ``x`` is that very array.
+    """
+    if not want_grad:
+        return Target(rows(x), None, 0, None)
     if overwrite_logits:
         if out is not None:
             raise ValueError(
@@ -132,18 +155,18 @@ def grad_buffer(
                 f"goes into `logits`); got {v.describe(out)}."
             )
         if given is x and not (x.flags.writeable and x.flags.c_contiguous):
+            state = "read-only" if not x.flags.writeable else "non-contiguous"
             raise ValueError(
                 f"{fn}: `logits` must be a writeable C-contiguous array to be "
-                f"overwritten with the gradient; got a "
-                f"{'read-only' if not x.flags.writeable else 'non-contiguous'} "
-                f"{v.describe(x)}. Pass `np.ascontiguousarray(logits)` or "
-                f"overwrite_logits=False."
+                f"overwritten with the gradient; got a {state} {v.describe(x)}. Pass "
+                f"`np.ascontiguousarray(logits)` or overwrite_logits=False."
             )
-        xx = x if x.flags.writeable and x.flags.c_contiguous else x.copy()
-        return xx, rows(xx), 2
+        # A list or other converted input: its fresh array is ours to overwrite.
+        own = x if given is x else np.array(x, order="C")
+        return Target(rows(own), None, 2, own)
     if out is None:
         g = np.empty(x.shape, dtype=x.dtype)
-        return g, rows(g), 1
+        return Target(rows(x), rows(g), 1, g)
     if (
         not isinstance(out, np.ndarray)
         or out.shape != x.shape
@@ -155,14 +178,14 @@ def grad_buffer(
             f"{fn}: `out` must be a writeable C-contiguous array of shape {x.shape} "
             f"and dtype {x.dtype}; got {v.describe(out)}."
         )
-    if np.shares_memory(out, x) and out is not x:
+    if out is x:
+        return Target(rows(out), None, 2, out)
+    if np.shares_memory(out, x):
         raise ValueError(
             f"{fn}: `out` must not overlap `logits` (use overwrite_logits=True to "
             f"write the gradient over them); got an overlapping {v.describe(out)}."
         )
-    if out is x:
-        return out, rows(out), 2
-    return out, rows(out), 1
+    return Target(rows(x), rows(out), 1, out)
 
 
 # ------------------------------------------------------------------- reductions
@@ -223,26 +246,22 @@ def ce_int(
     y = int_labels(fn, labels, x, ignore)
     name = _dispatch.select_backend(fn, backend, x.size)
     denominator = int_denominator(y, ignore, w)
-    grad = g2 = None
-    mode = 0
-    if want_grad:
-        grad, g2, mode = grad_buffer(fn, x, out, overwrite_logits, logits)
-    x2 = g2 if mode == 2 else rows(x)
-    if mode == 2 and grad is not x:  # a copy (e.g. of a list): its own logits
-        np.copyto(grad, x)
+    t = target(
+        fn, x, logits, want_grad=want_grad, out=out, overwrite_logits=overwrite_logits
+    )
     loss = _dispatch.ce_int_rows(
-        x2,  # type: ignore[arg-type]
+        t.x2,
         y,
         weight=w,
         ignore_index=ignore,
         label_smoothing=ls,
-        mode=mode,
+        mode=t.mode,
         scale=_scale(reduction, denominator),
-        g2=g2,
+        g2=t.g2,
         backend=name,
     )
     value = reduce_rows(loss, reduction, denominator, x.dtype, x.shape[:-1])
-    return value, grad
+    return value, t.grad
 
 
 def ce_soft(
@@ -265,22 +284,19 @@ def ce_soft(
     reduction = check_reduction(fn, reduction)
     name = _dispatch.select_backend(fn, backend, x.size)
     n_rows = x.size // x.shape[-1]
-    grad = g2 = None
-    mode = 0
-    if want_grad:
-        grad, g2, mode = grad_buffer(fn, x, out, overwrite_logits, logits)
-        if mode == 2 and grad is not x:
-            np.copyto(grad, x)
+    tg = target(
+        fn, x, logits, want_grad=want_grad, out=out, overwrite_logits=overwrite_logits
+    )
     loss = _dispatch.ce_soft_rows(
-        g2 if mode == 2 else rows(x),  # type: ignore[arg-type]
+        tg.x2,
         rows(t),
-        mode=mode,
+        mode=tg.mode,
         scale=_scale(reduction, n_rows),
-        g2=g2,
+        g2=tg.g2,
         backend=name,
     )
     value = reduce_rows(loss, reduction, n_rows, x.dtype, x.shape[:-1])
-    return value, grad
+    return value, tg.grad
 
 
 def bce(
@@ -300,26 +316,27 @@ def bce(
     y = same_shape_labels(fn, labels, x)
     reduction = check_reduction(fn, reduction)
     n_classes = x.shape[-1]
-    pw = None if pos_weight is None else class_vector(fn, "pos_weight", pos_weight, n_classes)
+    pw = (
+        None
+        if pos_weight is None
+        else class_vector(fn, "pos_weight", pos_weight, n_classes)
+    )
     name = _dispatch.select_backend(fn, backend, x.size)
-    grad = g2 = None
-    mode = 0
-    if want_grad:
-        grad, g2, mode = grad_buffer(fn, x, out, overwrite_logits, logits)
-        if mode == 2 and grad is not x:
-            np.copyto(grad, x)
+    t = target(
+        fn, x, logits, want_grad=want_grad, out=out, overwrite_logits=overwrite_logits
+    )
     elem = np.empty(x.shape, dtype=x.dtype) if reduction == "none" else None
     loss = _dispatch.bce_rows(
-        g2 if mode == 2 else rows(x),  # type: ignore[arg-type]
+        t.x2,
         rows(y),
         pos_weight=pw,
-        mode=mode,
+        mode=t.mode,
         scale=_scale(reduction, x.size),
-        g2=g2,
+        g2=t.g2,
         elem=None if elem is None else rows(elem),
         backend=name,
     )
     if elem is not None:
-        return elem, grad
+        return elem, t.grad
     value = reduce_rows(loss, reduction, x.size, x.dtype, ())
-    return value, grad
+    return value, t.grad

@@ -67,6 +67,16 @@ class _Pages:
         self._advise(mmap.MADV_WILLNEED, block, True)
 
 
+def _positive_int(fn: str, arg: str, value: Any) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value <= 0
+    ):
+        raise ValueError(f"{fn}: `{arg}` must be a positive int; got {value!r}.")
+    return int(value)
+
+
 def chunked_softmax_cross_entropy_with_integer_labels(
     logits: str | os.PathLike[str] | npt.ArrayLike,
     labels: npt.ArrayLike,
@@ -145,16 +155,9 @@ def chunked_softmax_cross_entropy_with_integer_labels(
                 f"{os.fspath(logits)!r}."
             )
         logits = loaded
-    if (
-        isinstance(max_block_bytes, bool)
-        or not isinstance(max_block_bytes, (int, np.integer))
-        or max_block_bytes <= 0
-    ):
-        raise ValueError(
-            f"{fn}: `max_block_bytes` must be a positive int; got {max_block_bytes!r}."
-        )
+    block_bytes = _positive_int(fn, "max_block_bytes", max_block_bytes)
     x = _api.as_logits(fn, logits)
-    reduction = _api.check_reduction(fn, reduction)
+    red = _api.check_reduction(fn, reduction)
     ignore = _api.check_ignore_index(fn, ignore_index)
     ls = _api.check_label_smoothing(fn, label_smoothing)
     n_classes = x.shape[-1]
@@ -163,7 +166,7 @@ def chunked_softmax_cross_entropy_with_integer_labels(
     name = _dispatch.select_backend(fn, backend, x.size)
     x2 = _api.rows(x)
     pages = _Pages(x2)
-    step = max(1, int(max_block_bytes) // (n_classes * x.dtype.itemsize))
+    step = max(1, block_bytes // (n_classes * x.dtype.itemsize))
     n_rows = x2.shape[0]
     loss = np.empty(n_rows)
     for lo in range(0, n_rows, step):
@@ -184,4 +187,4 @@ def chunked_softmax_cross_entropy_with_integer_labels(
         )
         pages.done(block, last=hi == n_rows)
     denominator = _api.int_denominator(y, ignore, w)
-    return _api.reduce_rows(loss, reduction, denominator, x.dtype, x.shape[:-1])
+    return _api.reduce_rows(loss, red, denominator, x.dtype, x.shape[:-1])

@@ -155,7 +155,9 @@ def _nb_bce(
         k.bce_fwd_kernel(x, y, pw_, pw is not None, elem_, loss)
     else:
         g = np.empty((0, x.shape[1]), dtype=cd) if g is None else g
-        k.bce_grad_kernel(x, y, pw_, pw is not None, mode == 2, float(scale), g, elem_, loss)
+        k.bce_grad_kernel(
+            x, y, pw_, pw is not None, mode == 2, float(scale), g, elem_, loss
+        )
 
 
 _BACKENDS = {
@@ -193,7 +195,13 @@ def _drive(x2: Arr, others: list[Arr], mode: int, g2: Arr | None, call: _Call) -
     cd = compute_dtype(x2.dtype)
     writable = mode == 0 or x2.flags.writeable  # a gradient kernel writes to x
     if writable and _is_direct(cd, x2, *others, g2 if mode == 1 else None):
-        call(slice(0, x2.shape[0]), _as_plain(x2), [_as_plain(o) for o in others], mode, g2)
+        call(
+            slice(0, x2.shape[0]),
+            _as_plain(x2),
+            [_as_plain(o) for o in others],
+            mode,
+            g2,
+        )
         return
     step = _block_rows(x2.shape[1])
     for lo in range(0, x2.shape[0], step):
@@ -225,8 +233,8 @@ def _fix_bad_rows(
     )
     loss[idx] = li
     if mode != 0:
-        dest = g2 if mode == 1 else x2
-        dest[idx] = gi.astype(dest.dtype)  # type: ignore[index]
+        dest = x2 if mode == 2 or g2 is None else g2
+        dest[idx] = gi.astype(dest.dtype)
 
 
 def ce_int_rows(

@@ -25,11 +25,12 @@ Numerical scheme (see ``docs/PERF.md`` section 6):
 
 from __future__ import annotations
 
+import importlib
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
-from llvmlite import ir
 from numba import njit, prange
 from numba.core import types
 from numba.extending import intrinsic, overload
@@ -54,16 +55,30 @@ CHUNK = 2048
 # Cody-Waite range reduction.
 _FM_LOOP = {"reassoc", "nsz", "contract", "arcp"}
 _FM_POLY = {"contract", "nsz"}
-_JIT = {"fastmath": _FM_LOOP, "cache": True, "nogil": True, "error_model": "numpy"}
-_JIT_PAR = {**_JIT, "parallel": True}
+_JIT: dict[str, Any] = {
+    "fastmath": _FM_LOOP,
+    "cache": True,
+    "nogil": True,
+    "error_model": "numpy",
+}
+_JIT_PAR: dict[str, Any] = {**_JIT, "parallel": True}
 # For scalar formulas that must be evaluated as written, e.g. (m - z_y) + log(s):
 # reassociated as (m + log s) - z_y it cancels when |m| is large.
-_JIT_EXACT = {**_JIT, "fastmath": _FM_POLY}
+_JIT_EXACT: dict[str, Any] = {**_JIT, "fastmath": _FM_POLY}
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+# llvmlite ships no type information; only FunctionType is needed from it.
+_llvm_ir: Any = importlib.import_module("llvmlite.ir")
+
+
+def _jit(options: dict[str, Any]) -> Callable[[_F], _F]:
+    """``numba.njit(**options)`` typed as a decorator that keeps the signature."""
+    return cast("Callable[[_F], _F]", njit(**options))
 
 
 # --------------------------------------------------------------------------- helpers
-@intrinsic
-def _maximum(typingctx: Any, a: Any, b: Any) -> Any:
+def _maximum_typer(typingctx: Any, a: Any, b: Any) -> Any:
     """``llvm.maximum``: NaN-propagating max that vectorises as a reduction (a
     compare-and-select does not). A row's max is then NaN if any entry is NaN."""
     if not (isinstance(a, types.Float) and a == b):
@@ -72,11 +87,14 @@ def _maximum(typingctx: Any, a: Any, b: Any) -> Any:
 
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
         t = args[0].type
-        fnty = ir.FunctionType(t, [t, t])
+        fnty = _llvm_ir.FunctionType(t, [t, t])
         fn = builder.module.declare_intrinsic("llvm.maximum", [t], fnty)
         return builder.call(fn, args)
 
     return sig, codegen
+
+
+_maximum: Any = intrinsic(_maximum_typer)
 
 
 def _exp(x: float) -> float:  # pragma: no cover - replaced by the overload in numba
@@ -196,19 +214,19 @@ def _ov_log1p_unit(e: Any) -> Any:
     return None
 
 
-@njit(**_JIT_EXACT)
+@_jit(_JIT_EXACT)
 def _gap(m: Any, v: Any) -> Any:
     """``m - v`` kept out of reassociation (Σ (m - v) must not become n m - Σ v)."""
     return m - v
 
 
-@njit(**_JIT_EXACT)
+@_jit(_JIT_EXACT)
 def _exp_shifted(v: Any, m: Any) -> Any:
     """``exp(v - m)``, the subtraction kept out of reassociation."""
     return _exp(v - m)
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_max(c: Any) -> Any:
     m = c[0]
     for j in range(c.shape[0]):
@@ -216,7 +234,7 @@ def _chunk_max(c: Any) -> Any:
     return m
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_expsum(c: Any, m: Any) -> float:
     s = c.dtype.type(0.0)
     for j in range(c.shape[0]):
@@ -224,7 +242,7 @@ def _chunk_expsum(c: Any, m: Any) -> float:
     return float(s)
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_expsum_max(c: Any, m: Any) -> tuple[float, Any]:
     """(Σ exp(c - m), max c) in one sweep; ``m`` may be below the max (see
     :func:`_lse_plain`)."""
@@ -237,7 +255,7 @@ def _chunk_expsum_max(c: Any, m: Any) -> tuple[float, Any]:
     return float(s), cm
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_expsum_store(src: Any, dst: Any, m: Any) -> float:
     s = src.dtype.type(0.0)
     for j in range(src.shape[0]):
@@ -247,7 +265,7 @@ def _chunk_expsum_store(src: Any, dst: Any, m: Any) -> float:
     return float(s)
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_expsum_inplace(c: Any, m: Any) -> float:
     s = c.dtype.type(0.0)
     for j in range(c.shape[0]):
@@ -257,7 +275,7 @@ def _chunk_expsum_inplace(c: Any, m: Any) -> float:
     return float(s)
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_gap_sum(c: Any, m: Any) -> float:
     """Σ (m - z_j): the smoothing term at the running maximum (every term >= 0)."""
     a = c.dtype.type(0.0)
@@ -266,7 +284,7 @@ def _chunk_gap_sum(c: Any, m: Any) -> float:
     return float(a)
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_gap_wsum(c: Any, w: Any, m: Any) -> float:
     """Σ w_j (m - z_j), with 0 where w_j = 0 (a -inf logit of weight 0 adds nothing)."""
     a = 0.0
@@ -276,7 +294,7 @@ def _chunk_gap_wsum(c: Any, w: Any, m: Any) -> float:
     return a
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_soft_gap_sum(c: Any, y: Any, m: Any) -> tuple[float, float]:
     """(Σ y_j (m - z_j), Σ y_j) with 0·inf := 0 where y_j = 0."""
     a = c.dtype.type(0.0)
@@ -290,47 +308,47 @@ def _chunk_soft_gap_sum(c: Any, y: Any, m: Any) -> tuple[float, float]:
     return float(a), float(t)
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_scale(c: Any, f: Any) -> None:
     for j in range(c.shape[0]):
         c[j] = c[j] * f
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_scale_sub(c: Any, f: Any, b: Any) -> None:
     for j in range(c.shape[0]):
         c[j] = c[j] * f - b
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_scale_sub_w(c: Any, f: Any, b: float, w: Any) -> None:
     for j in range(c.shape[0]):
         c[j] = c[j] * f - c.dtype.type(b * w[j])
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _chunk_scale_sub_y(c: Any, f: Any, b: Any, y: Any) -> None:
     for j in range(c.shape[0]):
         c[j] = c[j] * f - b * y[j]
 
 
 # ----------------------------------------------------------- integer-label softmax CE
-@njit(**_JIT)
+@_jit(_JIT)
 def _row_max_checked(x: Any) -> tuple[Any, bool]:
     """(max, ok): ok is False when the row holds NaN or its max is not finite."""
     m = _chunk_max(x)
     return m, math.isfinite(float(m))
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _any_nonzero(w: Any) -> bool:
-    for j in range(w.shape[0]):
+    for j in range(w.shape[0]):  # noqa: SIM110 - numba compiles no generators
         if w[j] != 0:
             return True
     return False
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _online_lse_int(
     x: Any, weight: Any, use_weight: bool, smooth: bool
 ) -> tuple[float, float, float]:
@@ -384,7 +402,7 @@ def _online_lse_int(
 _REF_SLACK = 40.0
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _lse_plain(x: Any) -> tuple[float, float, bool]:
     """(m, s, ok) with s = Σ exp(z - m), in one sweep per chunk.
 
@@ -422,7 +440,7 @@ def _lse_plain(x: Any) -> tuple[float, float, bool]:
     return float(m), s, math.isfinite(s)
 
 
-@njit(**_JIT_EXACT)
+@_jit(_JIT_EXACT)
 def _int_loss(
     mf: float, s: float, a: float, zy: float, wy: float, ls: float, wsum: float, n: int
 ) -> float:
@@ -436,7 +454,7 @@ def _int_loss(
     return loss
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _ce_int_row_fwd(
     x: Any, label: int, weight: Any, use_weight: bool, ls: float, wsum: float
 ) -> tuple[float, bool]:
@@ -452,7 +470,7 @@ def _ce_int_row_fwd(
     return _int_loss(mf, s, a, float(x[label]), wy, ls, wsum, x.shape[0]), False
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _ce_int_row_grad(
     x: Any,
     g: Any,
@@ -505,7 +523,7 @@ def _ce_int_row_grad(
     return loss, False
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _int_wsum(weight: Any, use_weight: bool, n: int) -> float:
     if not use_weight:
         return float(n)
@@ -515,7 +533,7 @@ def _int_wsum(weight: Any, use_weight: bool, n: int) -> float:
     return wsum
 
 
-@njit(**_JIT_PAR)
+@_jit(_JIT_PAR)
 def ce_int_fwd_kernel(
     x: Any,
     labels: Any,
@@ -542,7 +560,7 @@ def ce_int_fwd_kernel(
         loss[i], bad[i] = _ce_int_row_fwd(x[i], y, weight, use_weight, ls, wsum)
 
 
-@njit(**_JIT_PAR)
+@_jit(_JIT_PAR)
 def ce_int_grad_kernel(
     x: Any,
     labels: Any,
@@ -576,7 +594,7 @@ def ce_int_grad_kernel(
 
 
 # -------------------------------------------------------------- soft-label softmax CE
-@njit(**_JIT)
+@_jit(_JIT)
 def _ce_soft_row_fwd(x: Any, t: Any) -> tuple[float, bool]:
     """Online: Σ_c t_c (lse - z_c) = Σ_c t_c (m - z_c) + (Σ t) log s.
 
@@ -615,7 +633,7 @@ def _ce_soft_row_fwd(x: Any, t: Any) -> tuple[float, bool]:
     return a + tseen * math.log(s), False
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _ce_soft_row_grad(
     x: Any, t: Any, g: Any, inplace: bool, scale: float
 ) -> tuple[float, bool]:
@@ -644,14 +662,14 @@ def _ce_soft_row_grad(
     return loss, False
 
 
-@njit(**_JIT_PAR)
+@_jit(_JIT_PAR)
 def ce_soft_fwd_kernel(x: Any, t: Any, loss: Any, bad: Any) -> None:
     """Softmax CE with probability targets ``t`` (same shape and dtype as ``x``)."""
     for i in prange(x.shape[0]):
         loss[i], bad[i] = _ce_soft_row_fwd(x[i], t[i])
 
 
-@njit(**_JIT_PAR)
+@_jit(_JIT_PAR)
 def ce_soft_grad_kernel(
     x: Any, t: Any, inplace: bool, scale: float, g: Any, loss: Any, bad: Any
 ) -> None:
@@ -662,7 +680,7 @@ def ce_soft_grad_kernel(
 
 
 # ---------------------------------------------------------------- sigmoid binary CE
-@njit(**_JIT_EXACT)
+@_jit(_JIT_EXACT)
 def _bce_elem(v: Any, yv: Any, p: Any, one: Any, zero: Any) -> tuple[Any, Any]:
     """Loss and gradient of one element (``one``/``zero`` carry the dtype).
 
@@ -682,8 +700,10 @@ def _bce_elem(v: Any, yv: Any, p: Any, one: Any, zero: Any) -> tuple[Any, Any]:
     return lj, d
 
 
-@njit(**_JIT)
-def _bce_chunk_fwd(x: Any, y: Any, pw: Any, use_pw: bool, out: Any, store: bool) -> float:
+@_jit(_JIT)
+def _bce_chunk_fwd(
+    x: Any, y: Any, pw: Any, use_pw: bool, out: Any, store: bool
+) -> float:
     """Σ of the chunk's losses, and the losses into ``out`` if ``store``."""
     one = x.dtype.type(1.0)
     zero = x.dtype.type(0.0)
@@ -703,7 +723,7 @@ def _bce_chunk_fwd(x: Any, y: Any, pw: Any, use_pw: bool, out: Any, store: bool)
     return float(s)
 
 
-@njit(**_JIT)
+@_jit(_JIT)
 def _bce_chunk_grad(
     x: Any, y: Any, pw: Any, use_pw: bool, inplace: bool, f: Any, g: Any
 ) -> float:
@@ -737,7 +757,7 @@ def _bce_chunk_grad(
     return float(s)
 
 
-@njit(**_JIT_PAR)
+@_jit(_JIT_PAR)
 def bce_fwd_kernel(x: Any, y: Any, pw: Any, use_pw: bool, elem: Any, loss: Any) -> None:
     """Sigmoid BCE with logits over the rows of ``x`` (``y`` and ``pw`` in its dtype).
 
@@ -766,7 +786,7 @@ def bce_fwd_kernel(x: Any, y: Any, pw: Any, use_pw: bool, elem: Any, loss: Any) 
         loss[i] = acc
 
 
-@njit(**_JIT_PAR)
+@_jit(_JIT_PAR)
 def bce_grad_kernel(
     x: Any,
     y: Any,
@@ -793,5 +813,7 @@ def bce_grad_kernel(
             pc = pw[lo:hi] if use_pw else pw[0:0]
             if store:
                 _bce_chunk_fwd(xi[lo:hi], yi[lo:hi], pc, use_pw, elem[i, lo:hi], True)
-            acc += _bce_chunk_grad(xi[lo:hi], yi[lo:hi], pc, use_pw, inplace, f, gi[lo:hi])
+            acc += _bce_chunk_grad(
+                xi[lo:hi], yi[lo:hi], pc, use_pw, inplace, f, gi[lo:hi]
+            )
         loss[i] = acc
