@@ -468,6 +468,11 @@ class Cell:
 
 def _spawn(argv: list[str], timeout: float) -> dict[str, Any]:
     env = dict(os.environ)
+    # The workers import this very crossent, wherever it was imported from.
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (root, env.get("PYTHONPATH", "")) if p
+    )
     env.setdefault("MALLOC_MMAP_THRESHOLD_", str(1 << 20))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     proc = subprocess.run(
