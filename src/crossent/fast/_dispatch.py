@@ -149,15 +149,13 @@ def _nb_bce(
 ) -> None:
     k = _numba_kernels()
     cd = x.dtype
-    pw_ = np.empty(0, dtype=cd) if pw is None else pw
+    pw_ = np.ones(x.shape[1], dtype=cd) if pw is None else pw
     elem_ = np.empty((0, x.shape[1]), dtype=cd) if elem is None else elem
     if mode == 0:
-        k.bce_fwd_kernel(x, y, pw_, pw is not None, elem_, loss)
+        k.bce_fwd_kernel(x, y, pw_, elem_, loss)
     else:
         g = np.empty((0, x.shape[1]), dtype=cd) if g is None else g
-        k.bce_grad_kernel(
-            x, y, pw_, pw is not None, mode == 2, float(scale), g, elem_, loss
-        )
+        k.bce_grad_kernel(x, y, pw_, mode == 2, float(scale), g, elem_, loss)
 
 
 _BACKENDS = {

@@ -701,88 +701,60 @@ def _bce_elem(v: Any, yv: Any, p: Any, one: Any, zero: Any) -> tuple[Any, Any]:
 
 
 @_jit(_JIT)
-def _bce_chunk_fwd(
-    x: Any, y: Any, pw: Any, use_pw: bool, out: Any, store: bool
-) -> float:
-    """Σ of the chunk's losses, and the losses into ``out`` if ``store``."""
+def _bce_chunk_fwd(x: Any, y: Any, pw: Any, out: Any) -> float:
+    """Σ of the chunk's losses; each loss also into ``out`` (scratch or result)."""
     one = x.dtype.type(1.0)
     zero = x.dtype.type(0.0)
     s = zero
-    if use_pw:
-        for j in range(x.shape[0]):
-            lj, _ = _bce_elem(x[j], y[j], pw[j], one, zero)
-            s += lj
-    else:
-        for j in range(x.shape[0]):
-            lj, _ = _bce_elem(x[j], y[j], one, one, zero)
-            s += lj
-    if store:
-        for j in range(x.shape[0]):
-            p = pw[j] if use_pw else one
-            out[j], _ = _bce_elem(x[j], y[j], p, one, zero)
+    for j in range(x.shape[0]):
+        lj, _ = _bce_elem(x[j], y[j], pw[j], one, zero)
+        out[j] = lj
+        s += lj
     return float(s)
 
 
 @_jit(_JIT)
 def _bce_chunk_grad(
-    x: Any, y: Any, pw: Any, use_pw: bool, inplace: bool, f: Any, g: Any
+    x: Any, y: Any, pw: Any, out: Any, inplace: bool, f: Any, g: Any
 ) -> float:
-    """Σ of the chunk's losses; gradient times ``f`` into ``g`` or over ``x``."""
+    """As :func:`_bce_chunk_fwd`, and the gradient times ``f`` into ``g`` or over
+    ``x`` (two loops, so that neither has an aliased pair, which would not
+    vectorise)."""
     one = x.dtype.type(1.0)
     zero = x.dtype.type(0.0)
     s = zero
-    n = x.shape[0]
-    # Four loops so that none has an aliased pair (which would not vectorise).
-    if not inplace:
-        if use_pw:
-            for j in range(n):
-                lj, d = _bce_elem(x[j], y[j], pw[j], one, zero)
-                s += lj
-                g[j] = d * f
-        else:
-            for j in range(n):
-                lj, d = _bce_elem(x[j], y[j], one, one, zero)
-                s += lj
-                g[j] = d * f
-    elif use_pw:
-        for j in range(n):
+    if inplace:
+        for j in range(x.shape[0]):
             lj, d = _bce_elem(x[j], y[j], pw[j], one, zero)
+            out[j] = lj
             s += lj
             x[j] = d * f
     else:
-        for j in range(n):
-            lj, d = _bce_elem(x[j], y[j], one, one, zero)
+        for j in range(x.shape[0]):
+            lj, d = _bce_elem(x[j], y[j], pw[j], one, zero)
+            out[j] = lj
             s += lj
-            x[j] = d * f
+            g[j] = d * f
     return float(s)
 
 
 @_jit(_JIT_PAR)
-def bce_fwd_kernel(x: Any, y: Any, pw: Any, use_pw: bool, elem: Any, loss: Any) -> None:
+def bce_fwd_kernel(x: Any, y: Any, pw: Any, elem: Any, loss: Any) -> None:
     """Sigmoid BCE with logits over the rows of ``x`` (``y`` and ``pw`` in its dtype).
 
     ``loss[i]`` receives the row's sum of elementwise losses and ``elem`` (when it
-    has rows) the elementwise losses; ``pw`` is the per-column ``pos_weight`` (used
-    when ``use_pw``). ``x`` is only read.
+    has rows) the elementwise losses; ``pw`` is the per-column ``pos_weight``
+    (ones for none). ``x`` is only read.
     """
     n = x.shape[1]
     store = elem.shape[0] != 0
-    none = np.empty(0, dtype=elem.dtype)
     for i in prange(x.shape[0]):
-        xi = x[i]
-        yi = y[i]
-        oi = elem[i] if store else none
+        scratch = np.empty(min(n, CHUNK), dtype=x.dtype)
         acc = 0.0
         for lo in range(0, n, CHUNK):
             hi = min(lo + CHUNK, n)
-            acc += _bce_chunk_fwd(
-                xi[lo:hi],
-                yi[lo:hi],
-                pw[lo:hi] if use_pw else pw[0:0],
-                use_pw,
-                oi[lo:hi] if store else none,
-                store,
-            )
+            out = elem[i, lo:hi] if store else scratch[: hi - lo]
+            acc += _bce_chunk_fwd(x[i, lo:hi], y[i, lo:hi], pw[lo:hi], out)
         loss[i] = acc
 
 
@@ -791,7 +763,6 @@ def bce_grad_kernel(
     x: Any,
     y: Any,
     pw: Any,
-    use_pw: bool,
     inplace: bool,
     scale: float,
     g: Any,
@@ -799,21 +770,18 @@ def bce_grad_kernel(
     loss: Any,
 ) -> None:
     """As :func:`bce_fwd_kernel`, and the gradient of ``scale * Σ loss`` into ``g``
-    (or over ``x`` if ``inplace``; the elementwise losses are stored first)."""
+    (or over ``x`` if ``inplace``)."""
     n = x.shape[1]
     store = elem.shape[0] != 0
     f = x.dtype.type(scale)
     for i in prange(x.shape[0]):
-        xi = x[i]
-        yi = y[i]
-        gi = xi if inplace else g[i]
+        scratch = np.empty(min(n, CHUNK), dtype=x.dtype)
+        gi = x[i] if inplace else g[i]
         acc = 0.0
         for lo in range(0, n, CHUNK):
             hi = min(lo + CHUNK, n)
-            pc = pw[lo:hi] if use_pw else pw[0:0]
-            if store:
-                _bce_chunk_fwd(xi[lo:hi], yi[lo:hi], pc, use_pw, elem[i, lo:hi], True)
+            out = elem[i, lo:hi] if store else scratch[: hi - lo]
             acc += _bce_chunk_grad(
-                xi[lo:hi], yi[lo:hi], pc, use_pw, inplace, f, gi[lo:hi]
+                x[i, lo:hi], y[i, lo:hi], pw[lo:hi], out, inplace, f, gi[lo:hi]
             )
         loss[i] = acc
