@@ -4,7 +4,7 @@ The functions here compute the same losses as the core (:mod:`crossent`) within
 ``4·eps(float32)·(1 + |loss|)`` per example, in one pass over the logits and without
 any ``N × C`` temporary. Two back-ends give the same results:
 
-* ``"numba"``: parallel fused kernels (online log-sum-exp, vectorised polynomial
+* ``"numba"``: parallel fused kernels (one-sweep log-sum-exp, vectorised polynomial
   ``exp``); numba is imported on the first call that uses it, never by
   ``import crossent``;
 * ``"numpy"``: row blocks of about 256 KiB with in-place ufuncs.
@@ -104,7 +104,7 @@ def softmax_cross_entropy_with_integer_labels(
               + \frac{\varepsilon}{C} \sum_c w_c (\operatorname{lse}(z_i) - z_{ic})
 
     computed as :math:`(m - z_{iy}) + \log s` with the row maximum :math:`m` and
-    :math:`s = \sum_c e^{z_{ic} - m}` accumulated online in chunks. Rows with a
+    :math:`s = \sum_c e^{z_{ic} - m}` accumulated in one sweep over chunks. Rows with a
     ``+inf`` or NaN logit, or only ``-inf`` logits, are recomputed exactly.
 
     Examples

@@ -116,7 +116,7 @@ def class_vector(
             f"{fn}: `{arg}` must have one value per class, shape ({n_classes},) or "
             f"broadcastable to it; got shape {a.shape}."
         ) from None
-    return np.ascontiguousarray(b, dtype=np.float64)
+    return np.array(b, dtype=np.float64)  # a writeable copy (broadcast views are not)
 
 
 def check_reduction(fn: str, reduction: Any) -> str:

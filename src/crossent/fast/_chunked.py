@@ -27,15 +27,21 @@ DEFAULT_BLOCK_BYTES = 32 << 20
 
 
 class _Pages:
-    """Release (and prefetch) the pages of a read-only memory map behind a cursor."""
+    """Release (and prefetch) the pages of a memory map behind a cursor.
 
-    def __init__(self, x: npt.NDArray[Any]) -> None:
+    Only for maps nothing has written to: read-only ones, or the copy-on-write map
+    opened here (``ours``); dropping a written private page would lose the write.
+    """
+
+    def __init__(self, x: npt.NDArray[Any], *, ours: bool = False) -> None:
         self.mm: mmap.mmap | None = None
         self.base = 0
         mm = getattr(x, "_mmap", None)  # set by np.memmap / np.load(mmap_mode=...)
         if (
             isinstance(x, np.memmap)
-            and x.mode in ("r", "readonly")
+            and (
+                x.mode in ("r", "readonly") or (ours and x.mode in ("c", "copyonwrite"))
+            )
             and isinstance(mm, mmap.mmap)
             and hasattr(mm, "madvise")
         ):
@@ -58,8 +64,8 @@ class _Pages:
             self.mm.madvise(option, lo, hi - lo)
 
     def done(self, block: npt.NDArray[Any], *, last: bool) -> None:
-        """Drop the resident pages of a processed block (a MAP_SHARED, read-only map,
-        so nothing can be lost: the data stays in the page cache)."""
+        """Drop the resident pages of a processed block (unwritten pages of a file
+        map, so nothing can be lost: the data stays in the page cache)."""
         self._advise(mmap.MADV_DONTNEED, block, last)
 
     def next(self, block: npt.NDArray[Any]) -> None:
@@ -147,8 +153,11 @@ def chunked_softmax_cross_entropy_with_integer_labels(
     [0.4790107 1.199676 ]
     """
     fn = "fast.chunked_softmax_cross_entropy_with_integer_labels"
+    ours = isinstance(logits, (str, os.PathLike))
     if isinstance(logits, (str, os.PathLike)):
-        loaded = np.load(logits, mmap_mode="r", allow_pickle=False)
+        # Copy-on-write, never written: the kernels see an ordinary writeable
+        # array (no separate compilation for read-only arrays).
+        loaded = np.load(logits, mmap_mode="c", allow_pickle=False)
         if not isinstance(loaded, np.ndarray):
             raise ValueError(
                 f"{fn}: `logits` must name a .npy file holding one array; got "
@@ -165,7 +174,7 @@ def chunked_softmax_cross_entropy_with_integer_labels(
     y = _api.int_labels(fn, labels, x, ignore)
     name = _dispatch.select_backend(fn, backend, x.size)
     x2 = _api.rows(x)
-    pages = _Pages(x2)
+    pages = _Pages(x2, ours=ours)
     step = max(1, block_bytes // (n_classes * x.dtype.itemsize))
     n_rows = x2.shape[0]
     loss = np.empty(n_rows)

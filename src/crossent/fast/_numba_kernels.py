@@ -12,8 +12,11 @@ NaN logit, or a row of ``-inf``) is flagged in ``bad`` and left for the exact pa
 
 Numerical scheme (see ``docs/PERF.md`` section 6):
 
-* forward: one pass over each row in chunks of ``CHUNK`` elements with an online
-  log-sum-exp; on a new maximum ``m'`` the running sum is rescaled by ``exp(m - m')``;
+* forward: one sweep over each row in chunks of ``CHUNK`` elements, summing
+  ``exp(z - m)`` against a reference ``m`` while finding the chunk's max in the same
+  loop (a chunk whose max is far above the reference moves it and is summed again);
+  label smoothing and soft labels need the true max for their sums and take a max
+  sweep first;
 * fused loss and gradient: a max sweep (which also finds non-finite rows before
   anything is overwritten), then ``exp(z - m)`` stored into the gradient while
   summing (one ``exp`` per element), then one rescaling sweep; the last two sweeps
@@ -340,63 +343,6 @@ def _row_max_checked(x: Any) -> tuple[Any, bool]:
     return m, math.isfinite(float(m))
 
 
-@_jit(_JIT)
-def _any_nonzero(w: Any) -> bool:
-    for j in range(w.shape[0]):  # noqa: SIM110 - numba compiles no generators
-        if w[j] != 0:
-            return True
-    return False
-
-
-@_jit(_JIT)
-def _online_lse_int(
-    x: Any, weight: Any, use_weight: bool, smooth: bool
-) -> tuple[float, float, float]:
-    """One pass: (m, s, a) with s = Σ exp(z - m), a = Σ w_c (m - z_c) (if ``smooth``).
-
-    A chunk of only ``-inf`` adds nothing to ``s`` and ``+inf`` to ``a`` if any of
-    its weights is non-zero (the smoothing target puts mass on a class that the
-    logits exclude). m stays ``-inf`` until a finite chunk, which the caller flags.
-    """
-    n = x.shape[0]
-    m = -math.inf
-    s = 0.0
-    a = 0.0
-    wseen = 0.0
-    for lo in range(0, n, CHUNK):
-        hi = min(lo + CHUNK, n)
-        c = x[lo:hi]
-        cm = float(_chunk_max(c))
-        wc = 0.0
-        if smooth:
-            wc = float(hi - lo)
-            if use_weight:
-                wc = 0.0
-                for j in range(lo, hi):
-                    wc += weight[j]
-        if cm == -math.inf:
-            if smooth and (_any_nonzero(weight[lo:hi]) if use_weight else True):
-                a = math.inf
-            if smooth:
-                wseen += wc
-            continue
-        if cm > m:
-            if m != -math.inf:
-                s *= math.exp(m - cm)
-                if smooth and wseen != 0.0:
-                    a += (cm - m) * wseen
-            m = cm
-        mc = c.dtype.type(m)
-        if smooth:
-            if use_weight:
-                a += _chunk_gap_wsum(c, weight[lo:hi], mc)
-            else:
-                a += _chunk_gap_sum(c, mc)
-            wseen += wc
-        s += _chunk_expsum(c, mc)
-    return m, s, a
-
-
 #: How far a chunk's max may exceed the reference of :func:`_lse_plain` before the
 #: chunk is summed again: exp(z - m) <= e^40 keeps float32 chunk sums finite.
 _REF_SLACK = 40.0
@@ -455,15 +401,37 @@ def _int_loss(
 
 
 @_jit(_JIT)
+def _smoothed_sums(
+    x: Any, m: Any, weight: Any, use_weight: bool
+) -> tuple[float, float]:
+    """(Σ exp(z - m), Σ_c w_c (m - z_c)) at the row max ``m``: every gap is >= 0,
+    so the smoothing sum cannot cancel."""
+    n = x.shape[0]
+    s = 0.0
+    a = 0.0
+    for lo in range(0, n, CHUNK):
+        hi = min(lo + CHUNK, n)
+        c = x[lo:hi]
+        if use_weight:
+            a += _chunk_gap_wsum(c, weight[lo:hi], m)
+        else:
+            a += _chunk_gap_sum(c, m)
+        s += _chunk_expsum(c, m)
+    return s, a
+
+
+@_jit(_JIT)
 def _ce_int_row_fwd(
     x: Any, label: int, weight: Any, use_weight: bool, ls: float, wsum: float
 ) -> tuple[float, bool]:
+    a = 0.0
     if ls == 0.0:
         mf, s, ok = _lse_plain(x)
-        a = 0.0
-    else:  # the smoothing sum Σ w_c (m - z_c) needs the true running max
-        mf, s, a = _online_lse_int(x, weight, use_weight, True)
-        ok = math.isfinite(mf) and math.isfinite(s)
+    else:  # the smoothing sum needs the true max: a max sweep first
+        m, ok = _row_max_checked(x)
+        mf = float(m)
+        if ok:
+            s, a = _smoothed_sums(x, m, weight, use_weight)
     if not ok:
         return math.nan, True
     wy = weight[label] if use_weight else 1.0
@@ -596,41 +564,22 @@ def ce_int_grad_kernel(
 # -------------------------------------------------------------- soft-label softmax CE
 @_jit(_JIT)
 def _ce_soft_row_fwd(x: Any, t: Any) -> tuple[float, bool]:
-    """Online: Σ_c t_c (lse - z_c) = Σ_c t_c (m - z_c) + (Σ t) log s.
-
-    A chunk of only ``-inf`` adds nothing to ``s`` and ``+inf`` to the first sum if
-    any of its targets is non-zero.
-    """
+    """Σ_c t_c (lse - z_c) = Σ_c t_c (m - z_c) + (Σ t) log s at the row max m."""
+    m, ok = _row_max_checked(x)
+    if not ok:
+        return math.nan, True
     n = x.shape[0]
-    m = -math.inf
     s = 0.0
     a = 0.0
-    tseen = 0.0
+    tsum = 0.0
     for lo in range(0, n, CHUNK):
         hi = min(lo + CHUNK, n)
         c = x[lo:hi]
-        tc = t[lo:hi]
-        cm = float(_chunk_max(c))
-        if cm == -math.inf:
-            if _any_nonzero(tc):
-                a = math.inf
-            for j in range(tc.shape[0]):
-                tseen += tc[j]
-            continue
-        if cm > m:
-            if m != -math.inf:
-                s *= math.exp(m - cm)
-                if tseen != 0.0:
-                    a += (cm - m) * tseen
-            m = cm
-        mc = c.dtype.type(m)
-        da, dt = _chunk_soft_gap_sum(c, tc, mc)
+        da, dt = _chunk_soft_gap_sum(c, t[lo:hi], m)
         a += da
-        tseen += dt
-        s += _chunk_expsum(c, mc)
-    if not (math.isfinite(m) and math.isfinite(s)):
-        return math.nan, True
-    return a + tseen * math.log(s), False
+        tsum += dt
+        s += _chunk_expsum(c, m)
+    return a + tsum * math.log(s), False
 
 
 @_jit(_JIT)
