@@ -21,6 +21,7 @@ from crossent._core import (
     softmax_focal_cross_entropy,
     softplus,
 )
+from crossent.explain import compare, explain, identify, trace
 
 __version__ = "0.1.0.dev0"
 
@@ -28,7 +29,10 @@ __all__ = [
     "Reduction",
     "__version__",
     "binary_cross_entropy",
+    "compare",
     "cross_entropy",
+    "explain",
+    "identify",
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
@@ -40,4 +44,5 @@ __all__ = [
     "softmax_cross_entropy_with_integer_labels",
     "softmax_focal_cross_entropy",
     "softplus",
+    "trace",
 ]

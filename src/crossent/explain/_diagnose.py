@@ -1,0 +1,753 @@
+"""Diagnosis rules: what is unusual about the inputs, in numbers (PAIN.md items).
+
+Each rule reads the :class:`~crossent.explain._facts.Facts` of the inputs and
+returns the causes it finds. Numbers in the messages are computed here with the
+core and the mirrors, never typed in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import crossent._core as core
+from crossent.explain._cause import Cause
+from crossent.explain._facts import Facts
+from crossent.explain._render import fmt_array, fmt_value
+from crossent.frameworks._registry import registry
+
+__all__ = ["RULES", "diagnose", "run_implementation"]
+
+KERAS_EPS = 1e-7
+F32_LO = float(np.float32(KERAS_EPS))
+F32_HI = float(np.float32(1 - KERAS_EPS))
+
+
+def run_implementation(path: str, y_true: Any, y_pred: Any, **options: Any) -> Any:
+    """The value of a registered implementation, or None if it is missing or fails."""
+    impl = registry().get(path)
+    if impl is None:
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            plan, state = impl.bind(y_true, y_pred, **options)
+            return plan.run(state).get("value")
+    except Exception:
+        return None
+
+
+def _idx(i: Any) -> tuple[int, ...]:
+    return tuple(int(v) for v in np.atleast_1d(i))
+
+
+def _rows(mask: np.ndarray) -> tuple[tuple[int, ...], ...]:
+    return tuple(_idx(i) for i in np.argwhere(mask))
+
+
+def _where(idx: tuple[int, ...]) -> str:
+    return "[" + ", ".join(map(str, idx)) + "]"
+
+
+def _exact_ce(f: Facts, y_pred: np.ndarray | None = None) -> np.ndarray:
+    p = f.y_pred if y_pred is None else y_pred
+    with np.errstate(all="ignore"):
+        return np.asarray(
+            core.cross_entropy(np.clip(p, 0, 1), f.one_hot.astype(np.float64))
+        )
+
+
+def _softmax_ce(f: Facts) -> np.ndarray:
+    return np.asarray(
+        core.softmax_cross_entropy(f.y_pred, f.one_hot.astype(np.float64))
+    )
+
+
+# --------------------------------------------------------------------- probabilities
+
+
+def rule_renormalized(f: Facts) -> list[Cause]:
+    """PAIN 3 (renormalisation): probability rows that do not sum to 1."""
+    if f.pred_kind != "unnormalized" or f.label_kind not in (
+        "one_hot",
+        "integer",
+        "soft",
+    ):
+        return []
+    off = np.abs(f.row_sums - 1) > 1e-5
+    rows = _rows(off)
+    rescaled = f.y_pred / f.row_sums[..., None]
+    before, after = _exact_ce(f), _exact_ce(f, rescaled)
+    shown = []
+    for r in rows[:4]:
+        line = f"row {_where(r)} sums to {fmt_value(f.row_sums[r], 6)}"
+        pt = f.true_class_prob
+        if pt is not None:
+            line += (
+                f": its true-class probability {fmt_value(pt[r], 6)} becomes "
+                f"{fmt_value(pt[r] / f.row_sums[r], 6)} and its loss "
+                f"{fmt_value(before[r], 7)} becomes {fmt_value(after[r], 7)}"
+            )
+        shown.append(line)
+    more = f" (and {len(rows) - 4} more rows)" if len(rows) > 4 else ""
+    msg = (
+        f"{len(rows)} row(s) of y_pred do not sum to 1: "
+        + "; ".join(shown)
+        + more
+        + ". "
+        "Keras' categorical_crossentropy (every version, probability path) divides "
+        "each row by its sum before taking the log, and so did scikit-learn's log_loss "
+        "before 1.5; −Σ y log p, PyTorch's nll_loss(log p) and scikit-learn ≥ 1.5 use "
+        f"the values as given. Per-row loss as given: {fmt_array(before)}; after "
+        f"rescaling: {fmt_array(after)}."
+    )
+    fix = (
+        "Make each row a distribution (end the model with a softmax, or divide by the "
+        "row sum yourself). If the columns are independent probabilities "
+        "(multi-label), use a binary cross-entropy instead."
+    )
+    return [
+        Cause(
+            "renormalized",
+            "rows of y_pred do not sum to 1",
+            msg,
+            fix,
+            rows,
+            details={
+                "row_sums": f.row_sums,
+                "loss_as_given": before,
+                "loss_rescaled": after,
+            },
+        )
+    ]
+
+
+def rule_clipped(f: Facts) -> list[Cause]:
+    """PAIN 3–5: probabilities beyond the frameworks' epsilon clip."""
+    if f.pred_kind == "logits" or f.label_kind == "invalid":
+        return []
+    p = f.y_pred
+    low = p < F32_LO
+    high = p > F32_HI
+    if f.label_kind in ("one_hot", "integer"):
+        y = f.one_hot
+        relevant = (low & (y > 0)) | (high & (y == 0))
+    else:
+        relevant = low | high
+    idx = _rows(relevant)
+    if not idx:
+        return []
+    examples = ", ".join(f"p = {fmt_value(p[i], 6)} at {_where(i)}" for i in idx[:4])
+    with np.errstate(divide="ignore"):
+        exact = -np.log(np.where(low, p, 1 - p))
+    exact_vals = ", ".join(fmt_value(exact[i], 8) for i in idx[:4])
+    caps = _cap_table(p.dtype)
+    msg = (
+        f"{len(idx)} value(s) lie outside [1e-07, 1 − 1e-07], where a wrong "
+        f"prediction costs a lot: {examples}. Keras clips probabilities to "
+        f"[ε, 1 − ε] with ε = 1e-07 before the log, so each such element costs "
+        f"−log(1e-07) = {fmt_value(-math.log(KERAS_EPS), 8)} (float64) or "
+        f"{fmt_value(-np.log(np.float32(KERAS_EPS)), 8)} (float32; a false class "
+        f"predicted 1 costs {fmt_value(-np.log(np.float32(1) - np.float32(1 - KERAS_EPS)), 8)}) "
+        f"instead of the exact {exact_vals}. Other frameworks cap differently: {caps}. "
+        "A number from model.fit/evaluate with a softmax or sigmoid layer may be "
+        "unclipped, because Keras' TensorFlow backend then uses the layer's logits."
+    )
+    fix = (
+        "Compute the loss from logits (from_logits=True on the pre-softmax output, "
+        "CrossEntropyLoss, softmax_cross_entropy_with_logits): nothing needs clipping "
+        "there, and the gradient does not vanish at the clip."
+    )
+    return [
+        Cause(
+            "clipped",
+            "probabilities clipped at epsilon",
+            msg,
+            fix,
+            idx,
+            details={"exact": exact},
+        )
+    ]
+
+
+def _cap_table(dtype: Any) -> str:
+    parts = [
+        "PyTorch BCELoss 100 (each log clamped at −100)",
+        "tf_keras BCE 15.424949 (clip and +ε inside the log)",
+        f"scikit-learn ≥ 1.5 {fmt_value(-math.log(np.finfo(np.float64).eps), 8)} "
+        "(float64 eps; 15.942385 for float32 input)",
+        f"scikit-learn ≤ 1.1 {fmt_value(-math.log(1e-15), 8)} (eps = 1e-15)",
+        "the exact loss inf",
+    ]
+    return "; ".join(parts)
+
+
+def rule_log_clamped(f: Facts) -> list[Cause]:
+    """PAIN 5: exact 0/1 probabilities on the wrong side (PyTorch's −100 clamp)."""
+    if f.pred_kind == "logits" or f.label_kind == "invalid":
+        return []
+    y = f.one_hot if f.label_kind in ("one_hot", "integer") else f.y_true
+    p = f.y_pred
+    wrong = ((p == 0) & (y > 0)) | ((p == 1) & (y < 1))
+    idx = _rows(wrong)
+    if not idx:
+        return []
+    msg = (
+        f"{len(idx)} element(s) are predicted exactly 0 or 1 on the wrong side "
+        f"({', '.join(_where(i) for i in idx[:4])}): the exact loss is infinite. "
+        "PyTorch's binary_cross_entropy clamps each log at −100, so each such element "
+        "costs exactly 100 (and its gradient is −1e12, not 0); Keras costs 16.118095, "
+        "scikit-learn 36.043653, optax and hand-written NumPy inf. The difference "
+        "between two frameworks' totals is k × (cap A − cap B) for these k elements."
+    )
+    fix = "Use logits and a with-logits loss (BCEWithLogitsLoss, sigmoid_binary_cross_entropy)."
+    return [Cause("log_clamped", "log of 0 clamped", msg, fix, idx)]
+
+
+def rule_logits_as_probs(f: Facts) -> list[Cause]:
+    """PAIN 2: logits passed where probabilities are expected."""
+    if f.pred_kind != "logits" or f.from_logits is True or f.label_kind == "invalid":
+        return []
+    lo, hi = float(np.nanmin(f.y_pred)), float(np.nanmax(f.y_pred))
+    msg = (
+        f"y_pred contains values outside [0, 1] (min {fmt_value(lo, 6)}, max "
+        f"{fmt_value(hi, 6)}): these look like logits, not probabilities."
+    )
+    details: dict[str, Any] = {}
+    if f.label_kind in ("one_hot", "integer", "soft") and f.num_classes > 1:
+        keras = run_implementation(
+            "keras.losses.categorical_crossentropy",
+            f.one_hot.astype(np.float32),
+            f.y_pred.astype(np.float32),
+        )
+        correct = _softmax_ce(f)
+        details = {"keras_probability_path": keras, "softmax_of_y_pred": correct}
+        if keras is not None:
+            msg += (
+                " Keras (from_logits=False, the default) renormalises each row by its "
+                "sum and clips to [1e-07, 1 − 1e-07] without a word: your loss per row "
+                f"= {fmt_array(keras)}; the cross-entropy of softmax(y_pred) = "
+                f"{fmt_array(correct)}."
+            )
+        else:
+            msg += f" The cross-entropy of softmax(y_pred) = {fmt_array(correct)}."
+    else:
+        msg += (
+            " PyTorch's BCELoss raises on them; Keras clips them to [1e-07, 1 − 1e-07]."
+        )
+    fix = (
+        "Set from_logits=True (Keras), or use a logits loss (CrossEntropyLoss, "
+        "BCEWithLogitsLoss, softmax_cross_entropy_with_logits), or add the softmax/sigmoid."
+    )
+    return [
+        Cause(
+            "logits_as_probs",
+            "logits passed as probabilities",
+            msg,
+            fix,
+            details=details,
+        )
+    ]
+
+
+def rule_probs_as_logits(f: Facts) -> list[Cause]:
+    """PAIN 1: probabilities passed where logits are expected (double softmax)."""
+    if (
+        f.from_logits is not True
+        or f.pred_kind == "logits"
+        or f.label_kind == "invalid"
+    ):
+        return []
+    k = f.num_classes
+    if f.label_kind in ("binary_column", "multi_hot") or (k == 1):
+        msg = (
+            "y_pred lies in [0, 1] but is treated as logits: a sigmoid is applied a "
+            "second time, so every prediction is squeezed into [0.5, 0.73] and the "
+            "loss cannot approach 0."
+        )
+        return [
+            Cause("probs_as_logits", "probabilities passed as logits", msg, _PROBS_FIX)
+        ]
+    if not f.rows_sum_to_one:
+        return []
+    floor = math.log(math.e + k - 1) - 1
+    double = _softmax_ce(f)
+    exact = _exact_ce(f)
+    msg = (
+        f"Every row of y_pred is in [0, 1] and sums to 1: these look like softmax "
+        f"probabilities, but this loss applies softmax itself. Softmax of "
+        f"probabilities is nearly uniform, so the loss is bounded below by "
+        f"log(e + K − 1) − 1 = {fmt_value(floor, 7)} for K = {k} and can never approach 0. "
+        f"Loss as computed (double softmax): {fmt_array(double)}; the loss you meant, "
+        f"on the probabilities (= on their logits log p): {fmt_array(exact)}."
+    )
+    return [
+        Cause(
+            "probs_as_logits",
+            "probabilities passed as logits (double softmax)",
+            msg,
+            _PROBS_FIX,
+            details={"floor": floor, "double_softmax": double, "intended": exact},
+        )
+    ]
+
+
+_PROBS_FIX = (
+    "Pass the pre-softmax logits, or use the probability form "
+    "(from_logits=False; NLLLoss(log(p)); BCELoss)."
+)
+
+
+def rule_binary_vs_categorical(f: Facts) -> list[Cause]:
+    """PAIN 13 and seed 003: binary formula on one-hot labels, or one output unit."""
+    if f.label_kind == "binary_column" and f.from_logits is not None:
+        return []
+    if f.num_classes == 1 and f.label_kind in ("binary_column", "one_hot"):
+        msg = (
+            "There is a single output unit. Softmax over one unit is always 1, so a "
+            "categorical cross-entropy on it is identically 0 and never learns."
+        )
+        fix = "Use a sigmoid output with binary cross-entropy, or two softmax units."
+        return [
+            Cause("binary_vs_categorical", "categorical loss on one unit", msg, fix)
+        ]
+    if f.label_kind != "one_hot" or f.pred_kind == "logits" or f.num_classes < 2:
+        return []
+    if f.options.get("_categorical_only"):
+        return []
+    y = f.y_true
+    p = np.clip(f.y_pred, 0, 1)
+    with np.errstate(all="ignore"):
+        bce = np.asarray(core.binary_cross_entropy(p, y))
+    bce_sum, bce_mean = bce.sum(axis=-1), bce.mean(axis=-1)
+    cce = _exact_ce(f)
+    msg = (
+        f"The labels are one-hot: exactly one of the {f.num_classes} classes is true "
+        "in each row. The categorical cross-entropy −Σ y log p scores that one "
+        "distribution; the binary formula −Σ [y log p + (1 − y) log(1 − p)] scores "
+        f"each of the {f.num_classes} columns as its own yes/no problem, so it also "
+        f"charges for the probability on the wrong classes. Categorical: "
+        f"{fmt_array(cce)}; binary summed over classes: {fmt_array(bce_sum)}; Keras' "
+        f"binary_crossentropy (mean over classes): {fmt_array(bce_mean)}. Both are "
+        "correct for their own model: categorical for one softmax over exclusive "
+        "classes, binary for independent sigmoids (multi-label). With one-hot labels "
+        "and a softmax output, the categorical one is the right loss (and Keras' "
+        "'accuracy' becomes binary accuracy under the binary loss)."
+    )
+    fix = (
+        "TensorFlow has the binary formula too: tf.nn.sigmoid_cross_entropy_with_logits "
+        "(on logits) and keras.losses.BinaryCrossentropy (on sigmoid outputs), meant "
+        "for multi-label problems; for exclusive classes keep "
+        "softmax_cross_entropy_with_logits / CategoricalCrossentropy."
+    )
+    return [
+        Cause(
+            "binary_vs_categorical",
+            "binary formula vs categorical formula",
+            msg,
+            fix,
+            details={
+                "categorical": cce,
+                "binary_sum": bce_sum,
+                "binary_mean": bce_mean,
+            },
+        )
+    ]
+
+
+def rule_multi_label(f: Facts) -> list[Cause]:
+    """PAIN 14: several positives per row given to a softmax loss."""
+    if f.label_kind != "multi_hot":
+        return []
+    sums = f.y_true.sum(axis=-1)
+    rows = _rows(sums != 1)
+    msg = (
+        f"{len(rows)} label row(s) do not contain exactly one 1 (row sums "
+        f"{fmt_array(sums)}): this is a multi-label problem. Softmax cross-entropy "
+        "accepts such rows without complaint, but its optimum splits the probability "
+        "equally among the positives instead of driving each one to 1, and a row with "
+        "no positive contributes 0."
+    )
+    fix = "Use sigmoid binary cross-entropy (BCEWithLogitsLoss, sigmoid_cross_entropy_with_logits)."
+    return [
+        Cause("multi_label", "multi-hot labels with a softmax loss", msg, fix, rows)
+    ]
+
+
+def rule_soft_labels(f: Facts) -> list[Cause]:
+    """PAIN 24: soft labels: the minimum is the label entropy, not 0."""
+    if f.label_kind != "soft":
+        return []
+    y = f.y_true
+    sums = y.sum(axis=-1)
+    outside = _rows((y < 0) | (y > 1))
+    with np.errstate(all="ignore"):
+        entropy = -np.sum(
+            np.where(y > 0, y * np.log(np.where(y > 0, y, 1)), 0), axis=-1
+        )
+    parts = [
+        f"The labels are soft (not 0/1). Cross-entropy against soft labels cannot go "
+        f"below the labels' own entropy H(y) = {fmt_array(entropy)}: that much of the "
+        "loss remains even for a perfect prediction (KL divergence = CE − H(y) would be 0)."
+    ]
+    if np.any(np.abs(sums - 1) > 1e-6):
+        parts.append(
+            f"Label rows sum to {fmt_array(sums)}, not 1: frameworks use them as given, "
+            "so the loss scales with the row sum."
+        )
+    if outside:
+        parts.append(
+            f"{len(outside)} label(s) lie outside [0, 1]; the loss can then be negative."
+        )
+    fix = "Compare against H(y), or report the KL divergence instead of the cross-entropy."
+    return [
+        Cause(
+            "soft_labels",
+            "soft labels",
+            " ".join(parts),
+            fix,
+            outside,
+            details={"entropy": entropy},
+        )
+    ]
+
+
+# --------------------------------------------------------------------- logits & numerics
+
+
+def rule_overflow(f: Facts) -> list[Cause]:
+    """PAIN 8 and seed 002: where hand-written formulas overflow or give NaN."""
+    out: list[str] = []
+    idx: list[tuple[int, ...]] = []
+    p = f.y_pred
+    if f.pred_kind == "logits":
+        finite = p[np.isfinite(p)]
+        spread = float(finite.max() - finite.min()) if finite.size else 0.0
+        limit = {"float16": 11.09, "bfloat16": 88.72, "float32": 88.72}.get(
+            f.dtype, 709.78
+        )
+        if finite.size and (float(np.abs(finite).max()) > limit or spread > limit):
+            out.append(
+                f"Logits reach {fmt_value(float(np.abs(finite).max()), 6)}: exp(z) overflows "
+                f"{f.dtype} beyond {limit}, so a hand-written softmax gives inf/inf = NaN. "
+                "Subtracting the row maximum first (logsumexp) avoids it."
+            )
+    else:
+        y = f.one_hot if f.label_kind in ("one_hot", "integer") else f.y_true
+        if f.label_kind not in ("invalid",):
+            zero_true = _rows((p == 0) & (y > 0))
+            zero_zero = _rows((p == 0) & (y == 0))
+            if zero_true:
+                idx += list(zero_true)
+                out.append(
+                    f"{len(zero_true)} true class(es) are predicted exactly 0: "
+                    "−y·log p is +inf there (the exact loss is infinite)."
+                )
+            if zero_zero:
+                out.append(
+                    f"{len(zero_zero)} element(s) have y = 0 and p = 0: the naive "
+                    "y·log(p) gives 0·(−inf) = NaN, while the convention 0·log 0 = 0 "
+                    "(scipy.special.xlogy, crossent) gives 0."
+                )
+        f32 = p.astype(np.float32)
+        rounds_to_one = _rows(
+            (f32 == 1) & (p < 1) | (f32 == 1) & (p == 1) & (f.dtype == "float32")
+        )
+        if rounds_to_one and f.label_kind in ("binary_column", "multi_hot", "one_hot"):
+            idx += list(rounds_to_one)
+            out.append(
+                f"{len(rounds_to_one)} probability(ies) equal 1 in float32: "
+                "log(p / (1 − p)) is +inf there, and a sigmoid cross-entropy on that "
+                "logit gives inf − inf = NaN (the unclipped custom loss of seed 002). "
+                "Keras clips first (to 1 − 1e-07) and so stays finite."
+            )
+    if not out:
+        return []
+    fix = (
+        "Use the stable forms: logsumexp / log_softmax for softmax, log_sigmoid / "
+        "softplus for sigmoids (log(1 + exp(−a)) = softplus(−a)), xlogy for y·log p — "
+        "or better, keep logits and call a with-logits loss."
+    )
+    return [
+        Cause(
+            "overflow",
+            "overflow or NaN in a hand-written formula",
+            " ".join(out),
+            fix,
+            tuple(idx),
+        )
+    ]
+
+
+def rule_masked_logits(f: Facts) -> list[Cause]:
+    """PAIN 23: −inf logits from masking."""
+    if f.pred_kind != "logits" and not np.any(np.isneginf(f.y_pred)):
+        return []
+    neg = np.isneginf(f.y_pred)
+    if not np.any(neg) or f.label_kind not in ("one_hot", "integer", "soft"):
+        return []
+    y = f.one_hot
+    on_target = _rows(neg & (y > 0))
+    off_target = _rows(neg & (y == 0))
+    full = _rows(np.all(neg, axis=-1))
+    parts = []
+    if off_target:
+        finite = np.asarray(core.softmax_cross_entropy(f.y_pred, y.astype(np.float64)))
+        parts.append(
+            f"{len(off_target)} −inf logit(s) sit on classes with label 0: the naive "
+            "Σ y·log_softmax(z) gives 0·(−inf) = NaN there (TensorFlow, PyTorch with "
+            "probability targets, optax softmax_cross_entropy, Keras from_logits), while "
+            f"the correct value is finite: {fmt_array(finite)} (integer-label losses and "
+            "optax.safe_softmax_cross_entropy handle it)."
+        )
+    if on_target:
+        parts.append(
+            f"{len(on_target)} −inf logit(s) are on a target class: the loss is +inf."
+        )
+    if full:
+        parts.append(
+            f"{len(full)} row(s) are entirely −inf: the loss is undefined; exclude them."
+        )
+    if not parts:
+        return []
+    fix = "Use integer labels or safe_softmax_cross_entropy, or mask with a large finite negative number."
+    return [
+        Cause(
+            "masked_logits", "−inf logits", " ".join(parts), fix, off_target + on_target
+        )
+    ]
+
+
+def rule_precision(f: Facts) -> list[Cause]:
+    """PAIN 9: half precision."""
+    if f.dtype not in ("float16", "bfloat16"):
+        return []
+    exact = _exact_ce(f) if f.pred_kind != "logits" else _softmax_ce(f)
+    loss = float(np.nanmax(np.abs(exact))) if exact.size else 0.0
+    if f.dtype == "float16":
+        spacing, eps = (
+            float(np.spacing(np.float16(loss))),
+            float(np.finfo(np.float16).eps),
+        )
+    else:
+        spacing = float(loss) * 2.0**-7
+        eps = 2.0**-7  # bfloat16 has 8 significand bits
+
+    msg = (
+        f"The inputs are {f.dtype}. Near a loss of {fmt_value(loss, 6)} its resolution is "
+        f"{fmt_value(spacing, 4)}, so differences below that are rounding noise. Keras' "
+        f"epsilon 1e-07 is below {f.dtype}'s resolution next to 1 (eps = {fmt_value(eps, 4)}): "
+        "1 − 1e-07 rounds to 1.0, the upper clip does nothing and log(1 − p) can be "
+        f"log(0). The loss recomputed in float64 is {fmt_array(exact)}."
+    )
+    fix = "Upcast the logits to float32 before the loss (as reference trainers do)."
+    return [Cause("precision", f"{f.dtype} precision", msg, fix)]
+
+
+# --------------------------------------------------------------------- labels
+
+
+def rule_label_range(f: Facts) -> list[Cause]:
+    """PAIN 11: integer labels outside [0, C)."""
+    if f.label_kind != "integer":
+        return []
+    ignore = f.options.get("ignore_index", -100)
+    y = f.y_true
+    bad = ((y < 0) | (y >= f.num_classes)) & (y != ignore)
+    idx = _rows(bad)
+    if not idx:
+        return []
+    lo, hi = int(y.min()), int(y.max())
+    one_based = lo >= 1 and hi == f.num_classes
+    msg = (
+        f"{len(idx)} label(s) are outside [0, {f.num_classes}) (values "
+        f"{sorted({int(v) for v in y[bad]})[:6]}). TensorFlow raises on CPU but "
+        "returns NaN on GPU; PyTorch raises on CPU and may assert or return a wrong "
+        "value on CUDA; Keras' JAX backend silently gives 0; optax gives NaN (≥ C) or "
+        "wraps negative labels to the last classes."
+    )
+    if one_based:
+        msg += f" The labels look 1-based (min {lo}, max {hi})."
+    fix = "Use labels − 1 for 1-based labels, or give the model C + 1 outputs."
+    return [Cause("label_range", "labels out of range", msg, fix, idx)]
+
+
+def rule_ignore_index(f: Facts) -> list[Cause]:
+    """PAIN 10: ignore_index semantics."""
+    if f.label_kind != "integer":
+        return []
+    ignore = f.options.get("ignore_index", -100)
+    y = f.y_true
+    ignored = y == ignore
+    parts = []
+    if np.any(ignored):
+        n, total = int(ignored.sum()), int(y.size)
+        parts.append(
+            f"{n} of {total} targets equal ignore_index = {ignore}: they get loss 0 and "
+            "leave the mean's denominator."
+        )
+        if n == total:
+            parts.append(
+                "Every target is ignored: PyTorch's mean is 0/0 = NaN (by design since "
+                "1.11; 'sum' gives 0), Keras' ignore_class gives 0, tf_keras NaN."
+            )
+    if 0 <= ignore < f.num_classes:
+        parts.append(
+            f"ignore_index = {ignore} is a valid class: it is dropped from the NLL but "
+            "still competes in every row's softmax denominator and gets gradients."
+        )
+    negatives = (y < 0) & ~ignored
+    if np.any(negatives):
+        parts.append(
+            f"{int(negatives.sum())} negative label(s) differ from ignore_index = "
+            f"{ignore}: they are not ignored."
+        )
+    if not parts:
+        return []
+    fix = "Filter all-ignored batches (or use reduction='sum' / total tokens), and keep ignore_index outside [0, C)."
+    return [
+        Cause("ignore_index", "ignored targets", " ".join(parts), fix, _rows(ignored))
+    ]
+
+
+def rule_axis(f: Facts) -> list[Cause]:
+    """PAIN 12 and 19: class axis and broadcasting."""
+    yt, yp = f.y_true, f.y_pred
+    if yt.shape == yp.shape:
+        return []
+    out: list[Cause] = []
+    if yt.ndim == yp.ndim - 1 and yt.shape != yp.shape[:-1]:
+        for ax in range(yp.ndim):
+            if yt.shape == yp.shape[:ax] + yp.shape[ax + 1 :]:
+                msg = (
+                    f"y_true has shape {yt.shape}, which is y_pred {yp.shape} without axis "
+                    f"{ax} (size {yp.shape[ax]}), not without the last axis (size "
+                    f"{yp.shape[-1]}). Keras and optax take the class axis last; PyTorch "
+                    "takes it at dim 1. If the shapes happened to fit another axis, the "
+                    "loss would silently treat the wrong axis as classes."
+                )
+                fix = f"Move the class axis: y_pred.moveaxis({ax}, -1) (or transpose for PyTorch)."
+                out.append(Cause("axis", "class axis mismatch", msg, fix))
+                break
+    elif (
+        yt.ndim == 1
+        and yp.ndim == 2
+        and yp.shape[1] == 1
+        and yt.shape[0] == yp.shape[0]
+    ):
+        n = yt.shape[0]
+        msg = (
+            f"y_true has shape {yt.shape} and y_pred {yp.shape}. Broadcasting them "
+            f"creates an {n}×{n} comparison, giving a plausible but wrong number; Keras' "
+            "loss classes squeeze the trailing 1 first, but raw ops and hand-written "
+            "formulas do not."
+        )
+        fix = "Reshape y_true to (N, 1) or squeeze y_pred to (N,)."
+        out.append(Cause("broadcast", "shapes (N,) vs (N, 1)", msg, fix))
+    return out
+
+
+def rule_swapped(f: Facts) -> list[Cause]:
+    """PAIN 27: y_true and y_pred swapped."""
+    if f.y_true.shape != f.y_pred.shape or f.y_true.dtype.kind in "iu":
+        return []
+    yt, yp = f.y_true, f.y_pred
+    true_cont = np.all((yt >= 0) & (yt <= 1)) and np.any((yt > 0) & (yt < 1))
+    pred_01 = np.all((yp == 0) | (yp == 1))
+    if not (true_cont and pred_01):
+        return []
+    with np.errstate(all="ignore"):
+        swapped = np.asarray(core.cross_entropy(yt, yp)) if yt.ndim else None
+    msg = (
+        "y_true is continuous in (0, 1) while y_pred is exactly 0/1: the arguments look "
+        "swapped (Keras and scikit-learn take (y_true, y_pred), PyTorch (input, target), "
+        "optax (logits, labels), Keras ≤ 2.0.6 backend (output, target))."
+    )
+    if swapped is not None:
+        msg += f" The loss with the order swapped = {fmt_array(swapped)}."
+    fix = "Swap the arguments."
+    return [Cause("swapped_arguments", "arguments look swapped", msg, fix)]
+
+
+def rule_magnitude(f: Facts) -> list[Cause]:
+    """PAIN 28: reference points for the size of a loss."""
+    observed = f.options.get("_observed")
+    if observed is None or f.num_classes < 2:
+        return []
+    obs = float(np.nanmean(np.asarray(observed, np.float64)))
+    log_c = math.log(f.num_classes)
+    if not (obs > 2 * log_c or (0 < obs < 1e-6)):
+        return []
+    msg = (
+        f"For reference: a uniform prediction over C = {f.num_classes} classes costs "
+        f"log C = {fmt_value(log_c, 7)}; Keras' floor for a perfect prediction is "
+        f"−log(1 − 1e-07) ≈ 1.19e-07 per row in float32. The observed "
+        f"{fmt_value(obs, 6)} is "
+        + (
+            "more than 2·log C: at initialisation this points to a bad output bias or wrong label format."
+            if obs > 2 * log_c
+            else "at the clipping floor, not exactly 0."
+        )
+    )
+    return [
+        Cause(
+            "magnitude",
+            "loss magnitude",
+            msg,
+            "Check the output layer's bias and the label format.",
+        )
+    ]
+
+
+def rule_memory(f: Facts) -> list[Cause]:
+    """PAIN 16: the logits tensor and its float32 copies dominate memory."""
+    if f.y_pred.ndim < 2 or f.y_pred.size < 50_000_000:
+        return []
+    n = f.y_pred.size
+    size = {"float16": 2, "bfloat16": 2, "float32": 4}.get(f.dtype, 8)
+    gib = 1024.0**3
+    msg = (
+        f"The logits hold {n:,} values: {n * size / gib:.2f} GiB in {f.dtype}, "
+        f"{n * 4 / gib:.2f} GiB upcast to float32, and as much again for the gradient. "
+        "A chunked or fused loss (crossent.value_and_grad with overwrite_logits=True) "
+        "needs no extra N×C array."
+    )
+    return [
+        Cause(
+            "memory",
+            "memory of the logits",
+            msg,
+            "Chunk the loss over rows, or fuse it.",
+        )
+    ]
+
+
+RULES: tuple[Callable[[Facts], list[Cause]], ...] = (
+    rule_logits_as_probs,
+    rule_probs_as_logits,
+    rule_renormalized,
+    rule_clipped,
+    rule_log_clamped,
+    rule_binary_vs_categorical,
+    rule_multi_label,
+    rule_soft_labels,
+    rule_overflow,
+    rule_masked_logits,
+    rule_precision,
+    rule_label_range,
+    rule_ignore_index,
+    rule_axis,
+    rule_swapped,
+    rule_magnitude,
+    rule_memory,
+)
+
+
+def diagnose(f: Facts) -> list[Cause]:
+    """Apply every rule to the inputs."""
+    causes: list[Cause] = []
+    for rule in RULES:
+        causes.extend(rule(f))
+    return causes
