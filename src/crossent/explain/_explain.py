@@ -337,17 +337,16 @@ def _reference_spec(f: Facts, a_value: Any, a_spec: Spec) -> Spec:
     return as_spec(Spec(_reference_for(f), {"reduction": reduction}))
 
 
-def _specs(items: Sequence[Any], options: Mapping[str, Any]) -> list[Spec]:
+def _specs(
+    items: Sequence[Any], options: Mapping[str, Any], *, strict: bool = True
+) -> list[Spec]:
+    """Specs for ``items``; unknown paths raise, or are skipped when not ``strict``."""
     specs = []
     known = registry()
     for item in items:
-        try:
-            spec = as_spec(item, **options)
-        except Exception:
-            if isinstance(item, str) and item.split("(")[0] not in known:
-                continue
-            raise
-        specs.append(spec)
+        if not strict and isinstance(item, str) and item.split("(")[0] not in known:
+            continue
+        specs.append(as_spec(item, **options))
     return specs
 
 
@@ -511,9 +510,8 @@ def explain(
     f = facts(y_true, y_pred, from_logits=from_logits, _observed=observed, **options)
     against_list = [against] if isinstance(against, str) else list(against or ())
     shared = {k: v for k, v in options.items() if not k.startswith("_")}
-    shown = _specs(
-        [*against_list, *(s for s in _default_specs(f) if s not in against_list)],
-        shared,
+    shown = _specs(against_list, shared) + _specs(
+        [s for s in _default_specs(f) if s not in against_list], shared, strict=False
     )
     values = _value_rows(shown, f, y_true, y_pred)
     ident = None

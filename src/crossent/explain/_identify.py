@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -224,6 +224,7 @@ def identify(
     tolerance: float | None = None,
     implementations: list[str] | None = None,
     from_logits: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Identification:
     """Find every implementation and option set that produces ``observed``.
 
@@ -241,6 +242,8 @@ def identify(
     from_logits : bool, optional
         ``True`` declares ``y_pred`` to be logits: implementations that take
         probabilities then get the model's softmax/sigmoid of them.
+    progress : callable, optional
+        ``progress(done, total)`` after each implementation (for progress bars).
 
     Returns
     -------
@@ -270,7 +273,9 @@ def identify(
     found: list[tuple[float, int, Match]] = []
     tried = 0
     order = {p: i for i, p in enumerate(registry())}
-    for impl in impls:
+    for done, impl in enumerate(impls, 1):
+        if progress is not None:
+            progress(done - 1, len(impls))
         for options in _option_grid(impl):
             # The inputs as given first; float32 only if they do not match as given.
             for dtype_name, yt, yp in _input_variants(y_true, y_pred):
@@ -289,6 +294,8 @@ def identify(
                 match = Match(spec, np.asarray(value), err, dtype_name, impl.summary)
                 found.append((err, order.get(impl.path, 0), match))
                 break
+    if progress is not None:
+        progress(len(impls), len(impls))
     found.sort(key=lambda t: (t[0], t[1]))
     unique = [m for _, _, m in found]
     shown_tol = decimal_tolerance(obs) if tol is None else tol
