@@ -196,10 +196,10 @@ def _matches(value: Any, observed: np.ndarray, tol: np.ndarray | None) -> float 
     allowed = (
         decimal_tolerance(observed) if tol is None else tol
     ) + _rounding_tolerance(v)
-    diff = np.abs(vf - of)
-    if not np.all(diff[fin] <= np.broadcast_to(allowed, of.shape)[fin]):
+    diff = np.abs(vf[fin] - of[fin])
+    if not np.all(diff <= np.broadcast_to(allowed, of.shape)[fin]):
         return None
-    rel = diff[fin] / np.maximum(np.abs(of[fin]), 1e-300)
+    rel = diff / np.maximum(np.abs(of[fin]), 1e-300)
     return float(np.max(rel, initial=0.0))
 
 
