@@ -2009,6 +2009,17 @@ def build_tf_nn() -> CaseList:
                 pos_weight=cast([0.5, 1.0, 4.0], dt),
             )
         )
+    cl.add(
+        _tf_nn_case(
+            wce,
+            "float32",
+            "logits-inf-pw1",
+            "edge: infinite logits with pos_weight=1 (compare the sigmoid loss)",
+            labels=cast(y_inf, "float32"),
+            logits=cast(x_inf, "float32"),
+            pos_weight=1.0,
+        )
+    )
     # worked examples of SEMANTICS.md (values in the notes)
     for dt, val in (
         ("float32", 1.4076059),
