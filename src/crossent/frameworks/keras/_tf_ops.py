@@ -83,6 +83,20 @@ def _check_same_shape(fn: str, target: np.ndarray, output: np.ndarray) -> None:
         )
 
 
+def negated_sum(axis: int, *, source: str) -> Step:
+    """``ℓ = −Σ_c y_c log p_c``: TensorFlow sums ``y·log p``, then negates the sum.
+
+    The terms hold ``−y·log p``; negating them back is exact, and the order keeps
+    TensorFlow's signed zero (a perfect float16 prediction gives ``−0``).
+    """
+
+    def fn(state: State) -> dict[str, Any]:
+        t = np.asarray(state["terms"])
+        return {"loss": -np.sum(-t, axis=axis).astype(t.dtype, copy=False)}
+
+    return Step("class_reduce", f"ℓ ← −Σ_c (y_c log p_c) (axis {axis})", fn, source)
+
+
 def output_step(dtype: Any, *, key: str = "loss", source: str = NN) -> Step:
     """``value ← ℓ`` in ``dtype`` (TensorFlow casts half-precision results back)."""
     dt = np.dtype(dtype)
@@ -195,7 +209,7 @@ def categorical_steps(
         st.clip(EPSILON, 1.0 - EPSILON, source=src),
         st.log_of_probabilities(source=src),
         st.categorical_terms(source=src),
-        st.class_reduce(axis, source=src),
+        negated_sum(axis, source=src),
     )
     return steps, dtype
 
