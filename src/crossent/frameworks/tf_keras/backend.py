@@ -47,7 +47,9 @@ _REF = "https://github.com/keras-team/tf-keras/blob/master/tf_keras/backend.py"
 # ---------------------------------------------------------------------------
 
 
-def clip_step(dtype: Any, fn: str, *, keep_unclipped: bool = False) -> Step:
+def clip_step(
+    dtype: Any, fn: str, *, keep_unclipped: bool = False, source: str = _SRC
+) -> Step:
     """``clip_by_value(p, ε, 1 − ε)`` with ``ε = tf.constant(1e-7, dtype)``.
 
     ``1 - ε`` is computed in ``dtype`` (1 − 2⁻²³ in float32, 1.0 in float16).
@@ -55,7 +57,7 @@ def clip_step(dtype: Any, fn: str, *, keep_unclipped: bool = False) -> Step:
     ``binary_focal_crossentropy`` uses the unclipped probability).
     """
     eps = _tf.constant(_tf.EPSILON, dtype)
-    step = st.clip(eps, np.asarray(1, dtype) - eps, source=f"{_SRC} {fn}")
+    step = st.clip(eps, np.asarray(1, dtype) - eps, source=f"{source} {fn}")
     if not keep_unclipped:
         return step
 
@@ -79,7 +81,7 @@ def _double_epsilon_log(fn: str) -> Step:
     )
 
 
-def _xent_activation(axis: int, compute: np.dtype[Any]) -> Step:
+def xent_activation(axis: int, compute: np.dtype[Any]) -> Step:
     """The softmax-CE kernel's log-softmax; float16/bfloat16 are computed in float32."""
 
     def fn(state: State) -> dict[str, Any]:
@@ -154,7 +156,7 @@ def categorical_steps(
     if from_logits:
         compute = np.dtype(np.float32) if output.dtype.name in _HALF else output.dtype
         return [
-            _xent_activation(axis, compute),
+            xent_activation(axis, compute),
             st.categorical_terms(source=_XENT),
             class_reduce(axis, "sum", output.dtype, _XENT),
         ]
@@ -230,8 +232,13 @@ def sparse_steps(
     ignore_class: Any,
     result_shape: tuple[int, ...],
     fn: str = "tf_keras.backend.sparse_categorical_crossentropy",
+    source: str = _SRC,
 ) -> list[Step]:
-    """Steps of ``backend.sparse_categorical_crossentropy`` on the laid-out arrays."""
+    """Steps of ``backend.sparse_categorical_crossentropy`` on the laid-out arrays.
+
+    ``source`` names the Python file for the trace (Keras 2's TF backend shares
+    these steps).
+    """
     _tf.check_float(fn, "output", output)
     num_classes = output.shape[-1]
     dtype = output.dtype
@@ -278,14 +285,14 @@ def sparse_steps(
 
     steps = [
         Step("validate", "0 ≤ y < C for every label kept", validate, _SPARSE),
-        Step("cast", "y ← int64(y) (float labels truncate toward 0)", cast, _SRC),
+        Step("cast", "y ← int64(y) (float labels truncate toward 0)", cast, source),
     ]
     if from_logits:
         formula = "log p ← (z − max z) − log Σ exp(z − max z)"
         steps.append(Step("activation", formula, activation, _SPARSE))
     else:
-        src = f"{_SRC} sparse_categorical_crossentropy"
-        steps.append(clip_step(dtype, "sparse_categorical_crossentropy"))
+        src = f"{source} sparse_categorical_crossentropy"
+        steps.append(clip_step(dtype, "sparse_categorical_crossentropy", source=source))
         formula = "log p ← log_softmax(log p) = log p − log Σ_c p_c (after the clip)"
         steps.append(Step("log", formula, log, f"{src}; {_SPARSE}"))
     steps.append(Step("terms", "ℓ ← −log p_y", terms, _SPARSE))
@@ -297,18 +304,18 @@ def sparse_steps(
 
         formula = f"ℓ ← 0 where y = {ignore_class} (rows removed, zeros scattered back)"
         steps.append(
-            Step("ignore", formula, ignore, f"{_SRC} sparse_categorical_crossentropy")
+            Step("ignore", formula, ignore, f"{source} sparse_categorical_crossentropy")
         )
     return steps
 
 
-def output_step(key: str = "loss") -> Step:
+def output_step(key: str = "loss", source: str = _SRC) -> Step:
     """``value ← state[key]``, the array the function returns."""
 
     def fn(state: State) -> dict[str, Any]:
         return {"value": np.asarray(state[key])}
 
-    return Step("output", "return ℓ", fn, _SRC)
+    return Step("output", "return ℓ", fn, source)
 
 
 # ---------------------------------------------------------------------------
