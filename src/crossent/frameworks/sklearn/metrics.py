@@ -238,7 +238,11 @@ def log_loss(
         )
         y_proba = y_pred
     if y_proba is None:
-        raise TypeError("log_loss(): missing required argument `y_proba`.")
+        # check_array(None) reads it as NaN, so scikit-learn says this
+        raise ValueError(
+            "Input contains NaN. (sklearn.metrics.log_loss: `y_proba` is required; "
+            "got None)"
+        )
     plan, state = bind_log_loss(
         y_true, y_proba, normalize=normalize, sample_weight=sample_weight, labels=labels
     )
