@@ -186,8 +186,10 @@ def test_smooth_labels() -> None:
         optax.smooth_labels(np.float32([[0, 1, 0]]), 0.1),
         [[0.03333334, 0.93333334, 0.03333334]],
     )
-    # NumPy input goes through NumPy arithmetic in optax: float64 stays float64
-    assert optax.smooth_labels(np.eye(3), 0.1).dtype == np.float64
+    # as JAX arrays: float64 is computed in float32, bfloat16 natively
+    assert optax.smooth_labels(np.eye(3), 0.1).dtype == np.float32
+    bf = optax.smooth_labels(np.eye(3, dtype=ml_dtypes.bfloat16), 0.1)
+    assert bf.dtype == ml_dtypes.bfloat16
     with pytest.raises(TypeError):
         optax.smooth_labels(np.eye(3, dtype=np.int64), 0.1)
 

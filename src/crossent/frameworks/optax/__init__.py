@@ -308,19 +308,19 @@ def smooth_labels(
     >>> print(optax.smooth_labels(np.float32([[0, 1, 0]]), 0.1))
     [[0.03333334 0.93333334 0.03333334]]
     """
-    # A NumPy array goes through NumPy arithmetic, as in optax (only a `where`
-    # count is a JAX array); anything else is converted as jnp.asarray does.
-    y = labels if isinstance(labels, np.ndarray) else _jax.as_array(labels)
+    # As in a JAX program: the labels are a JAX array, so float64 becomes
+    # float32 and the Python-float constants take the labels' dtype.
+    y = _jax.as_array(labels)
     _jax.check_subdtype("optax.smooth_labels", "labels", y, floating=True)
-    scaled = (1.0 - alpha) * y
+    scaled = np.asarray(1.0 - alpha, y.dtype) * y
     if where is None:
         axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
         n = int(np.prod([y.shape[a] for a in axes]))
-        return np.asarray(scaled + alpha / n)
+        return np.asarray(scaled + np.asarray(alpha / n, y.dtype))
     ax = axis if isinstance(axis, (int, np.integer)) else tuple(axis)
     count = np.sum(np.asarray(where, bool), axis=ax, keepdims=True, dtype=np.int32)
+    # a Python float over an int32 array: float32
     offset = np.float32(alpha) / count.astype(np.float32)
-    scaled = _jax.as_array(scaled)
     dt = _jax.promote(scaled.dtype, offset.dtype)
     return np.asarray(scaled.astype(dt) + offset.astype(dt))
 
