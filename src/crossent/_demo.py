@@ -65,7 +65,7 @@ def demo() -> list[DemoItem]:
                 y,
                 p_fixed,
                 observed=[0.10536052, 0.11653382, 0.0618754],
-                against=keras_cce,
+                against="keras.losses.categorical_crossentropy",
             ),
         ),
     ]

@@ -10,6 +10,7 @@ contributions telescope, so they add up to the whole gap ``B - A``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -72,6 +73,7 @@ class Attribution:
     formula_b: str
     contribution: float
     per_sample: Any = field(default=None, repr=False)
+    value: float = float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary."""
@@ -83,6 +85,7 @@ class Attribution:
                 "formula_b": self.formula_b,
                 "contribution": self.contribution,
                 "per_sample": self.per_sample,
+                "value_after": self.value,
             }
         )
 
@@ -93,6 +96,12 @@ def _scalar(value: Any) -> float:
         return float(arr)
     with np.errstate(all="ignore"):
         return float(np.sum(arr))
+
+
+def _finite_sum(value: Any) -> float:
+    with np.errstate(all="ignore"):
+        total = float(np.sum(np.asarray(value, np.float64)))
+    return total if math.isfinite(total) else 0.0
 
 
 def _per_sample(state: Mapping[str, Any]) -> Any:
@@ -161,7 +170,7 @@ def attribute(
         cause = CAUSE_OF_STEP.get(min(pending, key=_PRIORITY.index), "precision")
         joined_a = "; ".join(x for x in pending_a if x != "(none)") or "(none)"
         joined_b = "; ".join(x for x in pending_b if x != "(none)") or "(none)"
-        out.append(Attribution(name, cause, joined_a, joined_b, delta, per))
+        out.append(Attribution(name, cause, joined_a, joined_b, delta, per, value))
         pending, pending_a, pending_b = [], [], []
         prev_value, prev_samples = value, samples
     return tuple(out)
@@ -182,11 +191,52 @@ class Comparison:
             return _scalar(self.b.value) - _scalar(self.a.value)
 
     @property
+    def noise(self) -> float:
+        """Contributions up to this size are rounding noise of the results' dtypes.
+
+        ``8 · eps · (1 + |value|) · sqrt(elements)``, with the larger eps of the two
+        results' dtypes.
+        """
+        eps, size = 0.0, 1
+        for v in (self.a.value, self.b.value):
+            arr = np.asarray(v)
+            size = max(size, arr.size)
+            if arr.dtype.name == "bfloat16":
+                eps = max(eps, 2.0**-7)
+            elif arr.dtype.kind == "f":
+                eps = max(eps, float(np.finfo(arr.dtype).eps))
+        scale = 1.0 + max(
+            abs(_finite_sum(self.a.value)), abs(_finite_sum(self.b.value))
+        )
+        return 8 * eps * scale * math.sqrt(size)
+
+    @property
     def first_divergence(self) -> str | None:
-        """The first step whose substitution changes the value, or None if none does."""
+        """The first step that changes the value beyond rounding, or None.
+
+        When one side is inf or NaN, the step that makes the value non-finite.
+        """
+        if not math.isfinite(self.gap):
+            culprit = self.nonfinite_step
+            return culprit.step if culprit is not None else None
+        noise = self.noise
         for item in self.attribution:
-            if item.contribution != 0 or np.isnan(item.contribution):
+            if abs(item.contribution) > noise:
                 return item.step
+        return None
+
+    @property
+    def nonfinite_step(self) -> Attribution | None:
+        """The substitution that turns the value between finite and inf/NaN, if any.
+
+        When one side is inf or NaN the contributions are not numbers; this is the
+        step that makes (or removes) the non-finite value.
+        """
+        before = _scalar(self.a.value)
+        for item in self.attribution:
+            if np.isfinite(before) != np.isfinite(item.value):
+                return item
+            before = item.value
         return None
 
     @property

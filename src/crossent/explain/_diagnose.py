@@ -133,7 +133,9 @@ def rule_clipped(f: Facts) -> list[Cause]:
     high = p > F32_HI
     if f.label_kind in ("one_hot", "integer"):
         y = f.one_hot
-        relevant = (low & (y > 0)) | (high & (y == 0))
+        relevant = low & (y > 0)
+        if not f.options.get("_categorical_only"):
+            relevant |= high & (y == 0)
     else:
         relevant = low | high
     idx = _rows(relevant)
@@ -422,6 +424,10 @@ def rule_overflow(f: Facts) -> list[Cause]:
     out: list[str] = []
     idx: list[tuple[int, ...]] = []
     p = f.y_pred
+    if f.from_logits and f.label_kind in ("binary_column", "multi_hot"):
+        saturated = _saturating_sigmoid(f)
+        if saturated is not None:
+            return [saturated]
     if f.pred_kind == "logits":
         finite = p[np.isfinite(p)]
         spread = float(finite.max() - finite.min()) if finite.size else 0.0
@@ -452,10 +458,10 @@ def rule_overflow(f: Facts) -> list[Cause]:
                     "(scipy.special.xlogy, crossent) gives 0."
                 )
         f32 = p.astype(np.float32)
-        rounds_to_one = _rows(
-            (f32 == 1) & (p < 1) | (f32 == 1) & (p == 1) & (f.dtype == "float32")
-        )
-        if rounds_to_one and f.label_kind in ("binary_column", "multi_hot", "one_hot"):
+        rounds_to_one = _rows(f32 == 1)
+        binary = not f.options.get("_categorical_only")
+        kinds = ("binary_column", "multi_hot", "one_hot")
+        if rounds_to_one and binary and f.label_kind in kinds:
             idx += list(rounds_to_one)
             out.append(
                 f"{len(rounds_to_one)} probability(ies) equal 1 in float32: "
@@ -479,6 +485,62 @@ def rule_overflow(f: Facts) -> list[Cause]:
             tuple(idx),
         )
     ]
+
+
+def _sigmoid_saturation(dtype: Any) -> float:
+    """The smallest logit whose sigmoid rounds to exactly 1 in ``dtype``."""
+    dt = np.dtype(dtype)
+    lo, hi = 0.0, 100.0
+    one = np.asarray(1, dt)
+    for _ in range(80):  # bisection on the float64 logit
+        mid = (lo + hi) / 2
+        with np.errstate(all="ignore"):
+            p = one / (one + np.exp(-np.asarray(mid, dt)))
+        lo, hi = (lo, mid) if p == 1 else (mid, hi)
+    return hi
+
+
+def _saturating_sigmoid(f: Facts) -> Cause | None:
+    """Seed 002: σ(z) rounds to 1 in the working dtype, so log(p/(1−p)) overflows."""
+    dtype = f.dtype if f.dtype in ("float16", "float32", "float64") else "float32"
+    z = f.y_pred.astype(dtype)
+    one = np.asarray(1, z.dtype)
+    with np.errstate(all="ignore"):
+        p = one / (one + np.exp(-z))
+    saturated = (p == 1) | (p == 0)
+    if not np.any(saturated):
+        return None
+    idx = _rows(saturated)
+    stable = np.asarray(
+        core.sigmoid_binary_cross_entropy(f.y_pred, f.y_true.astype(np.float64))
+    )
+    threshold = _sigmoid_saturation(dtype)
+    floor = -np.log(np.float32(1) - np.float32(1 - 1e-7))
+    msg = (
+        f"{len(idx)} logit(s) have |z| ≥ {fmt_value(threshold, 8)}, where σ(z) rounds "
+        f"to exactly 1 (or 0) in {dtype}. A loss that turns the probability back into "
+        "a logit with log(p / (1 − p)) then gets +inf (or −inf), and "
+        "sigmoid_cross_entropy_with_logits on an infinite logit gives inf − inf = NaN: "
+        "the hand-written loss of seed 002 breaks exactly there. Keras clips p to "
+        "[1e-07, 1 − 1e-07] first, so its value stays finite but stops at the clip "
+        f"({fmt_value(floor, 8)} per element in float32) and its gradient vanishes. "
+        "The stable value from the logits, log(1 + exp(−|z|)) per element, is "
+        f"{fmt_array(stable)}."
+    )
+    fix = (
+        "Never convert probabilities back to logits: keep the logits and use "
+        "sigmoid_cross_entropy_with_logits / BinaryCrossentropy(from_logits=True) / "
+        "BCEWithLogitsLoss (log(1 + exp(−a)) = softplus(−a), computed as "
+        "max(−a, 0) + log1p(exp(−|a|)))."
+    )
+    return Cause(
+        "overflow",
+        f"σ(z) rounds to 1 in {dtype}",
+        msg,
+        fix,
+        idx,
+        details={"threshold": threshold, "stable": stable},
+    )
 
 
 def rule_masked_logits(f: Facts) -> list[Cause]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ import numpy as np
 
 import crossent._core as core
 from crossent.explain._cause import CAUSE_CODES, Cause
-from crossent.explain._compare import INPUT_STEP, Comparison, compare
+from crossent.explain._compare import Comparison, compare
 from crossent.explain._diagnose import diagnose
 from crossent.explain._facts import Facts, facts
 from crossent.explain._identify import Identification, identify
@@ -93,8 +94,15 @@ class Explanation:
                     f"No known implementation gives {fmt_array(self.observed)}"
                 )
         if comp is not None:
+            a = Spec(comp.a.implementation, comp.a.options)
             b = Spec(comp.b.implementation, comp.b.options)
+            if self.observed is None:
+                parts.append(f"{a} gives {fmt_array(comp.a.value)}")
             parts.append(f"{b} gives {fmt_array(comp.b.value)}")
+            if not math.isfinite(comp.gap) and comp.first_divergence:
+                parts.append(
+                    f"the value turns inf/NaN at step '{comp.first_divergence}'"
+                )
             moving = [c for c in self.causes if c.contribution]
             if moving:
                 shares = ", ".join(
@@ -293,7 +301,8 @@ def _value_rows(
         if yp is not y_pred:
             note = f"{impl.summary} (given the model's {'sigmoid' if impl.labels == 'binary' else 'softmax'} of the logits)"
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # e.g. scikit-learn row sums
                 plan, state = impl.bind(y_true, yp, **dict(spec.options))
                 value = plan.run(state).get("value")
         except Exception as err:
@@ -424,16 +433,25 @@ def _generic_cause(code: str, items: list[Any], comp: Comparison) -> Cause:
 def _attach_contributions(
     causes: list[Cause], comp: Comparison, f: Facts
 ) -> list[Cause]:
+    """Put each step's share of the gap on its cause (rounding noise left out).
+
+    When one side is inf or NaN, only the step that makes the value non-finite
+    is reported, with the non-finite gap as its contribution.
+    """
     by_code: dict[str, list[Any]] = {}
-    for a in comp.attribution:
-        if a.step == INPUT_STEP and a.contribution == 0:
-            continue
-        if a.contribution == 0:
-            continue
-        by_code.setdefault(a.cause, []).append(a)
+    if math.isfinite(comp.gap):
+        noise = comp.noise
+        for a in comp.attribution:
+            if abs(a.contribution) > noise:
+                by_code.setdefault(a.cause, []).append(a)
+    else:
+        culprit = comp.nonfinite_step
+        if culprit is not None:
+            by_code[culprit.cause] = [culprit]
     out = list(causes)
     for code, items in by_code.items():
-        total = float(sum(a.contribution for a in items))
+        finite = math.isfinite(comp.gap)
+        total = float(sum(a.contribution for a in items)) if finite else comp.gap
         idx = next((i for i, c in enumerate(out) if c.code == code), None)
         if idx is None:
             cause = (
@@ -526,6 +544,8 @@ def explain(
     if f.label_kind == "one_hot" and not binary_involved:
         f = _without_binary(f)
     causes = diagnose(f)
+    if len(causes) > 1:  # reference points only matter when nothing else explains
+        causes = [c for c in causes if c.code != "magnitude"]
     if ident is not None and ident.matches:
         a_spec = ident.matches[0].spec
         if against_list:

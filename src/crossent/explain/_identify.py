@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -281,7 +282,8 @@ def identify(
             for dtype_name, yt, yp in _input_variants(y_true, y_pred):
                 tried += 1
                 try:
-                    with np.errstate(all="ignore"):
+                    with np.errstate(all="ignore"), warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
                         yp = model_inputs(impl, options, from_logits, yp)
                         plan, state = impl.bind(yt, yp, **options)
                         value = plan.run(state).get("value")
