@@ -58,10 +58,10 @@ def test_seed_000_the_reduction_when_the_sum_was_observed() -> None:
     exp = crossent.explain(Y3, P_UNNORM, observed=0.2838, against=KERAS_CLASS)
     assert set(exp.codes[:2]) == {"renormalized", "reduction"}
     red = exp.cause("reduction")
-    # sum 0.2837697 − mean 0.0945899 (seed 000's "sum step2" and "mean step2")
-    assert red.contribution == pytest.approx(
-        -(0.2837697356318653 - 0.09458991187728844), abs=1e-6
-    )
+    # Substituting in plan order, the renormalisation comes first; the reduction then
+    # turns the sum of the renormalised rows (3 × 0.3239681, seed 000's Keras mean) into
+    # their mean: −2 × 0.3239681124687195.
+    assert red.contribution == pytest.approx(-2 * 0.3239681124687195, abs=1e-6)
     assert "sum 0.2837697" in red.message
 
 
