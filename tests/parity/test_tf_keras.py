@@ -10,6 +10,7 @@ differences of the mirror.
 
 from __future__ import annotations
 
+import inspect
 import os
 import warnings
 from collections.abc import Callable
@@ -685,3 +686,26 @@ def test_sparse_gradient(logits: bool) -> None:
         lambda x: tk.losses.sparse_categorical_crossentropy(y, x, from_logits=logits), p
     )
     np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-7)
+
+
+# --- signatures -------------------------------------------------------------------
+
+SIGNATURES = [
+    *(f"losses.{n}" for n in tk.losses.__all__ if n not in ("Loss", "Reduction")),
+    *(f"backend.{n}" for n in tk.backend.__all__),
+]
+
+
+@pytest.mark.parametrize("name", SIGNATURES)
+def test_signature_matches(name: str) -> None:
+    module, attr = name.split(".")
+    ours = getattr(getattr(tk, module), attr)
+    theirs = getattr(getattr(tf_keras, module), attr)
+    params = [
+        (p.name, p.default, p.kind) for p in inspect.signature(ours).parameters.values()
+    ]
+    expected = [
+        (p.name, p.default, p.kind)
+        for p in inspect.signature(theirs).parameters.values()
+    ]
+    assert params == expected
