@@ -1178,572 +1178,184 @@ def _doc(value: Any, section: str) -> str:
     return f"SEMANTICS.md {section}: {json.dumps(value)}"
 
 
+# Worked examples of SEMANTICS.md for the Keras-like entry points, as a table:
+# (group, entry, tag, y_true, y_pred, options, Keras 3 value, tf_keras value,
+#  section, sample_weight, dtype).  entry: "ops" = keras.ops / tf_keras.backend,
+# "fn" = losses function, "cls" = Loss class.  A value of None means the spec
+# quotes no number for that flavour; K3_ONLY rows are not run for tf_keras.
+# A section "a|b" is the Keras 3 section and the tf_keras section.
+# Labels written with a float (1.0) are float arrays; all-int lists are int64.
+K3_ONLY = "keras 3 only"
+_Y2 = [[0.0, 1, 0], [0, 0, 1]]
+_P2 = [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]
+_YV, _PV = [[0.0, 1, 0]], [[0.1, 0.8, 0.1]]
+_ZB = [[-18.6, 0.51], [2.94, -12.8]]
+_YB = [[0.0, 1], [0, 0]]
+_PI = [[0.7, 0.2, 0.1], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8]]
+_YI = [0, -1, 2]
+_ZF = [-18.6, 0.51, 2.94, -12.8]
+_YF = [0.0, 1, 0, 0]
+_LOGITS = {"from_logits": True}
+_IGN = {"ignore_class": -1}
+# fmt: off
+KERAS_DOC: list[tuple[Any, ...]] = [
+    ("cce", "ops", "cce", _Y2, _P2, {}, [0.0512933061, 2.30258512], None, "2.11", None,
+     "float32"),
+    ("scce", "ops", "scce", [1, 2], _P2, {}, [0.0512934439, 2.30258512], None, "2.11",
+     None, "float32"),
+    ("cce", "cls", "cce", _Y2, _P2, {}, 1.1769392, None, "2.7.1", None, "float32"),
+    ("cce", "cls", "cce-sw", _Y2, _P2, {}, 0.813598812, None, "2.11", [0.3, 0.7],
+     "float32"),
+    ("cce", "cls", "cce-sum", _Y2, _P2, {"reduction": "sum"}, 2.3538785, None, "2.11",
+     None, "float32"),
+    ("cce", "cls", "cce-sw-zero", _Y2, _P2, {}, 0.0, None, "2.11", [0.0, 0.0],
+     "float32"),
+    ("scce", "cls", "scce-ytrue-col", [[1], [2]], _P2, {}, 1.17693925, None, "2.11",
+     None, "float32"),
+    ("cce", "fn", "cce-ls0.1", _YV, _PV, {"label_smoothing": 0.1}, [0.361772984], None,
+     "2.11", None, "float32"),
+    ("cce", "fn", "cce-ls0.1-logits", _YV, [[1.0, 2, 3]],
+     {"label_smoothing": 0.1, "from_logits": True}, [1.40760589], None, "2.11", None,
+     "float32"),
+    ("cce", "fn", "cce-ls-0.1", _YV, _PV, {"label_smoothing": -0.1}, [0.0845141], None,
+     "D10", None, "float32"),
+    ("cce", "fn", "cce-ls1.5", _YV, _PV, {"label_smoothing": 1.5}, [2.3025851], None,
+     "D10", None, "float32"),
+    ("cce", "ops", "cce-logits-as-probs", [[1.0, 0, 0]], [[2.0, 1, 0.1]], {},
+     [0.438254863], [0.438254863], "D6", None, "float32"),
+    ("cce", "ops", "cce-neg-probs", [[1.0, 0, 0]], [[2.0, -1, 0.5]], {},
+     [1.1920929e-07], [1.1920929e-07], "D6", None, "float32"),
+    ("cce", "ops", "cce-soft-unnorm", [[0.5, 0.5, 0.5]], [[0.7, 0.2, 0.1]], {},
+     [2.13434887], [2.13434887], "2.11", None, "float32"),
+    ("cce", "ops", "cce-axis0", [[1.0, 0], [0, 1], [0, 0]],
+     [[0.7, 0.25], [0.2, 0.5], [0.1, 0.25]], {"axis": 0}, [0.356674969, 0.693147182],
+     None, "2.11", None, "float32"),
+    ("bce", "fn", "bce-ls0.1", [[0.0, 1]], [[0.2, 0.7]], {"label_smoothing": 0.1},
+     [0.34574908], None, "2.11", None, "float32"),
+    ("bce", "fn", "bce-mean-last-axis", _YB, [[0.6, 0.4], [0.4, 0.6]], {},
+     [0.91629076, 0.713558197], None, "2.11", None, "float32"),
+    ("bce", "fn", "bce-onehot", [[1.0, 0, 0]], [[0.7, 0.2, 0.1]], {}, [0.2283930], None,
+     "D5", None, "float32"),
+    ("bce", "cls", "bce-logits", _YB, _ZB, _LOGITS, 0.865458012, None, "2.11", None,
+     "float32"),
+    ("bce", "cls", "bce-logits-sw", _YB, _ZB, _LOGITS, 0.243638605, None, "2.11",
+     [0.8, 0.2], "float32"),
+    ("bce", "cls", "bce-logits-mwsw", _YB, _ZB,
+     {"from_logits": True, "reduction": "mean_with_sample_weight"}, 0.48727721, K3_ONLY,
+     "2.11", [0.8, 0.2], "float32"),
+    ("bce", "cls", "bce-1d", _YF, [0.6, 0.3, 0.2, 0.8], {}, 0.988211274, None, "2.11",
+     None, "float32"),
+    ("bce", "cls", "bce-1d-sw", [0.0, 1], [0.9, 0.9], {}, 0.6019863, None, "2.7.4",
+     [1.0, 0.0], "float32"),
+    ("bce", "cls", "bce-col-sw", [[0.0], [1]], [[0.9], [0.9]], {}, 1.1512924, None,
+     "2.7.4", [1.0, 0.0], "float32"),
+    ("bce", "ops", "bce-y1p0", [1.0], [0.0], {}, [16.118095], [15.424949], "2.4|3.1",
+     None, "float32"),
+    ("bce", "ops", "bce-y0p1", [0.0], [1.0], {}, [15.942385], [15.333239], "2.4|3.1",
+     None, "float32"),
+    ("bce", "ops", "bce-y1p1", [1.0], [1.0], {}, [1.1920929e-07], [0.0], "2.4|3.1",
+     None, "float32"),
+    ("bce", "ops", "bce-y1p0.3", [1.0], [0.3], {}, None, [1.2039725], "2.4|3.1", None,
+     "float32"),
+    ("bce", "ops", "bce-y2-p0.3", [2.0], [0.3], {}, [2.05127072], None, "2.11", None,
+     "float32"),
+    ("bce", "ops", "bce-logits-20", [1.0], [-20.0], _LOGITS, [20.0], [20.0], "2.11",
+     None, "float32"),
+    ("bce", "ops", "bce-y0p1", [0.0], [1.0], {}, [16.1180957], None, "2.11", None,
+     "float64"),
+    ("bce", "ops", "bce-y0p1", [0.0], [1.0], {}, ["inf"], None, "2.11", None,
+     "float16"),
+    ("cce", "ops", "cce-p-true-zero", _YV, [[1.0, 0, 0]], {}, [16.1180954],
+     [16.1180954], "2.11", None, "float32"),
+    ("cce", "ops", "cce-p-true-zero", _YV, [[1.0, 0, 0]], {}, [16.1180957],
+     [16.1180957], "2.11", None, "float64"),
+    ("cce", "ops", "cce-p-true-zero", _YV, [[1.0, 0, 0]], {}, [15.9453125],
+     [15.9453125], "2.11", None, "float16"),
+    ("bce", "cls", "bce-y0p1", [[0.0]], [[1.0]], {}, 15.9423847, K3_ONLY, "2.11", None,
+     "float64"),
+    ("bce", "cls", "bce-y0p1-dtype64", [[0.0]], [[1.0]], {"dtype": "float64"},
+     16.1180957, K3_ONLY, "2.11", None, "float64"),
+    ("scce", "ops", "scce-unnorm", [1], [[0.5, 0, 0]], {}, [15.4249477], [15.4249477],
+     "2.11", None, "float32"),
+    ("scce", "ops", "scce-perfect", [0], [[1.0, 0, 0]], {}, [2.38418551e-07],
+     [2.38418551e-07], "2.11", None, "float32"),
+    ("scce", "ops", "scce-float-label", [1.7], [[0.2, 0.3, 0.5]], {}, [1.20397282],
+     [1.20397282], "2.11", None, "float32"),
+    ("scce", "cls", "scce-ignore", _YI, _PI, _IGN, 0.289909273, None, "2.11", None,
+     "float32"),
+    ("scce", "cls", "scce-ignore-sum", _YI, _PI,
+     {"ignore_class": -1, "reduction": "sum"}, 0.579818487, None, "2.11", None,
+     "float32"),
+    ("scce", "cls", "scce-ignore-sw", _YI, _PI, _IGN, 0.468246788, None, "2.11",
+     [2.0, 1, 1], "float32"),
+    ("scce", "cls", "scce-ignore-logits", _YI, [[2.0, 1, 0], [0, 0, 0], [0, 1, 3]],
+     {"ignore_class": -1, "from_logits": True}, 0.288726002, None, "2.11", None,
+     "float32"),
+    ("scce", "cls", "scce-all-ignored", [-1, -1], _PI[:2], _IGN, 0.0, "nan",
+     "2.11|3.2 (inferred)", None, "float32"),
+    ("bfc", "cls", "bfc", _YF, _ZF, {"gamma": 2.0, "from_logits": True}, 0.691212177,
+     None, "2.11", None, "float32"),
+    ("bfc", "cls", "bfc-balanced", _YF, _ZF,
+     {"gamma": 2.0, "from_logits": True, "apply_class_balancing": True}, 0.510133326,
+     None, "2.11", None, "float32"),
+    ("bfc", "fn", "bfc-logit-20", [1.0], [-20.0], _LOGITS, 20.0, None, "2.11", None,
+     "float32"),
+    ("bfc", "fn", "bfc-probs", _YB, [[0.6, 0.4], [0.4, 0.6]], {},
+     [0.329864681, 0.205798388], None, "2.11", None, "float32"),
+    ("bfc", "fn", "bfc-ls", [[0.0, 1]], [[0.6, 0.4]], {"label_smoothing": 0.2},
+     [0.294600427], None, "2.11", None, "float32"),
+    ("cfc", "fn", "cfc", _Y2, [[0.05, 0.9, 0.05], [0.1, 0.85, 0.05]], {},
+     [0.000263401482, 0.675912082], None, "2.11", None, "float32"),
+    ("cfc", "fn", "cfc-logits", _YV, [[1.0, 2, 3]], _LOGITS, [0.200736955], None,
+     "2.11", None, "float32"),
+    ("cfc", "fn", "cfc-alpha-list", _YV, [[0.2, 0.5, 0.3]], {"alpha": [0.1, 0.2, 0.7]},
+     [0.0346573591], None, "2.11", None, "float32"),
+    ("cfc", "fn", "cfc-gamma0", _YV, _PV, {"gamma": 0.0}, [0.0557859], None, "2.6.5",
+     None, "float32"),
+]
+# fmt: on
+_KERAS_NAMES = {
+    "cce": ("categorical_crossentropy", "CategoricalCrossentropy"),
+    "scce": ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"),
+    "bce": ("binary_crossentropy", "BinaryCrossentropy"),
+    "bfc": ("binary_focal_crossentropy", "BinaryFocalCrossentropy"),
+    "cfc": ("categorical_focal_crossentropy", "CategoricalFocalCrossentropy"),
+}
+
+
 def _add_keras_doc_cases(cl: CaseList, flavour: str) -> None:
     """The worked examples of SEMANTICS.md (same inputs; values in the notes)."""
     impls = _keras_impls(flavour)
     k3 = flavour == "keras"
-    ops = "keras.ops" if k3 else "tf_keras.backend"
-    lo = f"{flavour}.losses"
-    f32 = "float32"
-
-    def add(
-        group: str,
-        impl: str,
-        tag: str,
-        y: Any,
-        p: Any,
-        opts: dict[str, Any],
-        value: Any = None,
-        section: str = "",
-        sw: Any = None,
-        dt: str = f32,
-    ) -> None:
+    backend = "keras.ops" if k3 else "tf_keras.backend"
+    for row in KERAS_DOC:
+        group, entry, tag, y, p, opts, v_k3, v_tfk, section, sw, dt = row
+        if not k3 and v_tfk == K3_ONLY:
+            continue
+        fn, cls = _KERAS_NAMES[group]
+        impl = {
+            "ops": f"{backend}.{fn}",
+            "fn": f"{flavour}.losses.{fn}",
+            "cls": f"{flavour}.losses.{cls}",
+        }[entry]
+        value = v_k3 if k3 else v_tfk
         yy = np.asarray(y)
         yy = cast(yy, dt) if yy.dtype.kind == "f" else yy
-        note = _doc(value, section) if value is not None else ""
-        swv = None if sw is None else cast(sw, dt)
-        cl.add(
-            _keras_case(
-                impl,
-                impls[group][impl],
-                dt,
-                f"doc-{tag}",
-                yy,
-                cast(p, dt),
-                opts,
-                note,
-                swv,
-            )
+        section = section.split("|")[0 if k3 else -1]
+        note = "" if value is None else _doc(value, section)
+        sw_v = None if sw is None else cast(sw, dt)
+        case = _keras_case(
+            impl,
+            impls[group][impl],
+            dt,
+            f"doc-{tag}",
+            yy,
+            cast(p, dt),
+            opts,
+            note,
+            sw_v,
         )
-
-    y_doc = [[0.0, 1, 0], [0, 0, 1]]
-    p_doc = [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]
-    v = k3 or None
-    add(
-        "cce",
-        f"{ops}.categorical_crossentropy",
-        "cce",
-        y_doc,
-        p_doc,
-        {},
-        v and [0.0512933061, 2.30258512],
-        "2.11",
-    )
-    add(
-        "scce",
-        f"{ops}.sparse_categorical_crossentropy",
-        "scce",
-        np.array([1, 2]),
-        p_doc,
-        {},
-        v and [0.0512934439, 2.30258512],
-        "2.11",
-    )
-    add(
-        "cce",
-        f"{lo}.CategoricalCrossentropy",
-        "cce",
-        y_doc,
-        p_doc,
-        {},
-        v and 1.1769392,
-        "2.7.1",
-    )
-    add(
-        "cce",
-        f"{lo}.CategoricalCrossentropy",
-        "cce-sw",
-        y_doc,
-        p_doc,
-        {},
-        v and 0.813598812,
-        "2.11",
-        sw=[0.3, 0.7],
-    )
-    add(
-        "cce",
-        f"{lo}.CategoricalCrossentropy",
-        "cce-sum",
-        y_doc,
-        p_doc,
-        {"reduction": "sum"},
-        v and 2.3538785,
-        "2.11",
-    )
-    add(
-        "cce",
-        f"{lo}.CategoricalCrossentropy",
-        "cce-sw-zero",
-        y_doc,
-        p_doc,
-        {},
-        v and 0.0,
-        "2.11",
-        sw=[0.0, 0.0],
-    )
-    add(
-        "scce",
-        f"{lo}.SparseCategoricalCrossentropy",
-        "scce-ytrue-col",
-        np.array([[1], [2]]),
-        p_doc,
-        {},
-        v and 1.17693925,
-        "2.11",
-    )
-    yv, pv = [0.0, 1, 0], [0.1, 0.8, 0.1]
-    add(
-        "cce",
-        f"{lo}.categorical_crossentropy",
-        "cce-ls0.1",
-        [yv],
-        [pv],
-        {"label_smoothing": 0.1},
-        v and [0.361772984],
-        "2.11",
-    )
-    add(
-        "cce",
-        f"{lo}.categorical_crossentropy",
-        "cce-ls0.1-logits",
-        [yv],
-        [[1.0, 2, 3]],
-        {"label_smoothing": 0.1, "from_logits": True},
-        v and [1.40760589],
-        "2.11",
-    )
-    add(
-        "cce",
-        f"{lo}.categorical_crossentropy",
-        "cce-ls-0.1",
-        [yv],
-        [pv],
-        {"label_smoothing": -0.1},
-        v and [0.0845141],
-        "D10",
-    )
-    add(
-        "cce",
-        f"{lo}.categorical_crossentropy",
-        "cce-ls1.5",
-        [yv],
-        [pv],
-        {"label_smoothing": 1.5},
-        v and [2.3025851],
-        "D10",
-    )
-    add(
-        "cce",
-        f"{ops}.categorical_crossentropy",
-        "cce-logits-as-probs",
-        [[1.0, 0, 0]],
-        [[2.0, 1, 0.1]],
-        {},
-        [0.438254863],
-        "D6",
-    )
-    add(
-        "cce",
-        f"{ops}.categorical_crossentropy",
-        "cce-neg-probs",
-        [[1.0, 0, 0]],
-        [[2.0, -1, 0.5]],
-        {},
-        [1.1920929e-07],
-        "D6",
-    )
-    add(
-        "cce",
-        f"{ops}.categorical_crossentropy",
-        "cce-soft-unnorm",
-        [[0.5, 0.5, 0.5]],
-        [[0.7, 0.2, 0.1]],
-        {},
-        [2.13434887],
-        "2.11",
-    )
-    add(
-        "cce",
-        f"{ops}.categorical_crossentropy",
-        "cce-axis0",
-        [[1.0, 0], [0, 1], [0, 0]],
-        [[0.7, 0.25], [0.2, 0.5], [0.1, 0.25]],
-        {"axis": 0},
-        v and [0.356674969, 0.693147182],
-        "2.11",
-    )
-    add(
-        "bce",
-        f"{lo}.binary_crossentropy",
-        "bce-ls0.1",
-        [[0.0, 1]],
-        [[0.2, 0.7]],
-        {"label_smoothing": 0.1},
-        v and [0.34574908],
-        "2.11",
-    )
-    add(
-        "bce",
-        f"{lo}.binary_crossentropy",
-        "bce-mean-last-axis",
-        [[0.0, 1], [0, 0]],
-        [[0.6, 0.4], [0.4, 0.6]],
-        {},
-        v and [0.91629076, 0.713558197],
-        "2.11",
-    )
-    add(
-        "bce",
-        f"{lo}.binary_crossentropy",
-        "bce-onehot",
-        [[1.0, 0, 0]],
-        [[0.7, 0.2, 0.1]],
-        {},
-        v and [0.2283930],
-        "D5",
-    )
-    z_doc = [[-18.6, 0.51], [2.94, -12.8]]
-    add(
-        "bce",
-        f"{lo}.BinaryCrossentropy",
-        "bce-logits",
-        [[0.0, 1], [0, 0]],
-        z_doc,
-        {"from_logits": True},
-        v and 0.865458012,
-        "2.11",
-    )
-    add(
-        "bce",
-        f"{lo}.BinaryCrossentropy",
-        "bce-logits-sw",
-        [[0.0, 1], [0, 0]],
-        z_doc,
-        {"from_logits": True},
-        v and 0.243638605,
-        "2.11",
-        sw=[0.8, 0.2],
-    )
-    if k3:
-        add(
-            "bce",
-            f"{lo}.BinaryCrossentropy",
-            "bce-logits-mwsw",
-            [[0.0, 1], [0, 0]],
-            z_doc,
-            {"from_logits": True, "reduction": "mean_with_sample_weight"},
-            0.48727721,
-            "2.11",
-            sw=[0.8, 0.2],
-        )
-    add(
-        "bce",
-        f"{lo}.BinaryCrossentropy",
-        "bce-1d",
-        [0.0, 1, 0, 0],
-        [0.6, 0.3, 0.2, 0.8],
-        {},
-        v and 0.988211274,
-        "2.11",
-    )
-    add(
-        "bce",
-        f"{lo}.BinaryCrossentropy",
-        "bce-1d-sw",
-        [0.0, 1],
-        [0.9, 0.9],
-        {},
-        v and 0.6019863,
-        "2.7.4",
-        sw=[1.0, 0.0],
-    )
-    add(
-        "bce",
-        f"{lo}.BinaryCrossentropy",
-        "bce-col-sw",
-        [[0.0], [1]],
-        [[0.9], [0.9]],
-        {},
-        v and 1.1512924,
-        "2.7.4",
-        sw=[1.0, 0.0],
-    )
-    tfk_bce = {"y1p0": 15.424949, "y0p1": 15.333239, "y1p1": 0.0, "y1p0.3": 1.2039725}
-    k3_bce = {
-        "y1p0": 16.118095,
-        "y0p1": 15.942385,
-        "y1p1": 1.1920929e-07,
-        "y1p0.3": None,
-    }
-    vals = k3_bce if k3 else tfk_bce
-    for tag, (yy, pp) in {
-        "y1p0": (1.0, 0.0),
-        "y0p1": (0.0, 1.0),
-        "y1p1": (1.0, 1.0),
-        "y1p0.3": (1.0, 0.3),
-    }.items():
-        val = vals[tag]
-        add(
-            "bce",
-            f"{ops}.binary_crossentropy",
-            f"bce-{tag}",
-            [yy],
-            [pp],
-            {},
-            None if val is None else [val],
-            "2.4" if k3 else "3.1",
-        )
-    add(
-        "bce",
-        f"{ops}.binary_crossentropy",
-        "bce-y2-p0.3",
-        [2.0],
-        [0.3],
-        {},
-        v and [2.05127072],
-        "2.11",
-    )
-    add(
-        "bce",
-        f"{ops}.binary_crossentropy",
-        "bce-logits-20",
-        [1.0],
-        [-20.0],
-        {"from_logits": True},
-        [20.0],
-        "2.11",
-    )
-    for dt, val in (("float64", [16.1180957]), ("float16", ["inf"])):
-        add(
-            "bce",
-            f"{ops}.binary_crossentropy",
-            "bce-y0p1",
-            [0.0],
-            [1.0],
-            {},
-            v and val,
-            "2.11",
-            dt=dt,
-        )
-    add(
-        "cce",
-        f"{ops}.categorical_crossentropy",
-        "cce-p-true-zero",
-        [[0.0, 1, 0]],
-        [[1.0, 0, 0]],
-        {},
-        [16.1180954],
-        "2.11",
-    )
-    for dt, val in (("float64", 16.1180957), ("float16", 15.9453125)):
-        add(
-            "cce",
-            f"{ops}.categorical_crossentropy",
-            "cce-p-true-zero",
-            [[0.0, 1, 0]],
-            [[1.0, 0, 0]],
-            {},
-            [val],
-            "2.11",
-            dt=dt,
-        )
-    if k3:
-        for dt in ("float64",):
-            add(
-                "bce",
-                f"{lo}.BinaryCrossentropy",
-                "bce-y0p1",
-                [[0.0]],
-                [[1.0]],
-                {},
-                15.9423847,
-                "2.11",
-                dt=dt,
-            )
-            add(
-                "bce",
-                f"{lo}.BinaryCrossentropy",
-                "bce-y0p1-dtype64",
-                [[0.0]],
-                [[1.0]],
-                {"dtype": "float64"},
-                16.1180957,
-                "2.11",
-                dt=dt,
-            )
-    add(
-        "scce",
-        f"{ops}.sparse_categorical_crossentropy",
-        "scce-unnorm",
-        np.array([1]),
-        [[0.5, 0, 0]],
-        {},
-        [15.4249477],
-        "2.11",
-    )
-    add(
-        "scce",
-        f"{ops}.sparse_categorical_crossentropy",
-        "scce-perfect",
-        np.array([0]),
-        [[1.0, 0, 0]],
-        {},
-        [2.38418551e-07],
-        "2.11",
-    )
-    add(
-        "scce",
-        f"{ops}.sparse_categorical_crossentropy",
-        "scce-float-label",
-        np.array([1.7]),
-        [[0.2, 0.3, 0.5]],
-        {},
-        [1.20397282],
-        "2.11",
-    )
-    p_ign = [[0.7, 0.2, 0.1], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8]]
-    y_ign = np.array([0, -1, 2])
-    add(
-        "scce",
-        f"{lo}.SparseCategoricalCrossentropy",
-        "scce-ignore",
-        y_ign,
-        p_ign,
-        {"ignore_class": -1},
-        v and 0.289909273,
-        "2.11",
-    )
-    add(
-        "scce",
-        f"{lo}.SparseCategoricalCrossentropy",
-        "scce-ignore-sum",
-        y_ign,
-        p_ign,
-        {"ignore_class": -1, "reduction": "sum"},
-        v and 0.579818487,
-        "2.11",
-    )
-    add(
-        "scce",
-        f"{lo}.SparseCategoricalCrossentropy",
-        "scce-ignore-sw",
-        y_ign,
-        p_ign,
-        {"ignore_class": -1},
-        v and 0.468246788,
-        "2.11",
-        sw=[2.0, 1, 1],
-    )
-    add(
-        "scce",
-        f"{lo}.SparseCategoricalCrossentropy",
-        "scce-ignore-logits",
-        y_ign,
-        [[2.0, 1, 0], [0, 0, 0], [0, 1, 3]],
-        {"ignore_class": -1, "from_logits": True},
-        v and 0.288726002,
-        "2.11",
-    )
-    add(
-        "scce",
-        f"{lo}.SparseCategoricalCrossentropy",
-        "scce-all-ignored",
-        np.array([-1, -1]),
-        p_ign[:2],
-        {"ignore_class": -1},
-        0.0 if k3 else "nan",
-        "2.11" if k3 else "3.2 (inferred)",
-    )
-    add(
-        "bfc",
-        f"{lo}.BinaryFocalCrossentropy",
-        "bfc",
-        [0.0, 1, 0, 0],
-        [-18.6, 0.51, 2.94, -12.8],
-        {"gamma": 2.0, "from_logits": True},
-        v and 0.691212177,
-        "2.11",
-    )
-    add(
-        "bfc",
-        f"{lo}.BinaryFocalCrossentropy",
-        "bfc-balanced",
-        [0.0, 1, 0, 0],
-        [-18.6, 0.51, 2.94, -12.8],
-        {"gamma": 2.0, "from_logits": True, "apply_class_balancing": True},
-        v and 0.510133326,
-        "2.11",
-    )
-    add(
-        "bfc",
-        f"{lo}.binary_focal_crossentropy",
-        "bfc-logit-20",
-        [1.0],
-        [-20.0],
-        {"from_logits": True},
-        v and 20.0,
-        "2.11",
-    )
-    add(
-        "bfc",
-        f"{lo}.binary_focal_crossentropy",
-        "bfc-probs",
-        [[0.0, 1], [0, 0]],
-        [[0.6, 0.4], [0.4, 0.6]],
-        {},
-        v and [0.329864681, 0.205798388],
-        "2.11",
-    )
-    add(
-        "bfc",
-        f"{lo}.binary_focal_crossentropy",
-        "bfc-ls",
-        [[0.0, 1]],
-        [[0.6, 0.4]],
-        {"label_smoothing": 0.2},
-        v and [0.294600427],
-        "2.11",
-    )
-    add(
-        "cfc",
-        f"{lo}.categorical_focal_crossentropy",
-        "cfc",
-        y_doc,
-        [[0.05, 0.9, 0.05], [0.1, 0.85, 0.05]],
-        {},
-        v and [0.000263401482, 0.675912082],
-        "2.11",
-    )
-    add(
-        "cfc",
-        f"{lo}.categorical_focal_crossentropy",
-        "cfc-logits",
-        [yv],
-        [[1.0, 2, 3]],
-        {"from_logits": True},
-        v and [0.200736955],
-        "2.11",
-    )
-    add(
-        "cfc",
-        f"{lo}.categorical_focal_crossentropy",
-        "cfc-alpha-list",
-        [yv],
-        [[0.2, 0.5, 0.3]],
-        {"alpha": [0.1, 0.2, 0.7]},
-        v and [0.0346573591],
-        "2.11",
-    )
-    add(
-        "cfc",
-        f"{lo}.categorical_focal_crossentropy",
-        "cfc-gamma0",
-        [yv],
-        [pv],
-        {"gamma": 0.0},
-        v and [0.0557859],
-        "2.6.5",
-    )
+        cl.add(case)
 
 
 def build_keras(flavour: str) -> CaseList:

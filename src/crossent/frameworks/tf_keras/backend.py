@@ -37,7 +37,6 @@ VERSIONS = "Keras 2.4–2.21 (tf_keras; tf.keras of TensorFlow 2.4–2.15)"
 _SRC = "tf_keras/backend.py"
 _XENT = "tensorflow/core/kernels/xent_op.h"
 _SPARSE = "tensorflow/core/kernels/sparse_xent_op.h"
-_NN_IMPL = "tensorflow/python/ops/nn_impl.py sigmoid_cross_entropy_with_logits"
 _HALF = ("float16", "bfloat16")
 _REF = "https://github.com/keras-team/tf-keras/blob/master/tf_keras/backend.py"
 
@@ -129,6 +128,7 @@ def sigmoid_terms() -> Step:
 
 
 def check_axis(fn: str, axis: int, ndim: int) -> None:
+    """An axis outside ``[-ndim, ndim)`` is TensorFlow's InvalidArgumentError."""
     if not -max(ndim, 1) <= axis < max(ndim, 1):
         raise FrameworkError(
             f"{fn}: `axis` must be in [-{ndim}, {ndim}) for a tensor of rank {ndim}; "
