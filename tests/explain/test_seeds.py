@@ -31,7 +31,9 @@ def test_seed_000_observed_numbers_are_identified(observed, reduction) -> None:
     assert best.spec.options["reduction"] == reduction
     # seed 000: tf.keras printed 0.3239681124687195
     assert float(exp.comparison.b.value) == pytest.approx(0.3239681124687195, abs=1e-7)
-    expected = {"renormalized"} if reduction == "mean" else {"renormalized", "reduction"}
+    expected = (
+        {"renormalized"} if reduction == "mean" else {"renormalized", "reduction"}
+    )
     assert set(exp.codes[:2]) == expected
     assert sum(c.contribution for c in exp.causes if c.contribution) == pytest.approx(
         exp.comparison.gap, abs=1e-6
@@ -80,7 +82,8 @@ def test_seed_000_clipping_example() -> None:
     # seed 000: "results without clipping values [16.11809565] [25.32843602]"
     assert float(exp.comparison.b.value[0]) == pytest.approx(16.11809565, abs=1e-8)
     assert cause.contribution == pytest.approx(16.11809565 - 25.32843602, abs=1e-7)
-    assert "16.118096" in cause.message and "25.328436" in cause.message
+    assert "16.118096" in cause.message
+    assert "25.328436" in cause.message
     float32 = crossent.explain(y, p, against=KERAS_CLASS)
     # seed 000: the Keras loss class printed 16.11809539794922 (float32)
     row = next(v for v in float32.values if v.spec.path == KERAS_CLASS)

@@ -527,7 +527,9 @@ def explain(
     """
     f = facts(y_true, y_pred, from_logits=from_logits, _observed=observed, **options)
     against_list = [against] if isinstance(against, str) else list(against or ())
-    shared = {k: v for k, v in options.items() if not k.startswith("_")}
+    shared = {
+        k: _coerce(v, y_pred) for k, v in options.items() if not k.startswith("_")
+    }
     shown = _specs(against_list, shared) + _specs(
         [s for s in _default_specs(f) if s not in against_list], shared, strict=False
     )
@@ -544,8 +546,12 @@ def explain(
     if f.label_kind == "one_hot" and not binary_involved:
         f = _without_binary(f)
     causes = diagnose(f)
-    if len(causes) > 1:  # reference points only matter when nothing else explains
-        causes = [c for c in causes if c.code != "magnitude"]
+    if (
+        len(causes) > 1
+    ):  # a large loss only needs reference points if nothing else explains
+        causes = [
+            c for c in causes if c.code != "magnitude" or c.details.get("at_floor")
+        ]
     if ident is not None and ident.matches:
         a_spec = ident.matches[0].spec
         if against_list:
@@ -575,6 +581,22 @@ def explain(
     return Explanation(
         inputs, tuple(values), observed, ident, comp, _order(causes), refs
     )
+
+
+def _coerce(value: Any, y_pred: Any) -> Any:
+    """Lists of numbers (weights) as arrays in the predictions' floating dtype.
+
+    A Python list would become a float32 tensor in PyTorch and clash with float64
+    predictions; the user means "these weights", not that dtype.
+    """
+    if (
+        isinstance(value, (list, tuple))
+        and value
+        and all(isinstance(v, (int, float)) for v in value)
+    ):
+        dtype = np.asarray(y_pred).dtype
+        return np.asarray(value, dtype=dtype if dtype.kind == "f" else np.float64)
+    return value
 
 
 def _without_binary(f: Facts) -> Facts:

@@ -58,7 +58,8 @@ class Facts:
 
 def _label_kind(y_true: np.ndarray, y_pred: np.ndarray) -> str:
     if y_true.dtype.kind in "iu" and y_true.ndim == y_pred.ndim - 1:
-        return "integer"
+        # class ids must match the predictions without their (last) class axis
+        return "integer" if y_true.shape == y_pred.shape[:-1] else "invalid"
     if y_true.shape != y_pred.shape:
         return "invalid"
     yt = y_true.astype(np.float64)

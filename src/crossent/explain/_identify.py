@@ -144,10 +144,18 @@ def label_kind(y_true: Any, y_pred: Any) -> str:
 
 
 def candidates(y_true: Any, y_pred: Any) -> list[Implementation]:
-    """Registered implementations that take labels of this kind."""
+    """Registered implementations to try, those made for this label kind first.
+
+    Every implementation is tried: several accept more than their main label kind
+    (PyTorch's cross_entropy takes probability targets, scikit-learn indicator
+    matrices); one that cannot run on the inputs simply does not match.
+    """
     kind = label_kind(y_true, y_pred)
     wanted = {"integer"} if kind == "integer" else {"one_hot", "binary"}
-    return [impl for impl in registry().values() if impl.labels in wanted]
+    impls = list(registry().values())
+    return [i for i in impls if i.labels in wanted] + [
+        i for i in impls if i.labels not in wanted
+    ]
 
 
 def _option_grid(impl: Implementation) -> Iterator[dict[str, Any]]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crossent.frameworks._plan import Plan, State
-from crossent.frameworks._registry import Implementation, get
+from crossent.frameworks._registry import Implementation, get, mirror
 
 __all__ = ["Spec", "as_spec", "bind"]
 
@@ -123,10 +123,19 @@ _ANY = _AnyOptions()
 
 
 def _accepted_options(impl: Implementation) -> frozenset[str]:
-    params = inspect.signature(impl.bind).parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+    """Option names ``impl.bind`` takes; a ``**options`` binder forwards to a mirror
+    class, whose constructor names them."""
+    params = list(inspect.signature(impl.bind).parameters.values())
+    named = frozenset(
+        p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY
+    )
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return named
+    target = mirror(impl.path)
+    if not inspect.isclass(target):
         return _ANY
-    return frozenset(p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY)
+    init = inspect.signature(target.__init__).parameters
+    return named | frozenset(n for n in init if n != "self")
 
 
 def bind(spec: Spec, y_true: Any, y_pred: Any) -> tuple[Plan, State]:

@@ -15,6 +15,7 @@ __all__ = [
     "Divergence",
     "Implementation",
     "get",
+    "mirror",
     "register",
     "registry",
 ]
@@ -108,6 +109,24 @@ def registry() -> Mapping[str, Implementation]:
             if not (err.name or "").startswith("crossent.frameworks"):
                 raise
     return dict(_REGISTRY)
+
+
+def mirror(path: str) -> Any:
+    """The mirror object (function or class) at ``crossent.frameworks.<path>``, or None."""
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj: Any = importlib.import_module(
+                "crossent.frameworks." + ".".join(parts[:cut])
+            )
+        except ModuleNotFoundError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr, None)
+            if obj is None:
+                return None
+        return obj
+    return None
 
 
 def get(path: str) -> Implementation:
