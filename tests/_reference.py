@@ -34,8 +34,10 @@ from mpmath import mp
 mp.dps = 50
 
 __all__ = [
+    "assert_ulp_close",
     "binary_cross_entropy",
     "cross_entropy",
+    "finfo",
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
@@ -89,24 +91,30 @@ def _unflatten(values: Sequence[Any], shape: tuple[int, ...]) -> Any:
 def to_dtype(value: Any, dtype: Any) -> np.ndarray:
     """Round ``mpf`` value(s) (nested lists allowed) once to ``dtype``.
 
-    The rounding is to nearest-even at the precision of ``dtype`` (mpmath rounds
-    to ``nmant + 1`` significant bits), then the value is stored exactly; results
-    in the subnormal range of ``dtype`` may round twice, which can move them by at
-    most one unit in the last place of that range.
+    The rounding is to nearest-even at the precision of ``dtype``, subnormals
+    included (``nmant + 1`` significant bits for normal values, a multiple of the
+    smallest subnormal below ``tiny``), so the result is the correctly rounded
+    value of ``dtype``.
     """
     dtype = np.dtype(dtype)
-    bits = int(finfo(dtype).nmant) + 1
+    info = finfo(dtype)
+    bits = int(info.nmant) + 1
+    tiny, sub = mpf(info.tiny), mpf(info.smallest_subnormal)
     obj = np.array(value, dtype=object)
     out = np.empty(obj.shape, dtype=dtype)
     flat_out = out.reshape(-1)
     for i, v in enumerate(obj.reshape(-1)):
         v = mpf(v)
         if not mp.isfinite(v):
-            flat_out[i] = float(v)
-            continue
-        with mp.workprec(bits):
-            rounded = +v
-        with np.errstate(over="ignore"):  # beyond the dtype's range: inf is right
+            rounded = v
+        elif abs(v) < tiny:  # subnormal range: a multiple of the smallest subnormal
+            rounded = mp.nint(v / sub) * sub
+        else:
+            with mp.workprec(bits):  # round to nearest (even) at the dtype's precision
+                rounded = +v
+        # `rounded` is exact in float64 (mpmath's float() truncates, so round
+        # first); a value beyond the dtype's range becomes inf, as it should.
+        with np.errstate(over="ignore"):
             flat_out[i] = np.array(float(rounded)).astype(dtype)
     return out
 
@@ -159,6 +167,18 @@ def logsumexp(x: Any) -> Mpf:
     return top + mp.log1p(rest)
 
 
+def _log_softmax_at(row: tuple[float, ...], indices: Iterable[int]) -> list[Mpf]:
+    """``log_softmax(row)`` at ``indices`` only (see :func:`log_softmax`)."""
+    if any(np.isnan(row)) or max(row) == -np.inf:
+        return [NAN for _ in indices]
+    if max(row) == np.inf:
+        k = sum(1 for v in row if v == np.inf)
+        return [-mp.log(k) if row[i] == np.inf else -INF for i in indices]
+    m, rest, _ = _split_row(row)
+    l1p = mp.log1p(rest)
+    return [(mpf(row[i]) - m) - l1p for i in indices]
+
+
 def log_softmax(x: Any) -> list[Mpf]:
     r"""``log softmax(x)_i = x_i - lse(x)`` of one row, as a list.
 
@@ -168,14 +188,7 @@ def log_softmax(x: Any) -> list[Mpf]:
     ``-inf``; NaN anywhere or an all ``-inf`` row gives all NaN.
     """
     row = tuple(float(v) for v in np.asarray(x, dtype=np.float64).reshape(-1))
-    if any(np.isnan(row)) or max(row) == -np.inf:
-        return [NAN] * len(row)
-    if max(row) == np.inf:
-        k = sum(1 for v in row if v == np.inf)
-        return [-mp.log(k) if v == np.inf else -INF for v in row]
-    m, rest, _ = _split_row(row)
-    l1p = mp.log1p(rest)
-    return [(mpf(v) - m) - l1p for v in row]
+    return _log_softmax_at(row, range(len(row)))
 
 
 def softplus(x: Any) -> Mpf:
@@ -222,9 +235,12 @@ def _times(w: Mpf, term: Mpf) -> Mpf:
 
 def _softmax_ce_row(z: Sequence[float], y: Sequence[float]) -> Mpf:
     """``-sum_c y_c log softmax(z)_c`` of one row with no classes masked."""
-    ys = [mpf(v) for v in y]
-    logp = log_softmax(z)
-    return _sum(_times(yc, -lp) for yc, lp in zip(ys, logp, strict=True))
+    row = tuple(float(v) for v in z)
+    if any(np.isnan(row)) or max(row) == -np.inf:
+        return NAN  # no distribution: NaN even where every label is 0
+    used = [c for c, yc in enumerate(y) if yc != 0]  # y_c = 0 terms are exactly 0
+    logp = _log_softmax_at(row, used)
+    return _sum(_times(mpf(y[c]), -lp) for c, lp in zip(used, logp, strict=True))
 
 
 def softmax_cross_entropy(
@@ -274,7 +290,7 @@ def softmax_cross_entropy_with_integer_labels(
         if ignore_index is not None and int(k) == ignore_index:
             out.append(ZERO)
         else:
-            out.append(-log_softmax(zr)[int(k)])
+            out.append(-_log_softmax_at(tuple(float(v) for v in zr), [int(k)])[0])
     return _unflatten(out, batch)
 
 
@@ -407,3 +423,58 @@ def sigmoid_focal_cross_entropy(
         return loss
     a = mpf(alpha)
     return _times(a * y + (ONE - a) * (ONE - y), loss)
+
+
+# ------------------------------------------------------------------ the criterion
+
+
+def assert_ulp_close(actual: Any, expected: Any, dtype: Any, ulps: float = 4) -> None:
+    r"""Assert ``actual`` is within ``ulps`` units of ``expected`` in ``dtype``.
+
+    ``expected`` is an ``mpf`` value (or nested lists of them) from this module,
+    rounded here once to ``dtype``, or an array already in ``dtype``. Checked:
+
+    * ``actual`` is a NumPy array or scalar of exactly ``dtype`` and the shape of
+      ``expected``;
+    * NaN where, and only where, ``expected`` is NaN; ``+inf``/``-inf`` likewise;
+    * every finite element: :math:`|a - e| \le \text{ulps} \cdot \varepsilon
+      \cdot \max(|e|, 1)` with :math:`\varepsilon` = ``finfo(dtype).eps``, i.e. a
+      relative error of at most ``ulps`` epsilons, or an absolute one where the
+      expected value is within 1 of 0.
+    """
+    dtype = np.dtype(dtype)
+    if not (isinstance(expected, np.ndarray) and expected.dtype == dtype):
+        expected = to_dtype(expected, dtype)
+    assert isinstance(actual, (np.ndarray, np.generic)), type(actual)
+    assert actual.dtype == dtype, f"dtype {actual.dtype}, expected {dtype}"
+    assert np.shape(actual) == expected.shape, (
+        f"shape {np.shape(actual)}, expected {expected.shape}"
+    )
+    a = np.asarray(actual, dtype=np.float64)
+    e = np.asarray(expected, dtype=np.float64)
+    for name, pattern in (
+        ("NaN", np.isnan),
+        ("+inf", np.isposinf),
+        ("-inf", np.isneginf),
+    ):
+        bad = pattern(a) != pattern(e)
+        assert not bad.any(), (
+            f"{name} pattern differs at {np.argwhere(bad)[:5].tolist()}: "
+            f"actual {a[bad][:5]}, expected {e[bad][:5]}"
+        )
+    finite = np.isfinite(e)
+    eps = float(finfo(dtype).eps)
+    err = np.zeros_like(e)
+    err[finite] = np.abs(a[finite] - e[finite]) / (
+        eps * np.maximum(np.abs(e[finite]), 1.0)
+    )
+    worst = np.argsort(err, axis=None)[::-1][:5]
+    assert err.max(initial=0.0) <= ulps, (
+        f"more than {ulps} ulp ({dtype}): "
+        + "; ".join(
+            f"at {np.unravel_index(i, e.shape)} actual {a.flat[i]!r} expected "
+            f"{e.flat[i]!r} ({err.flat[i]:.2f} ulp)"
+            for i in worst
+            if err.flat[i] > ulps
+        )
+    )
