@@ -274,6 +274,53 @@ def test_smooth_labels(dtype: type, y: np.ndarray, alpha: float) -> None:
     assert_ulp_close(out, ref.smooth_labels(y, alpha), dtype)
 
 
+# ------------------------------------------------------ tiny losses, float32
+# The floor of assert_ulp_close (absolute 4 eps where |expected| <= 1) cannot
+# tell a tiny loss from 0. Computed in float64, float32 results must keep their
+# *relative* precision however small they are: this is what log1p and the
+# separated max term are for (a naive log(sum(exp)) returns 0 here).
+
+
+@given(
+    z=hnp.arrays(np.float64, st.integers(2, 8), elements=st.floats(-10, 10)),
+    lead=st.floats(17, 100),
+    data=st.data(),
+)
+def test_tiny_losses_keep_relative_precision_in_float32(
+    z: np.ndarray, lead: float, data: st.DataObject
+) -> None:
+    winner = data.draw(st.integers(0, len(z) - 1), label="winner")
+    z[winner] = lead  # softmax(z)_winner = 1 - tiny
+    (z,) = as_dtype(np.float32, z)
+    one_hot = np.eye(len(z), dtype=np.float32)[winner]
+    big = np.abs(z) + 17  # sigmoid(big) = 1 - tiny
+    cases = [
+        (
+            crossent.softmax_cross_entropy_with_integer_labels(z, np.array(winner)),
+            ref.softmax_cross_entropy_with_integer_labels(z, np.array(winner)),
+        ),
+        (
+            crossent.softmax_cross_entropy(z, one_hot),
+            ref.softmax_cross_entropy(z, one_hot),
+        ),
+        (crossent.log_softmax(z)[winner], ref.log_softmax(z)[winner]),
+        (crossent.softplus(-big), [ref.softplus(-v) for v in big]),
+        (crossent.log_sigmoid(big), [ref.log_sigmoid(v) for v in big]),
+        (
+            crossent.sigmoid_binary_cross_entropy(big, np.ones_like(big)),
+            [ref.sigmoid_binary_cross_entropy(v, 1.0) for v in big],
+        ),
+        (
+            crossent.sigmoid_focal_cross_entropy(-big, np.zeros_like(big), gamma=0.5),
+            [ref.sigmoid_focal_cross_entropy(-v, 0.0, gamma=0.5) for v in big],
+        ),
+    ]
+    for out, expected in cases:
+        expected = ref.to_dtype(expected, np.float32)
+        assert_ulp_close(out, expected, np.float32)
+        np.testing.assert_array_max_ulp(out, expected, maxulp=4)
+
+
 # ------------------------------------------------------------- many classes
 
 
