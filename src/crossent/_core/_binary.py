@@ -16,14 +16,14 @@ from crossent._core._namespace import (
     working,
 )
 
-__all__ = ["binary_cross_entropy", "sigmoid_binary_cross_entropy"]
+__all__ = ["binary_cross_entropy", "sigmoid_binary_cross_entropy", "times"]
 
 
-def _times(w: Any, term: Any, xp: Any) -> Any:
-    """``w * term`` with ``0 * inf = 0``: a zero weight removes the term."""
+def times(w: Any, term: Any, xp: Any) -> Any:
+    """``w * term`` with ``0 * inf = 0``: a zero weight removes the term (NaN stays)."""
     with np.errstate(invalid="ignore"):
         prod = w * term
-    return xp.where(w == 0, xp.zeros_like(prod), prod)
+    return xp.where((w == 0) & ~xp.isnan(term), xp.zeros_like(prod), prod)
 
 
 def sigmoid_binary_cross_entropy(
@@ -83,12 +83,12 @@ def sigmoid_binary_cross_entropy(
     v.check_same_shape(fn, "logits", logits, "labels", labels)
     z = working(fn, "logits", logits, xp)
     y = labels_working(labels, z, xp)
-    w_pos = y
+    pos_term = times(y, softplus_working(-z, xp), xp)
     if pos_weight is not None:
-        w_pos = y * labels_working(as_array(pos_weight, xp), z, xp)
-    loss = _times(w_pos, softplus_working(-z, xp), xp) + _times(
-        1 - y, softplus_working(z, xp), xp
-    )
+        # Weight the term, not the label: y * pos_weight may underflow to 0 and
+        # would then remove an infinite term.
+        pos_term = times(labels_working(as_array(pos_weight, xp), z, xp), pos_term, xp)
+    loss = pos_term + times(1 - y, softplus_working(z, xp), xp)
     return to_input_dtype(loss, logits.dtype, xp)
 
 
@@ -149,5 +149,5 @@ def binary_cross_entropy(probs: Any, labels: Any) -> Any:
     with np.errstate(divide="ignore"):
         log_p = xp.log(p)
         log_not_p = xp.log1p(-p)
-    loss = -(_times(y, log_p, xp) + _times(1 - y, log_not_p, xp))
+    loss = -(times(y, log_p, xp) + times(1 - y, log_not_p, xp))
     return to_input_dtype(loss, probs.dtype, xp)

@@ -25,11 +25,13 @@ __all__ = [
 
 
 def xlogy(y: Any, p: Any, xp: Any) -> Any:
-    """``y * log(p)`` with ``0 * log(0) = 0`` (and ``0 * log(anything) = 0``)."""
+    """``y * log(p)`` with ``0 * log(0) = 0`` (``0 * log(p) = 0`` for every non-NaN p)."""
     zero = xp.zeros_like(y)
     with np.errstate(divide="ignore", invalid="ignore"):
-        term = y * xp.log(p)
-    return xp.where(y == 0, zero, term)
+        log_p = xp.log(p)
+        term = y * log_p
+    # A zero label removes its term, but a NaN probability still propagates.
+    return xp.where((y == 0) & ~xp.isnan(log_p), zero, term)
 
 
 def softmax_cross_entropy(
@@ -112,7 +114,9 @@ def xlogy_shifted(y: Any, sh: Any, log1p_rest: Any, xp: Any) -> Any:
     """Per-class ``-y_c log softmax_c`` from the split of :func:`shifted_and_log1p_rest`."""
     with np.errstate(divide="ignore", invalid="ignore"):
         term = y * ((-sh) + log1p_rest)
-    return xp.where(y == 0, xp.zeros_like(term), term)
+    # A zero label removes its term (also against a -inf logit), but a NaN logit
+    # or an all -inf row (sh is NaN there) still gives NaN.
+    return xp.where((y == 0) & ~xp.isnan(sh), xp.zeros_like(term), term)
 
 
 def softmax_cross_entropy_with_integer_labels(

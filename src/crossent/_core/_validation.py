@@ -34,7 +34,9 @@ def describe(x: Any) -> str:
 
 
 def _dtype_name(dtype: Any) -> str:
-    return str(getattr(dtype, "name", dtype))
+    # NumPy dtypes have `.name`; array-api-strict and torch dtypes print as
+    # "array_api_strict.float64" / "torch.float64".
+    return str(getattr(dtype, "name", dtype)).rsplit(".", 1)[-1]
 
 
 def is_floating_dtype(dtype: Any) -> bool:
