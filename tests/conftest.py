@@ -7,8 +7,13 @@ deadline (the mpmath reference is slow and timing varies between machines).
 """
 
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
+
+# Shared test helpers (the mpmath reference) live beside this file.
+sys.path.insert(0, str(Path(__file__).parent))
 
 settings.register_profile(
     "ci",
