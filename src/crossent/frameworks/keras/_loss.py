@@ -76,22 +76,13 @@ def compute_dtype(dtype: Any, owner: str) -> np.dtype[Any]:
     return dt
 
 
-def convert_for_loss(x: Any, dtype: np.dtype[Any], owner: str, arg: str) -> Any:
+def convert_for_loss(x: Any) -> Any:
     """The input of ``ops.convert_to_tensor(x, dtype=...)``, before the cast step.
 
     Python lists go through float64 (exact for Python floats), so the cast step
     rounds each number once, as TensorFlow does.
     """
-    if x is None:
-        return None
-    arr = np.asarray(x)
-    if dtype.name == "bfloat16" and isinstance(x, np.ndarray) and arr.dtype != dtype:
-        raise ValueError(
-            f"{owner}: `{arg}` must already be bfloat16 when the loss dtype is "
-            f"bfloat16; got a NumPy {arr.dtype} array. (TensorFlow fails with "
-            f"'object __array__ method not producing an array'.)"
-        )
-    return arr
+    return None if x is None else np.asarray(x)
 
 
 def loss_cast(dtype: np.dtype[Any]) -> Step:

@@ -76,9 +76,9 @@ class LossMirror:
     ) -> tuple[Plan, State]:
         """The plan of ``self(y_true, y_pred, sample_weight)`` and its first state."""
         dt, path = self._compute_dtype, self._path
-        y_pred_in = _loss.convert_for_loss(y_pred, dt, path, "y_pred")
-        y_true_in = _loss.convert_for_loss(y_true, dt, path, "y_true")
-        sw_in = _loss.convert_for_loss(sample_weight, dt, path, "sample_weight")
+        y_pred_in = _loss.convert_for_loss(y_pred)
+        y_true_in = _loss.convert_for_loss(y_true)
+        sw_in = _loss.convert_for_loss(sample_weight)
         yt, yp = y_true_in.astype(dt), y_pred_in.astype(dt)
         yt2, yp2 = _loss.squeeze_or_expand_to_same_rank(yt, yp)
         steps: list[Step] = [_loss.loss_cast(dt)]
