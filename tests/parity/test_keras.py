@@ -9,7 +9,10 @@ in float64 are compared with central differences of the mirror.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import warnings
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -30,6 +33,7 @@ if keras.backend.backend() != "tensorflow":  # pragma: no cover - environment
         "the Keras mirrors follow the TensorFlow backend", allow_module_level=True
     )
 
+import crossent.frameworks as cf  # noqa: E402
 from crossent.frameworks import keras as mk  # noqa: E402
 
 SETTINGS = settings(
@@ -665,3 +669,91 @@ def test_gradients_match_finite_differences(make, labels, from_logits, seed) -> 
     theirs = _framework_grad(make(keras), y, p)
     ours = _mirror_grad(make(mk), y, p)
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-7)
+
+
+# --- implementations registered for identify (bind only) ---------------------------------
+
+
+@SETTINGS
+@given(seed=SEEDS, dtype=DTYPES, ls=SMOOTHING)
+def test_softmax_and_sigmoid_logits_shortcuts(seed, dtype, ls) -> None:
+    # On the TensorFlow backend a softmax/sigmoid output carries its logits, and the
+    # loss is computed from them (SEMANTICS.md §2.5)
+    rng = np.random.default_rng(seed)
+    shape = shapes(rng)
+    z = logits(rng, shape, dtype, scale=float(rng.choice([1.0, 20.0])))
+    y = one_hot(rng, shape).astype(dtype)
+    theirs = keras.losses.categorical_crossentropy(
+        y, keras.ops.softmax(z), label_smoothing=ls
+    )
+    plan, state = cf.get("keras.losses.categorical_crossentropy[softmax_logits]").bind(
+        y, z, label_smoothing=ls
+    )
+    assert_parity(plan.run(state)["value"], theirs, terms=shape[-1])
+    yb = rng.integers(0, 2, size=shape).astype(dtype)
+    theirs = keras.losses.binary_crossentropy(
+        yb, keras.ops.sigmoid(z), label_smoothing=ls
+    )
+    plan, state = cf.get("keras.losses.binary_crossentropy[sigmoid_logits]").bind(
+        yb, z, label_smoothing=ls
+    )
+    assert_parity(plan.run(state)["value"], theirs, terms=shape[-1])
+
+
+_JAX_SCRIPT = """
+import json, os, sys
+os.environ["KERAS_BACKEND"] = "jax"
+import numpy as np, keras
+out = []
+for case in json.load(sys.stdin):
+    y = np.asarray(case["y"])
+    p = np.asarray(case["p"], dtype=case["dtype"])
+    r = keras.ops.sparse_categorical_crossentropy(y, p, from_logits=case["from_logits"])
+    r = np.asarray(r)
+    out.append({"dtype": str(r.dtype), "value": r.tolist()})
+print(json.dumps(out))
+"""
+
+
+def test_jax_backend_sparse_implementation() -> None:
+    pytest.importorskip("jax")
+    rng = np.random.default_rng(7)
+    cases = []
+    for i in range(12):
+        shape = shapes(rng)
+        dtype = ["float32", "float64"][i % 2]
+        from_logits = i % 3 == 0
+        p = (
+            logits(rng, shape, dtype)
+            if from_logits
+            else probabilities(rng, shape, dtype)
+        )
+        y = rng.integers(-1, shape[-1] + 1, size=shape[:-1])  # some out of range
+        cases.append(
+            {
+                "y": y.tolist(),
+                "p": p.tolist(),
+                "dtype": dtype,
+                "from_logits": from_logits,
+            }
+        )
+    env = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"}
+    done = subprocess.run(
+        [sys.executable, "-c", _JAX_SCRIPT],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    impl = cf.get("keras.ops.sparse_categorical_crossentropy[jax]")
+    for case, res in zip(cases, results, strict=True):
+        plan, state = impl.bind(
+            np.asarray(case["y"]),
+            np.asarray(case["p"], case["dtype"]),
+            from_logits=case["from_logits"],
+        )
+        expected = np.asarray(res["value"], dtype=res["dtype"])
+        assert_parity(plan.run(state)["value"], expected, terms=len(case["p"][0]))

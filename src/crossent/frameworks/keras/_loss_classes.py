@@ -1,4 +1,4 @@
-"""The Keras 3 cross-entropy loss classes (TensorFlow backend; 3.0–3.15).
+"""The Keras 3 cross-entropy loss classes (Keras 3.13–3.15, TensorFlow backend).
 
 ``Loss.__call__`` converts both inputs (and ``sample_weight``) to the loss
 ``dtype``, ``LossFunctionWrapper.call`` fixes ranks and applies the loss function,
@@ -137,7 +137,7 @@ class CategoricalCrossentropy(LossMirror):
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#categoricalcrossentropy-class
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
@@ -220,7 +220,7 @@ class SparseCategoricalCrossentropy(LossMirror):
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#sparsecategoricalcrossentropy-class
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
@@ -300,7 +300,7 @@ class BinaryCrossentropy(LossMirror):
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#binarycrossentropy-class
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
@@ -384,7 +384,7 @@ class BinaryFocalCrossentropy(LossMirror):
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#binaryfocalcrossentropy-class
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
@@ -477,7 +477,7 @@ class CategoricalFocalCrossentropy(LossMirror):
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#categoricalfocalcrossentropy-class
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
