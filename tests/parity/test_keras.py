@@ -378,6 +378,10 @@ def test_loss_classes(
     y, p = _class_inputs(name, rng, shape, in_dtype, from_logits)
     sw = _weights(rng, weights, shape)
     kw = {"from_logits": from_logits, "reduction": reduction, "dtype": loss_dtype}
+    if name != "SparseCategoricalCrossentropy" and rng.random() < 0.4:
+        kw["label_smoothing"] = float(rng.choice([0.1, 0.3]))
+    if name == "CategoricalFocalCrossentropy" and rng.random() < 0.4:
+        kw["alpha"] = [float(a) for a in rng.uniform(0.1, 1, shape[-1])]
     ours = getattr(mk.losses, name)(**kw)
     theirs = getattr(keras.losses, name)(**kw)
     same_outcome(
@@ -757,3 +761,42 @@ def test_jax_backend_sparse_implementation() -> None:
         )
         expected = np.asarray(res["value"], dtype=res["dtype"])
         assert_parity(plan.run(state)["value"], expected, terms=len(case["p"][0]))
+
+
+LIST_CASES = [
+    (
+        "CategoricalCrossentropy",
+        [[0, 1, 0], [1, 0, 0]],
+        [[0.2, 0.5, 0.3], [0.9, 0.1, 0.0]],
+    ),
+    ("BinaryCrossentropy", [[0, 1], [1, 1]], [[0.2, 0.5], [1.0, 0.0]]),
+    ("BinaryCrossentropy", [0, 1, 1], [0.2, 0.99999999, 1e-9]),
+    ("BinaryFocalCrossentropy", [[0, 1], [1, 1]], [[0.2, 0.5], [1.0, 0.0]]),
+    ("CategoricalFocalCrossentropy", [[0, 1, 0]], [[0.2, 0.5, 0.3]]),
+    ("SparseCategoricalCrossentropy", [1, 0], [[0.2, 0.5, 0.3], [0.9, 0.1, 0.0]]),
+    ("SparseCategoricalCrossentropy", [[1], [0]], [[0.2, 0.5, 0.3], [0.9, 0.1, 0.0]]),
+]
+
+
+@pytest.mark.parametrize(("name", "y", "p"), LIST_CASES)
+def test_python_lists(name, y, p) -> None:
+    # classes convert lists straight to float32; functions go through
+    # tf.convert_to_tensor (floats → float32, ints → int32), then cast y_true
+    same_outcome(
+        lambda: getattr(mk.losses, name)()(y, p, sample_weight=[0.5] * len(y)),
+        lambda: getattr(keras.losses, name)()(y, p, sample_weight=[0.5] * len(y)),
+        terms=6,
+    )
+    fn = {
+        "CategoricalCrossentropy": "categorical_crossentropy",
+        "BinaryCrossentropy": "binary_crossentropy",
+        "BinaryFocalCrossentropy": "binary_focal_crossentropy",
+        "CategoricalFocalCrossentropy": "categorical_focal_crossentropy",
+    }.get(name)
+    if fn is not None:
+        yf = [[float(v) for v in row] for row in y] if isinstance(y[0], list) else y
+        same_outcome(
+            lambda: getattr(mk.losses, fn)(yf, p),
+            lambda: quiet(lambda: getattr(keras.losses, fn)(yf, p)),
+            terms=3,
+        )

@@ -76,6 +76,14 @@ class LossMirror:
     ) -> tuple[Plan, State]:
         """The plan of ``self(y_true, y_pred, sample_weight)`` and its first state."""
         dt, path = self._compute_dtype, self._path
+        if _structure(y_true) != _structure(y_pred):
+            # Loss.__call__ maps over nested lists leaf by leaf, then pairs them up
+            raise ValueError(
+                f"{path}: `y_true` and `y_pred` must have the same nested structure "
+                f"when either is a Python list; got {_describe_structure(y_true)} and "
+                f"{_describe_structure(y_pred)}. (Keras: Structures don't have the "
+                f"same nested structure.) Pass NumPy arrays."
+            )
         y_pred_in = _loss.convert_for_loss(y_pred)
         y_true_in = _loss.convert_for_loss(y_true)
         sw_in = _loss.convert_for_loss(sample_weight)
@@ -110,6 +118,19 @@ class LossMirror:
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, as Keras' ``get_config`` reports them."""
         return {"name": self.name, "reduction": self.reduction}
+
+
+def _structure(x: Any) -> Any:
+    """The nesting of Python lists and tuples (keras.tree's view); leaves are None."""
+    if isinstance(x, (list, tuple)):
+        return (type(x).__name__, tuple(_structure(e) for e in x))
+    return None
+
+
+def _describe_structure(x: Any) -> str:
+    if isinstance(x, (list, tuple)):
+        return f"a nested {type(x).__name__} of shape {np.shape(x)}"
+    return f"an array of shape {np.shape(x)}"
 
 
 class CategoricalCrossentropy(LossMirror):
