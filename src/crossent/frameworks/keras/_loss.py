@@ -195,7 +195,12 @@ def weight_step(dtype: np.dtype[Any], reduction: str | None) -> Step:
                 f"weights of shape {np.shape(sw)} broadcast against the LAST axis of "
                 f"losses of shape {b}"
             )
-        if a != b:
+        if b == () and a != b:
+            parts.append(
+                f"the loss is already one number (1-D inputs were averaged over the "
+                f"batch); times weights of shape {a} it becomes {a} copies"
+            )
+        elif a != b:
             parts.append(f"losses {b} → {a} by broadcasting")
         return "; ".join(parts)
 

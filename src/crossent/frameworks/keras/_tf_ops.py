@@ -108,7 +108,7 @@ def output_step(dtype: Any, *, key: str = "loss", source: str = NN) -> Step:
 
 
 def tf_log_softmax_step(
-    name: str, axis: int, *, upcast: tuple[str, ...], source: str
+    name: str, axis: int, *, upcast: tuple[str, ...], source: str, dtype: Any = None
 ) -> Step:
     """``log p ← log_softmax(z)`` as TensorFlow's kernels compute it.
 
@@ -127,8 +127,8 @@ def tf_log_softmax_step(
         return out
 
     formula = "log p ← (z − max z) − log Σ exp(z − max z)"
-    if upcast:
-        formula += f" ({'/'.join(upcast)} computed in float32)"
+    if dtype is not None and np.dtype(dtype).name in upcast:
+        formula += f" ({np.dtype(dtype).name} computed in float32)"
     return Step(name, formula, fn, source)  # type: ignore[arg-type]
 
 
@@ -195,7 +195,9 @@ def categorical_steps(
             )
         steps: tuple[Step, ...] = (
             *label_cast,
-            tf_log_softmax_step("activation", axis, upcast=_HALF, source=src),
+            tf_log_softmax_step(
+                "activation", axis, upcast=_HALF, source=src, dtype=output.dtype
+            ),
             st.categorical_terms(source=src),
             st.class_reduce(axis, source=src),
         )
@@ -294,7 +296,9 @@ def sparse_steps(
     kernel = "tensorflow/core/kernels/sparse_xent_op.h"
     if from_logits:
         steps: tuple[Step, ...] = (
-            tf_log_softmax_step("activation", -1, upcast=("float16",), source=kernel),
+            tf_log_softmax_step(
+                "activation", -1, upcast=("float16",), source=kernel, dtype=output.dtype
+            ),
             st.gather_terms(-1, source=kernel),
         )
         return steps, output.dtype
@@ -302,7 +306,9 @@ def sparse_steps(
     steps = (
         st.clip(EPSILON, 1 - EPSILON, source=src),
         _to_logits(src),
-        tf_log_softmax_step("log", -1, upcast=("float16",), source=kernel),
+        tf_log_softmax_step(
+            "log", -1, upcast=("float16",), source=kernel, dtype=output.dtype
+        ),
         st.gather_terms(-1, source=kernel),
     )
     return steps, output.dtype
