@@ -208,7 +208,7 @@ def test_ops_binary(seed, dtype, from_logits) -> None:
 
 
 @SETTINGS
-@given(seed=SEEDS, dtype=DTYPES, from_logits=st.booleans(), ls=SMOOTHING)
+@given(seed=SEEDS, dtype=DTYPES16, from_logits=st.booleans(), ls=SMOOTHING)
 def test_fn_categorical(seed, dtype, from_logits, ls) -> None:
     rng = np.random.default_rng(seed)
     shape = shapes(rng, int(rng.choice([2, 3])))
@@ -230,7 +230,7 @@ def test_fn_categorical(seed, dtype, from_logits, ls) -> None:
 @SETTINGS
 @given(
     seed=SEEDS,
-    dtype=DTYPES,
+    dtype=DTYPES16,
     from_logits=st.booleans(),
     ignore=st.sampled_from([None, -1, 0]),
 )
@@ -248,7 +248,7 @@ def test_fn_sparse(seed, dtype, from_logits, ignore) -> None:
 
 
 @SETTINGS
-@given(seed=SEEDS, dtype=DTYPES, from_logits=st.booleans(), ls=SMOOTHING)
+@given(seed=SEEDS, dtype=DTYPES16, from_logits=st.booleans(), ls=SMOOTHING)
 def test_fn_binary(seed, dtype, from_logits, ls) -> None:
     rng = np.random.default_rng(seed)
     rank = int(rng.choice([1, 2, 3]))
@@ -267,7 +267,7 @@ def test_fn_binary(seed, dtype, from_logits, ls) -> None:
 @SETTINGS
 @given(
     seed=SEEDS,
-    dtype=DTYPES,
+    dtype=DTYPES16,
     from_logits=st.booleans(),
     balancing=st.booleans(),
     gamma=st.sampled_from([0.0, 1.5, 2.0, 4.0]),
@@ -299,7 +299,7 @@ def test_fn_binary_focal(seed, dtype, from_logits, balancing, gamma, ls) -> None
 @SETTINGS
 @given(
     seed=SEEDS,
-    dtype=DTYPES,
+    dtype=DTYPES16,
     from_logits=st.booleans(),
     gamma=st.sampled_from([0.0, 2.0, 3.5]),
     per_class=st.booleans(),

@@ -17,7 +17,7 @@ import numpy as np
 
 from crossent.frameworks import _steps as st
 from crossent.frameworks._plan import STEP_ORDER, Plan, State, Step
-from crossent.frameworks.keras._tf_ops import invalid_argument
+from crossent.frameworks.keras._tf_ops import invalid_argument, tf_sum
 
 __all__ = [
     "LOSS",
@@ -163,7 +163,7 @@ def weight_step(dtype: np.dtype[Any], reduction: str | None) -> Step:
                 # valid entries weigh total/valid, so that the later division by the
                 # number of elements becomes a division by the number of valid ones
                 total = dtype.type(np.prod(mask.shape, dtype=np.int32))
-                valid = np.sum(mask.astype(dtype))
+                valid = tf_sum(mask.astype(dtype))
                 mask_weight = _divide_no_nan(total, valid, dtype)
                 float_mask = np.where(mask.astype(bool), mask_weight, dtype.type(0))
             else:
@@ -222,12 +222,12 @@ def reduce_step(dtype: np.dtype[Any], reduction: str | None) -> Step:
         values = np.asarray(state["loss"]).astype(dtype, copy=False)
         if reduction in (None, "none") or values.shape in ((), (0,)):
             return {"loss": values}
-        total = np.sum(values, dtype=dtype)
+        total = np.asarray(tf_sum(values)).astype(dtype)
         if reduction == "sum":
             return {"loss": np.asarray(total, dtype)}
         sw = state.get("sample_weight")
         if reduction == "mean_with_sample_weight" and sw is not None:
-            divisor = np.sum(np.asarray(sw), dtype=dtype)
+            divisor = np.asarray(tf_sum(np.asarray(sw).astype(dtype))).astype(dtype)
         else:
             divisor = dtype.type(np.prod(values.shape, dtype=np.int32))
         return {"loss": np.asarray(_divide_no_nan(total, divisor, dtype), dtype)}
