@@ -625,7 +625,18 @@ CLASS_ROWS = [
     ids=[r[0] for r in CLASS_ROWS],
 )
 def test_loss_classes_semantics_table(loss, y, p, sw, expected) -> None:
-    assert_framework_close(loss(y, p, sample_weight=sw), expected, f32, terms=4)
+    out = loss(np.asarray(y), np.asarray(p), sample_weight=sw)
+    assert_framework_close(out, expected, f32, terms=4)
+
+
+def test_loss_classes_need_matching_list_structures() -> None:
+    # [RUN] keras 3.15.1: Loss.__call__ maps over Python lists leaf by leaf, so labels
+    # [1, 0] with predictions [[...], [...]] raise "Structures don't have the same
+    # nested structure." (arrays are fine)
+    p = [[0.2, 0.5, 0.3], [0.9, 0.1, 0.0]]
+    with pytest.raises(ValueError, match="same nested structure"):
+        K.SparseCategoricalCrossentropy()([1, 0], p)
+    assert K.SparseCategoricalCrossentropy()(np.array([1, 0]), np.array(p)).shape == ()
 
 
 def test_loss_class_computes_in_float32_unless_told() -> None:
@@ -658,7 +669,7 @@ def test_bce_1d_batch_mean_quirk() -> None:
     )
     col = loss([[0.0], [1.0]], [[0.9], [0.9]], sample_weight=[1, 0])
     assert_framework_close(col, 1.1512924, f32, 2)
-    mixed = loss([0.0, 1.0], [[0.9], [0.9]], sample_weight=[1, 0])
+    mixed = loss(f32([0.0, 1.0]), f32([[0.9], [0.9]]), sample_weight=[1, 0])
     assert_framework_close(mixed, 1.1512924, f32, 2)
 
 

@@ -8,6 +8,7 @@ written. float32 numbers to the printed digits, bfloat16 exactly.
 from __future__ import annotations
 
 import inspect
+import itertools
 import re
 
 import ml_dtypes
@@ -205,3 +206,25 @@ def test_registry_and_plan() -> None:
     assert plan.names == ("activation", "terms", "output")
     close(plan.run(state)["value"], [1.4076059, 0.1698460, 1.0986123])
     assert get("optax.sigmoid_focal_loss").options["alpha"] == (None, 0.25)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "optax.softmax_cross_entropy",
+        "optax.softmax_cross_entropy_with_integer_labels",
+        "optax.safe_softmax_cross_entropy",
+        "optax.sigmoid_binary_cross_entropy",
+        "optax.sigmoid_focal_loss",
+        "optax.poly_loss_cross_entropy",
+    ],
+)
+def test_every_identify_option_binds_and_runs(path: str) -> None:
+    impl = get(path)
+    y_true = {"integer": Y, "one_hot": ONE_HOT, "binary": ONE_HOT}[impl.labels]
+    names = list(impl.options)
+    for values in itertools.product(*impl.options.values()):
+        plan, state = impl.bind(y_true, Z, **dict(zip(names, values, strict=True)))
+        value = np.asarray(plan.run(state)["value"])
+        assert np.all(np.isfinite(value))
+        assert plan.names[-1] == "output"

@@ -7,7 +7,9 @@ PAIN.md items 21–22 (scikit-learn#24515, #6703). The < 1.5 numbers are [SRC]: 
 
 from __future__ import annotations
 
+import itertools
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -174,3 +176,20 @@ def test_registry() -> None:
     historical = get("sklearn<1.5.metrics.log_loss")
     assert historical.options["eps"] == (1e-15, "auto")
     assert "renormalize" in historical.bind([0, 1], [0.3, 0.6])[0].names
+
+
+@pytest.mark.parametrize(
+    "path", ["sklearn.metrics.log_loss", "sklearn<1.5.metrics.log_loss"]
+)
+def test_every_identify_option_binds_and_runs(path: str) -> None:
+    impl = get(path)
+    names = list(impl.options)
+    for values in itertools.product(*impl.options.values()):
+        plan, state = impl.bind(
+            [0, 2, 1], SEED_000, **dict(zip(names, values, strict=True))
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # running a plan never warns
+            value = plan.run(state)["value"]
+        assert isinstance(value, float)
+        assert np.isfinite(value)

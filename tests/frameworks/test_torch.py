@@ -7,6 +7,7 @@ the 7–8 digits printed, float16/bfloat16 exactly.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import ml_dtypes
@@ -281,3 +282,26 @@ def test_registry_entries_bind_in_canonical_order() -> None:
         "torch.nn.functional.binary_cross_entropy_with_logits",
     ):
         assert get(path).framework == "torch"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "torch.nn.functional.cross_entropy",
+        "torch.nn.functional.nll_loss",
+        "torch.nn.functional.binary_cross_entropy",
+        "torch.nn.functional.binary_cross_entropy_with_logits",
+    ],
+)
+def test_every_identify_option_binds_and_runs(path: str) -> None:
+    impl = get(path)
+    if impl.labels == "binary":
+        y_true, y_pred = np.float32([[1, 0, 1]]), np.float32([[0.2, 0.6, 0.9]])
+    else:
+        y_true, y_pred = Y, Z
+    names = list(impl.options)
+    for values in itertools.product(*impl.options.values()):
+        plan, state = impl.bind(y_true, y_pred, **dict(zip(names, values, strict=True)))
+        value = np.asarray(plan.run(state)["value"])
+        assert np.all(np.isfinite(value))
+        assert plan.names[-1] == "output"

@@ -57,7 +57,7 @@ def assert_parity(ours: Any, theirs: np.ndarray, terms: int) -> None:
     eps = float(ml_dtypes.finfo(theirs.dtype).eps)
     tol = 4 * eps * (1 + np.abs(e)) * math.sqrt(max(terms, 1))
     fin = np.isfinite(e)
-    assert np.all(np.abs(a - e)[fin] <= tol[fin]), (a, e)
+    assert np.all(np.abs(a[fin] - e[fin]) <= tol[fin]), (a, e)
 
 
 def run_torch(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:

@@ -377,7 +377,7 @@ def _softmax_activation(axis: int) -> Step:
         e = np.exp(z - np.max(z, axis=axis, keepdims=True))
         # TensorFlow's kernel multiplies by the reciprocal of the sum
         one = z.dtype.type(1)
-        return {"y_pred": e * (one / np.sum(e, axis=axis, keepdims=True))}
+        return {"y_pred": e * (one / tfo.tf_sum(e, axis, keepdims=True))}
 
     return Step(
         "activation",
@@ -442,11 +442,11 @@ def categorical_focal_fn_steps(
         steps.append(_softmax_activation(axis))
     src = f"{FN} categorical_focal_crossentropy"
     steps += [
-        st.renormalize(axis, source=src),
+        tfo.renormalize(axis, source=src),
         st.clip(tfo.EPSILON, 1.0 - tfo.EPSILON, source=src),
         st.log_of_probabilities(source=src),
         _categorical_focal_terms(gamma=gamma, alpha=alpha),
-        st.class_reduce(axis, source=src),
+        tfo.class_sum(axis, source=src),
     ]
     a = _alpha_operand(alpha)
     dtype = y_pred.dtype if isinstance(a, float) else np.result_type(y_pred, a)

@@ -17,7 +17,7 @@ import numpy as np
 
 from crossent.frameworks import _steps as st
 from crossent.frameworks._plan import STEP_ORDER, Plan, State, Step
-from crossent.frameworks.keras._tf_ops import invalid_argument
+from crossent.frameworks.keras._tf_ops import invalid_argument, tf_sum
 
 __all__ = [
     "LOSS",
@@ -76,22 +76,13 @@ def compute_dtype(dtype: Any, owner: str) -> np.dtype[Any]:
     return dt
 
 
-def convert_for_loss(x: Any, dtype: np.dtype[Any], owner: str, arg: str) -> Any:
+def convert_for_loss(x: Any) -> Any:
     """The input of ``ops.convert_to_tensor(x, dtype=...)``, before the cast step.
 
     Python lists go through float64 (exact for Python floats), so the cast step
     rounds each number once, as TensorFlow does.
     """
-    if x is None:
-        return None
-    arr = np.asarray(x)
-    if dtype.name == "bfloat16" and isinstance(x, np.ndarray) and arr.dtype != dtype:
-        raise ValueError(
-            f"{owner}: `{arg}` must already be bfloat16 when the loss dtype is "
-            f"bfloat16; got a NumPy {arr.dtype} array. (TensorFlow fails with "
-            f"'object __array__ method not producing an array'.)"
-        )
-    return arr
+    return None if x is None else np.asarray(x)
 
 
 def loss_cast(dtype: np.dtype[Any]) -> Step:
@@ -172,7 +163,7 @@ def weight_step(dtype: np.dtype[Any], reduction: str | None) -> Step:
                 # valid entries weigh total/valid, so that the later division by the
                 # number of elements becomes a division by the number of valid ones
                 total = dtype.type(np.prod(mask.shape, dtype=np.int32))
-                valid = np.sum(mask.astype(dtype))
+                valid = tf_sum(mask.astype(dtype))
                 mask_weight = _divide_no_nan(total, valid, dtype)
                 float_mask = np.where(mask.astype(bool), mask_weight, dtype.type(0))
             else:
@@ -204,7 +195,12 @@ def weight_step(dtype: np.dtype[Any], reduction: str | None) -> Step:
                 f"weights of shape {np.shape(sw)} broadcast against the LAST axis of "
                 f"losses of shape {b}"
             )
-        if a != b:
+        if b == () and a != b:
+            parts.append(
+                f"the loss is already one number (1-D inputs were averaged over the "
+                f"batch); times weights of shape {a} it becomes {a} copies"
+            )
+        elif a != b:
             parts.append(f"losses {b} → {a} by broadcasting")
         return "; ".join(parts)
 
@@ -226,12 +222,12 @@ def reduce_step(dtype: np.dtype[Any], reduction: str | None) -> Step:
         values = np.asarray(state["loss"]).astype(dtype, copy=False)
         if reduction in (None, "none") or values.shape in ((), (0,)):
             return {"loss": values}
-        total = np.sum(values, dtype=dtype)
+        total = np.asarray(tf_sum(values)).astype(dtype)
         if reduction == "sum":
             return {"loss": np.asarray(total, dtype)}
         sw = state.get("sample_weight")
         if reduction == "mean_with_sample_weight" and sw is not None:
-            divisor = np.sum(np.asarray(sw), dtype=dtype)
+            divisor = np.asarray(tf_sum(np.asarray(sw).astype(dtype))).astype(dtype)
         else:
             divisor = dtype.type(np.prod(values.shape, dtype=np.int32))
         return {"loss": np.asarray(_divide_no_nan(total, divisor, dtype), dtype)}

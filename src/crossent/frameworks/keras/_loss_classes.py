@@ -1,4 +1,4 @@
-"""The Keras 3 cross-entropy loss classes (TensorFlow backend; 3.0–3.15).
+"""The Keras 3 cross-entropy loss classes (Keras 3.13–3.15, TensorFlow backend).
 
 ``Loss.__call__`` converts both inputs (and ``sample_weight``) to the loss
 ``dtype``, ``LossFunctionWrapper.call`` fixes ranks and applies the loss function,
@@ -76,9 +76,17 @@ class LossMirror:
     ) -> tuple[Plan, State]:
         """The plan of ``self(y_true, y_pred, sample_weight)`` and its first state."""
         dt, path = self._compute_dtype, self._path
-        y_pred_in = _loss.convert_for_loss(y_pred, dt, path, "y_pred")
-        y_true_in = _loss.convert_for_loss(y_true, dt, path, "y_true")
-        sw_in = _loss.convert_for_loss(sample_weight, dt, path, "sample_weight")
+        if _structure(y_true) != _structure(y_pred):
+            # Loss.__call__ maps over nested lists leaf by leaf, then pairs them up
+            raise ValueError(
+                f"{path}: `y_true` and `y_pred` must have the same nested structure "
+                f"when either is a Python list; got {_describe_structure(y_true)} and "
+                f"{_describe_structure(y_pred)}. (Keras: Structures don't have the "
+                f"same nested structure.) Pass NumPy arrays."
+            )
+        y_pred_in = _loss.convert_for_loss(y_pred)
+        y_true_in = _loss.convert_for_loss(y_true)
+        sw_in = _loss.convert_for_loss(sample_weight)
         yt, yp = y_true_in.astype(dt), y_pred_in.astype(dt)
         yt2, yp2 = _loss.squeeze_or_expand_to_same_rank(yt, yp)
         steps: list[Step] = [_loss.loss_cast(dt)]
@@ -112,6 +120,19 @@ class LossMirror:
         return {"name": self.name, "reduction": self.reduction}
 
 
+def _structure(x: Any) -> Any:
+    """The nesting of Python lists and tuples (keras.tree's view); leaves are None."""
+    if isinstance(x, (list, tuple)):
+        return (type(x).__name__, tuple(_structure(e) for e in x))
+    return None
+
+
+def _describe_structure(x: Any) -> str:
+    if isinstance(x, (list, tuple)):
+        return f"a nested {type(x).__name__} of shape {np.shape(x)}"
+    return f"an array of shape {np.shape(x)}"
+
+
 class CategoricalCrossentropy(LossMirror):
     """Mirror of ``keras.losses.CategoricalCrossentropy`` (TensorFlow backend).
 
@@ -137,7 +158,7 @@ class CategoricalCrossentropy(LossMirror):
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#categoricalcrossentropy-class
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
@@ -220,7 +241,7 @@ class SparseCategoricalCrossentropy(LossMirror):
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#sparsecategoricalcrossentropy-class
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
@@ -300,7 +321,7 @@ class BinaryCrossentropy(LossMirror):
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#binarycrossentropy-class
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
@@ -384,7 +405,7 @@ class BinaryFocalCrossentropy(LossMirror):
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#binaryfocalcrossentropy-class
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
@@ -477,7 +498,7 @@ class CategoricalFocalCrossentropy(LossMirror):
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#categoricalfocalcrossentropy-class
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""The ``keras.losses`` cross-entropy functions (Keras 3, TensorFlow backend; 3.0–3.15).
+"""The ``keras.losses`` cross-entropy functions (Keras 3.13–3.15, TensorFlow backend).
 
 Each function converts ``y_pred`` (Python floats → float32, NumPy arrays keep their
 dtype), casts ``y_true`` to it, and computes per-sample losses
@@ -118,7 +118,7 @@ def categorical_crossentropy(
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#categorical_crossentropy-function
-    (keras 3.15.1, ``keras/src/losses/losses.py``).
+    (Keras 3.13–3.15, ``keras/src/losses/losses.py``; checked against 3.15.1).
 
     Examples
     --------
@@ -209,7 +209,7 @@ def sparse_categorical_crossentropy(
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#sparse_categorical_crossentropy-function
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
@@ -287,7 +287,7 @@ def binary_crossentropy(
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#binary_crossentropy-function
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
@@ -378,7 +378,7 @@ def binary_focal_crossentropy(
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#binary_focal_crossentropy-function
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------
@@ -469,7 +469,7 @@ def categorical_focal_crossentropy(
     References
     ----------
     https://keras.io/api/losses/probabilistic_losses/#categorical_focal_crossentropy-function
-    (keras 3.15.1).
+    (Keras 3.13–3.15; checked against 3.15.1).
 
     Examples
     --------

@@ -10,6 +10,7 @@ functions and loss classes can put their own steps around them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,9 +24,12 @@ __all__ = [
     "NN",
     "binary_steps",
     "categorical_steps",
+    "class_sum",
     "invalid_argument",
     "output_step",
+    "renormalize",
     "sparse_steps",
+    "tf_sum",
 ]
 
 #: ``keras.config.epsilon()``: a Python float, converted to the tensor's dtype by
@@ -83,6 +87,51 @@ def _check_same_shape(fn: str, target: np.ndarray, output: np.ndarray) -> None:
         )
 
 
+def tf_sum(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
+    """``tf.reduce_sum`` on CPU, including its half-precision rounding.
+
+    float16/bfloat16 sums over fewer than 8 numbers are accumulated one number at
+    a time in the half dtype (checked against TensorFlow 2.21); longer ones, like
+    NumPy, in float32, which is close but not always bit-identical.
+    """
+    x = np.asarray(x)
+    if x.dtype.name not in _HALF:
+        return np.sum(x, axis=axis, keepdims=keepdims)
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    n = x.shape[axis]
+    if n == 0 or n >= 8:
+        total = np.sum(x.astype(np.float32), axis=axis, keepdims=keepdims)
+        return np.asarray(total).astype(x.dtype)
+    parts = np.moveaxis(x, axis, 0)
+    total = parts[0].copy()
+    for part in parts[1:]:
+        total = total + part
+    return np.expand_dims(total, axis) if keepdims else total
+
+
+def renormalize(axis: int, *, source: str) -> Step:
+    """``p ← p / reduce_sum(p, axis)``; the shared step's description."""
+    base = st.renormalize(axis, source=source)
+
+    def fn(state: State) -> dict[str, Any]:
+        p = state["y_pred"]
+        return {"y_pred": p / tf_sum(p, axis, keepdims=True)}
+
+    return replace(base, fn=fn)
+
+
+def class_sum(axis: int, *, source: str) -> Step:
+    """``ℓ ← Σ_c t_c`` with :func:`tf_sum`."""
+    base = st.class_reduce(axis, source=source)
+
+    def fn(state: State) -> dict[str, Any]:
+        t = np.asarray(state["terms"])
+        return {"loss": np.asarray(tf_sum(t, axis)).astype(t.dtype, copy=False)}
+
+    return replace(base, fn=fn)
+
+
 def negated_sum(axis: int, *, source: str) -> Step:
     """``ℓ = −Σ_c y_c log p_c``: TensorFlow sums ``y·log p``, then negates the sum.
 
@@ -92,7 +141,7 @@ def negated_sum(axis: int, *, source: str) -> Step:
 
     def fn(state: State) -> dict[str, Any]:
         t = np.asarray(state["terms"])
-        return {"loss": -np.sum(-t, axis=axis).astype(t.dtype, copy=False)}
+        return {"loss": -np.asarray(tf_sum(-t, axis)).astype(t.dtype, copy=False)}
 
     return Step("class_reduce", f"ℓ ← −Σ_c (y_c log p_c) (axis {axis})", fn, source)
 
@@ -108,7 +157,7 @@ def output_step(dtype: Any, *, key: str = "loss", source: str = NN) -> Step:
 
 
 def tf_log_softmax_step(
-    name: str, axis: int, *, upcast: tuple[str, ...], source: str
+    name: str, axis: int, *, upcast: tuple[str, ...], source: str, dtype: Any = None
 ) -> Step:
     """``log p ← log_softmax(z)`` as TensorFlow's kernels compute it.
 
@@ -127,8 +176,8 @@ def tf_log_softmax_step(
         return out
 
     formula = "log p ← (z − max z) − log Σ exp(z − max z)"
-    if upcast:
-        formula += f" ({'/'.join(upcast)} computed in float32)"
+    if dtype is not None and np.dtype(dtype).name in upcast:
+        formula += f" ({np.dtype(dtype).name} computed in float32)"
     return Step(name, formula, fn, source)  # type: ignore[arg-type]
 
 
@@ -195,9 +244,11 @@ def categorical_steps(
             )
         steps: tuple[Step, ...] = (
             *label_cast,
-            tf_log_softmax_step("activation", axis, upcast=_HALF, source=src),
+            tf_log_softmax_step(
+                "activation", axis, upcast=_HALF, source=src, dtype=output.dtype
+            ),
             st.categorical_terms(source=src),
-            st.class_reduce(axis, source=src),
+            class_sum(axis, source=src),
         )
         return steps, output.dtype
     dtype = truediv_dtype(output)
@@ -205,7 +256,7 @@ def categorical_steps(
     src = f"{NN} categorical_crossentropy"
     steps = (
         *(() if dtype == output.dtype else (_promote_output(dtype),)),
-        st.renormalize(axis, source=src),
+        renormalize(axis, source=src),
         st.clip(EPSILON, 1.0 - EPSILON, source=src),
         st.log_of_probabilities(source=src),
         st.categorical_terms(source=src),
@@ -294,7 +345,9 @@ def sparse_steps(
     kernel = "tensorflow/core/kernels/sparse_xent_op.h"
     if from_logits:
         steps: tuple[Step, ...] = (
-            tf_log_softmax_step("activation", -1, upcast=("float16",), source=kernel),
+            tf_log_softmax_step(
+                "activation", -1, upcast=("float16",), source=kernel, dtype=output.dtype
+            ),
             st.gather_terms(-1, source=kernel),
         )
         return steps, output.dtype
@@ -302,7 +355,9 @@ def sparse_steps(
     steps = (
         st.clip(EPSILON, 1 - EPSILON, source=src),
         _to_logits(src),
-        tf_log_softmax_step("log", -1, upcast=("float16",), source=kernel),
+        tf_log_softmax_step(
+            "log", -1, upcast=("float16",), source=kernel, dtype=output.dtype
+        ),
         st.gather_terms(-1, source=kernel),
     )
     return steps, output.dtype

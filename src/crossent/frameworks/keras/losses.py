@@ -1,4 +1,4 @@
-"""Mirror of ``keras.losses``' cross-entropies (Keras 3, TensorFlow backend; 3.0–3.15).
+"""Mirror of ``keras.losses``' cross-entropies (Keras 3.13–3.15, TensorFlow backend).
 
 The loss classes convert both inputs (and ``sample_weight``) to their ``dtype``
 (float32 by default, whatever the inputs' dtype), fix ranks, call the loss
@@ -94,7 +94,10 @@ def bind_binary_sigmoid_logits(
     )
 
 
-_VERSIONS = "Keras 3.0–3.15 (TensorFlow backend; tf.keras in TensorFlow ≥ 2.16)"
+_VERSIONS = (
+    "Keras 3.13–3.15 (TensorFlow backend; tf.keras in TensorFlow ≥ 2.16), run against "
+    "3.15.1; 3.10–3.12 differ only in the ignore_class mask weight, total/(valid + 1e-7)"
+)
 _REF = "https://keras.io/api/losses/probabilistic_losses/#"
 _NN = tfo.NN
 _RENORM = Divergence(

@@ -1,4 +1,4 @@
-"""Mirror of ``keras.ops``' cross-entropies (Keras 3, TensorFlow backend; 3.0–3.15).
+"""Mirror of ``keras.ops``' cross-entropies (Keras 3.3–3.15, TensorFlow backend).
 
 ``keras.ops.*_crossentropy`` call the backend directly and cast nothing: float64
 stays float64, Python floats become float32 (``tf.convert_to_tensor``). Sources:
@@ -25,7 +25,10 @@ __all__ = [
     "sparse_categorical_crossentropy",
 ]
 
-_VERSIONS = "Keras 3.0–3.15 (TensorFlow backend; tf.keras in TensorFlow ≥ 2.16)"
+_VERSIONS = (
+    "Keras 3.3–3.15 (TensorFlow backend; tf.keras in TensorFlow ≥ 2.16): the "
+    "backend code is unchanged from 3.3.3 to 3.15.1, run against 3.15.1"
+)
 _REF = "https://keras.io/api/ops/nn/#"
 _CCE = "keras.ops.categorical_crossentropy"
 _SCCE = "keras.ops.sparse_categorical_crossentropy"
@@ -79,8 +82,8 @@ def categorical_crossentropy(
 
     References
     ----------
-    https://keras.io/api/ops/nn/#categorical_crossentropy-function (keras 3.15.1,
-    ``keras/src/backend/tensorflow/nn.py``).
+    https://keras.io/api/ops/nn/#categorical_crossentropy-function (Keras 3.3–3.15,
+    ``keras/src/backend/tensorflow/nn.py``; checked against 3.15.1).
 
     Examples
     --------
@@ -172,8 +175,8 @@ def sparse_categorical_crossentropy(
 
     References
     ----------
-    https://keras.io/api/ops/nn/#sparse_categorical_crossentropy-function (keras
-    3.15.1, ``keras/src/backend/tensorflow/nn.py``).
+    https://keras.io/api/ops/nn/#sparse_categorical_crossentropy-function (Keras
+    3.3–3.15, ``keras/src/backend/tensorflow/nn.py``; checked against 3.15.1).
 
     Examples
     --------
@@ -234,7 +237,8 @@ def binary_crossentropy(
 
     References
     ----------
-    https://keras.io/api/ops/nn/#binary_crossentropy-function (keras 3.15.1).
+    https://keras.io/api/ops/nn/#binary_crossentropy-function (Keras 3.3–3.15;
+    checked against 3.15.1).
 
     Examples
     --------
@@ -400,7 +404,7 @@ register(
     Implementation(
         "keras.ops.sparse_categorical_crossentropy[jax]",
         "keras",
-        "Keras 3.0–3.15 (JAX backend; torch/numpy backends agree for valid labels)",
+        "Keras 3.3–3.15 (JAX backend; torch/numpy backends agree for valid labels)",
         "keras/src/backend/jax/nn.py sparse_categorical_crossentropy",
         "renormalise, then clip, log and gather; out-of-range labels give 0 on JAX",
         "probabilities",

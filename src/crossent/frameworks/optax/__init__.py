@@ -319,10 +319,10 @@ def smooth_labels(
         return np.asarray(scaled + np.asarray(alpha / n, y.dtype))
     ax = axis if isinstance(axis, (int, np.integer)) else tuple(axis)
     count = np.sum(np.asarray(where, bool), axis=ax, keepdims=True, dtype=np.int32)
-    # a Python float over an int32 array: float32
+    # a Python float over an int32 array: a *weakly typed* float32, which then
+    # takes the labels' dtype
     offset = np.float32(alpha) / count.astype(np.float32)
-    dt = _jax.promote(scaled.dtype, offset.dtype)
-    return np.asarray(scaled.astype(dt) + offset.astype(dt))
+    return np.asarray(scaled + offset.astype(scaled.dtype))
 
 
 def __getattr__(name: str) -> Any:

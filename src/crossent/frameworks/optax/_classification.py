@@ -170,10 +170,11 @@ def bind_softmax_cross_entropy_with_integer_labels(
     def terms(state: State) -> dict[str, Any]:
         idx = np.expand_dims(state["y_true"], ax)
         z_y = _jax.take_along_axis(state["y_pred"], idx, ax).take(0, axis=ax)
-        loss = np.asarray(state["lse"] - z_y, flat.dtype)
+        dt = state["y_pred"].dtype
+        loss = np.asarray(state["lse"] - z_y, dt)
         if w is not None:
             keep = np.any(w, axis=ax)
-            loss = np.where(keep, loss, np.zeros((), flat.dtype))
+            loss = np.where(keep, loss, np.zeros((), dt))
         return {"loss": loss}
 
     steps = (
@@ -250,13 +251,13 @@ def bind_sigmoid_focal_loss(
     """Plan of ``optax.sigmoid_focal_loss(logits=y_pred, labels=y_true, ...)``."""
     fn = "optax.sigmoid_focal_loss"
     logits, labels = _prepare_binary(fn, y_true, y_pred)
-    dt = logits.dtype
 
     def terms(state: State) -> dict[str, Any]:
         return {"loss": _bce(state["y_true"], state["log_p"], state["log_1mp"])}
 
     def weight(state: State) -> dict[str, Any]:
         y, log_p, log_q = state["y_true"], state["log_p"], state["log_1mp"]
+        dt = state["y_pred"].dtype
         shape = np.broadcast_shapes(y.shape, log_p.shape)
         y = np.broadcast_to(y, shape)
         log_p, log_q = np.broadcast_to(log_p, shape), np.broadcast_to(log_q, shape)

@@ -101,8 +101,14 @@ def bind_log_loss(
     normalize: bool = True,
     sample_weight: Any = None,
     labels: Any = None,
+    warn: bool = False,
 ) -> tuple[Plan, State]:
-    """Plan of ``log_loss(y_true, y_proba=y_pred, ...)`` (scikit-learn ≥ 1.5)."""
+    """Plan of ``log_loss(y_true, y_proba=y_pred, ...)`` (scikit-learn ≥ 1.5).
+
+    With ``warn`` (what :func:`log_loss` passes), scikit-learn's UserWarnings are
+    emitted at the points where it emits them; binding for ``identify`` or
+    ``explain`` stays silent.
+    """
     _validate_params(y_true, y_pred, normalize)
     p = _labels.check_proba(y_pred)
     if p.max() > 1:
@@ -119,12 +125,12 @@ def bind_log_loss(
         labels,
         one_label_message="Please provide the list of all expected class labels "
         "explicitly through the labels argument.",
-        warn_unsorted=True,
+        warn_unsorted=warn,
     )
     p2 = _two_columns(p)
     eps = np.finfo(p2.dtype).eps
     sums = np.sum(p2, axis=1)
-    if not np.all(np.isclose(sums, np.asarray(1, sums.dtype), rtol=sqrt(eps))):
+    if warn and not np.all(np.isclose(sums, np.asarray(1, sums.dtype), rtol=sqrt(eps))):
         warnings.warn(
             "The y_prob values do not sum to one. Make sure to pass probabilities.",
             UserWarning,
@@ -244,7 +250,12 @@ def log_loss(
             "got None)"
         )
     plan, state = bind_log_loss(
-        y_true, y_proba, normalize=normalize, sample_weight=sample_weight, labels=labels
+        y_true,
+        y_proba,
+        normalize=normalize,
+        sample_weight=sample_weight,
+        labels=labels,
+        warn=True,
     )
     return float(plan.run(state)["value"])
 
