@@ -306,7 +306,9 @@ def identify(
                 break
     if progress is not None:
         progress(len(impls), len(impls))
-    found.sort(key=lambda t: (t[0], t[1]))
+    # Errors that agree to 2 significant digits are ties (rounding noise, not a
+    # better match); ties keep the registry's order (textbook formulas first).
+    found.sort(key=lambda t: (float(f"{t[0]:.2g}"), t[1]))
     unique = [m for _, _, m in found]
     shown_tol = decimal_tolerance(obs) if tol is None else tol
     return Identification(observed, shown_tol, tuple(unique), tried)
