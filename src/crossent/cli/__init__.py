@@ -249,7 +249,7 @@ def _cmd_frameworks(args: argparse.Namespace) -> int:
 
     table = frameworks_table()
     if args.markdown:
-        print(table.to_markdown())
+        print(table.to_markdown(), end="")
     else:
         _emit(table, args)
     return 0
