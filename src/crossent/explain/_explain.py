@@ -86,9 +86,11 @@ class Explanation:
             if ident is not None and ident.matches:
                 best = ident.matches[0]
                 parts.append(f"{fmt_array(self.observed)} is what {best.spec} computes")
-                others = {str(m.spec) for m in ident.matches[1:]}
+                others = list(dict.fromkeys(str(m.spec) for m in ident.matches[1:]))
                 if others:
-                    parts[-1] += f" (also matched by {len(others)} other option set(s))"
+                    shown = ", ".join(others[:2])
+                    more = f" and {len(others) - 2} more" if len(others) > 2 else ""
+                    parts[-1] += f" (as do {shown}{more})"
             else:
                 parts.append(
                     f"No known implementation gives {fmt_array(self.observed)}"
