@@ -20,7 +20,7 @@ from crossent.explain._render import (
     jsonable,
     text_table,
 )
-from crossent.explain._spec import Spec
+from crossent.explain._spec import Spec, accepted_options
 from crossent.frameworks._registry import Implementation, registry
 
 if TYPE_CHECKING:
@@ -234,6 +234,7 @@ def identify(
     implementations: list[str] | None = None,
     from_logits: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
+    **fixed: Any,
 ) -> Identification:
     """Find every implementation and option set that produces ``observed``.
 
@@ -253,6 +254,10 @@ def identify(
         probabilities then get the model's softmax/sigmoid of them.
     progress : callable, optional
         ``progress(done, total)`` after each implementation (for progress bars).
+    **fixed
+        Options known to have been used (``sample_weight=``, ``weight=``,
+        ``ignore_index=``...): given to every implementation that accepts them
+        and not searched over.
 
     Returns
     -------
@@ -285,7 +290,10 @@ def identify(
     for done, impl in enumerate(impls, 1):
         if progress is not None:
             progress(done - 1, len(impls))
-        for options in _option_grid(impl):
+        accepted = accepted_options(impl)
+        given = {k: v for k, v in fixed.items() if k in accepted}
+        for searched in _option_grid(impl):
+            options = {**{k: v for k, v in searched.items() if k not in given}, **given}
             # The inputs as given first; float32 only if they do not match as given.
             for dtype_name, yt, yp in _input_variants(y_true, y_pred):
                 tried += 1

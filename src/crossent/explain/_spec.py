@@ -11,7 +11,7 @@ from typing import Any
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Implementation, get, mirror
 
-__all__ = ["Spec", "as_spec", "bind"]
+__all__ = ["Spec", "accepted_options", "as_spec", "bind"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def as_spec(x: Any, **shared: Any) -> Spec:
             f"pair or a Spec; got {x!r}."
         )
     impl = spec.implementation
-    accepted = _accepted_options(impl)
+    accepted = accepted_options(impl)
     extra = {k: v for k, v in shared.items() if k in accepted and k not in spec.options}
     unknown = [k for k in spec.options if accepted is not _ANY and k not in accepted]
     if unknown:
@@ -122,7 +122,7 @@ class _AnyOptions(frozenset[str]):
 _ANY = _AnyOptions()
 
 
-def _accepted_options(impl: Implementation) -> frozenset[str]:
+def accepted_options(impl: Implementation) -> frozenset[str]:
     """Option names ``impl.bind`` takes; a ``**options`` binder forwards to a mirror
     class, whose constructor names them."""
     params = list(inspect.signature(impl.bind).parameters.values())
