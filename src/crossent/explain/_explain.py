@@ -329,6 +329,22 @@ def _reference_for(f: Facts) -> str:
     return "exact.categorical"
 
 
+# Above this many prediction elements, explain() runs fewer implementations.
+_LARGE = 1_000_000
+
+
+def _textbook_for(f: Facts) -> list[str]:
+    """The hand-written and exact formulas that fit these predictions."""
+    if f.from_logits or (f.from_logits is None and f.pred_kind == "logits"):
+        return ["exact.softmax", "exact.sigmoid_binary"]
+    return [
+        "textbook.categorical",
+        "textbook.binary",
+        "exact.categorical",
+        "exact.binary",
+    ]
+
+
 _SCALAR_REDUCTIONS = {
     "sum": "sum",
     "mean": "mean",
@@ -532,9 +548,12 @@ def explain(
     shared = {
         k: _coerce(v, y_pred) for k, v in options.items() if not k.startswith("_")
     }
-    shown = _specs(against_list, shared) + _specs(
-        [s for s in _default_specs(f) if s not in against_list], shared, strict=False
-    )
+    defaults = [s for s in _default_specs(f) if s not in against_list]
+    if f.y_pred.size > _LARGE and against_list:
+        defaults = defaults[
+            :1
+        ]  # large inputs: the exact reference, not every framework
+    shown = _specs(against_list, shared) + _specs(defaults, shared, strict=False)
     values = _value_rows(shown, f, y_true, y_pred)
     ident = None
     comp = None
@@ -542,7 +561,20 @@ def explain(
         s.implementation.labels == "binary" for s in _specs(against_list, shared)
     )
     if observed is not None:
-        ident = identify(y_true, y_pred, observed, from_logits=from_logits)
+        # With `against`, the observed number is looked for among those implementations
+        # and the hand-written formulas (what people compare frameworks with); without,
+        # among everything registered (see `identify`).
+        search = None
+        if against_list:
+            search = [s.path for s in _specs(against_list, shared)] + _textbook_for(f)
+        ident = identify(
+            y_true,
+            y_pred,
+            observed,
+            from_logits=from_logits,
+            implementations=search,
+            **shared,
+        )
         if ident.matches and ident.matches[0].spec.implementation.labels == "binary":
             binary_involved = True
     if f.label_kind == "one_hot" and not binary_involved:

@@ -21,6 +21,7 @@ from crossent.explain._render import (
     text_table,
 )
 from crossent.explain._spec import Spec, accepted_options
+from crossent.frameworks._plan import Plan
 from crossent.frameworks._registry import Implementation, registry
 
 if TYPE_CHECKING:
@@ -225,6 +226,35 @@ def _input_variants(y_true: Any, y_pred: Any) -> list[tuple[str, Any, Any]]:
     return out
 
 
+# Implementations whose `reduction` option changes nothing but their final "reduce"
+# step (crossent's own formulas), so the work before it is shared across reductions.
+_PREFIX_SHARING = frozenset({"textbook", "exact"})
+
+
+def _run_sharing_prefix(
+    impl: Implementation,
+    plan: Plan,
+    state: Any,
+    options: dict[str, Any],
+    variant: str,
+    cache: dict[tuple[Any, ...], dict[str, Any]],
+) -> Any:
+    """Run ``plan``; for textbook/exact formulas reuse the state before "reduce"."""
+    if impl.framework not in _PREFIX_SHARING or "reduction" not in options:
+        return plan.run(state).get("value")
+    cut = next(
+        (i for i, s in enumerate(plan.steps) if s.name == "reduce"), len(plan.steps)
+    )
+    key = (
+        impl.path,
+        variant,
+        tuple(sorted((k, repr(v)) for k, v in options.items() if k != "reduction")),
+    )
+    if key not in cache:
+        cache[key] = Plan(plan.implementation, plan.steps[:cut]).run(state)
+    return Plan(plan.implementation, plan.steps[cut:]).run(cache[key]).get("value")
+
+
 def identify(
     y_true: Any,
     y_pred: Any,
@@ -285,6 +315,7 @@ def identify(
         wanted = set(implementations)
         impls = [i for i in impls if i.path in wanted]
     found: list[tuple[float, int, Match]] = []
+    prefixes: dict[tuple[Any, ...], dict[str, Any]] = {}
     tried = 0
     order = {p: i for i, p in enumerate(registry())}
     for done, impl in enumerate(impls, 1):
@@ -302,7 +333,9 @@ def identify(
                         warnings.simplefilter("ignore")
                         yp = model_inputs(impl, options, from_logits, yp)
                         plan, state = impl.bind(yt, yp, **options)
-                        value = plan.run(state).get("value")
+                        value = _run_sharing_prefix(
+                            impl, plan, state, options, dtype_name, prefixes
+                        )
                 except Exception:
                     continue
                 err = _matches(value, obs, tol)

@@ -6,8 +6,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from crossent.explain._render import fmt_array, html_table, jsonable, text_table
 from crossent.explain._spec import Spec, as_spec, bind
 from crossent.frameworks._plan import Plan, State, Step
@@ -16,18 +14,6 @@ if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
 __all__ = ["Trace", "TraceStep", "run_traced", "trace"]
-
-
-def _same(a: Any, b: Any) -> bool:
-    if a is b:
-        return True
-    try:
-        x, y = np.asarray(a), np.asarray(b)
-    except Exception:  # pragma: no cover - non-array state entries
-        return False
-    if x.shape != y.shape or x.dtype != y.dtype:
-        return False
-    return bool(np.array_equal(x, y, equal_nan=x.dtype.kind == "f"))
 
 
 @dataclass(frozen=True)
@@ -122,8 +108,10 @@ def run_traced(
     records: list[TraceStep] = []
 
     def observe(step: Step, before: State, after: State) -> None:
+        # Steps return new objects for what they change, so identity tells what changed
+        # without comparing (possibly huge) arrays.
         changed = {
-            k: v for k, v in after.items() if k not in before or not _same(before[k], v)
+            k: v for k, v in after.items() if k not in before or before[k] is not v
         }
         effect = step.describe(before, after) if step.describe is not None else ""
         records.append(TraceStep(step.name, step.formula, step.source, effect, changed))
