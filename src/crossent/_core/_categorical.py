@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from crossent._core import _validation as v
 from crossent._core._logsumexp import shifted_and_log1p_rest
 from crossent._core._namespace import (
     as_array,
+    index_dtype,
     labels_working,
     namespace,
+    quietly,
     to_input_dtype,
     working,
 )
@@ -27,8 +27,9 @@ __all__ = [
 def xlogy(y: Any, p: Any, xp: Any) -> Any:
     """``y * log(p)`` with ``0 * log(0) = 0`` (and ``0 * log(anything) = 0``)."""
     zero = xp.zeros_like(y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = y * xp.log(p)
+    term = quietly(
+        lambda xp, y, p: y * xp.log(p), y, p, xp=xp, divide="ignore", invalid="ignore"
+    )
     return xp.where(y == 0, zero, term)
 
 
@@ -110,8 +111,15 @@ def softmax_cross_entropy(
 
 def xlogy_shifted(y: Any, sh: Any, log1p_rest: Any, xp: Any) -> Any:
     """Per-class ``-y_c log softmax_c`` from the split of :func:`shifted_and_log1p_rest`."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = y * ((-sh) + log1p_rest)
+    term = quietly(
+        lambda _, y, sh, lr: y * ((-sh) + lr),
+        y,
+        sh,
+        log1p_rest,
+        xp=xp,
+        divide="ignore",
+        invalid="ignore",
+    )
     return xp.where(y == 0, xp.zeros_like(term), term)
 
 
@@ -192,10 +200,10 @@ def softmax_cross_entropy_with_integer_labels(
 
 def _take_class(x: Any, labels: Any, axis: int, xp: Any) -> Any:
     """``x`` at index ``labels`` along ``axis`` (the class axis is removed)."""
-    idx = xp.expand_dims(xp.astype(labels, xp.int64), axis=axis)
+    idx = xp.expand_dims(xp.astype(labels, index_dtype(xp)), axis=axis)
     if hasattr(xp, "take_along_axis"):
         return xp.squeeze(xp.take_along_axis(x, idx, axis=axis), axis=axis)
-    classes = xp.arange(x.shape[axis], dtype=xp.int64)
+    classes = xp.arange(x.shape[axis], dtype=idx.dtype)
     shape = [1] * x.ndim
     shape[axis] = x.shape[axis]
     onehot = xp.reshape(classes, tuple(shape)) == idx  # pragma: no cover

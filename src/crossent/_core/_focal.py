@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from crossent._core import _validation as v
 from crossent._core._categorical import xlogy_shifted
 from crossent._core._logsumexp import shifted_and_log1p_rest, softplus_working
@@ -13,6 +11,7 @@ from crossent._core._namespace import (
     as_array,
     labels_working,
     namespace,
+    quietly,
     to_input_dtype,
     working,
 )
@@ -156,12 +155,13 @@ def sigmoid_focal_cross_entropy(
     z = working(fn, "logits", logits, xp)
     y = labels_working(labels, z, xp)
     sp_neg, sp_pos = softplus_working(-z, xp), softplus_working(z, xp)
-    with np.errstate(invalid="ignore"):
-        ce = xp.where(y == 0, xp.zeros_like(z), y * sp_neg) + xp.where(
-            y == 1, xp.zeros_like(z), (1 - y) * sp_pos
-        )
-        # sigma(-z) = exp(-softplus(z)), sigma(z) = exp(-softplus(-z))
-        one_minus_pt = y * xp.exp(-sp_pos) + (1 - y) * xp.exp(-sp_neg)
+    pos = quietly(lambda _, y, s: y * s, y, sp_neg, xp=xp, invalid="ignore")
+    neg = quietly(lambda _, y, s: (1 - y) * s, y, sp_pos, xp=xp, invalid="ignore")
+    ce = xp.where(y == 0, xp.zeros_like(z), pos) + xp.where(
+        y == 1, xp.zeros_like(z), neg
+    )
+    # sigma(-z) = exp(-softplus(z)), sigma(z) = exp(-softplus(-z))
+    one_minus_pt = y * xp.exp(-sp_pos) + (1 - y) * xp.exp(-sp_neg)
     loss = _focal_factor(one_minus_pt, g, xp) * ce
     if alpha is not None:
         a = float(alpha)
