@@ -23,6 +23,7 @@ __all__ = [
     "namespace",
     "quietly",
     "to_input_dtype",
+    "wide_dtype",
     "working",
 ]
 
@@ -50,7 +51,7 @@ def as_array(x: Any, xp: Namespace) -> Any:
     return xp.asarray(np.asarray(x)) if is_numpy_namespace(xp) else xp.asarray(x)
 
 
-def _wide_dtype(xp: Namespace, x: Any) -> Any:
+def wide_dtype(xp: Namespace, x: Any) -> Any:
     """float64 where ``xp`` supports it for ``x`` (NumPy always), else float32."""
     if is_numpy_namespace(xp) or xp.__name__.startswith("array_api_strict"):
         return xp.float64
@@ -105,11 +106,11 @@ def _on_blocks(op: Callable[..., Any], errstate: dict[str, str], *blocks: Any) -
 def working(fn: str, arg: str, x: Any, xp: Namespace) -> Any:
     """Check that ``x`` is floating and return it in the wide working dtype."""
     check_floating(fn, arg, x)
-    return xp.astype(x, _wide_dtype(xp, x)) if _needs_cast(x, xp) else x
+    return xp.astype(x, wide_dtype(xp, x)) if _needs_cast(x, xp) else x
 
 
 def _needs_cast(x: Any, xp: Namespace) -> bool:
-    return bool(x.dtype != _wide_dtype(xp, x))
+    return bool(x.dtype != wide_dtype(xp, x))
 
 
 def labels_working(x: Any, like: Any, xp: Namespace) -> Any:
