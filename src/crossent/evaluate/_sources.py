@@ -140,22 +140,20 @@ def _npy_header(stream: Any) -> tuple[tuple[int, ...], np.dtype[Any]]:
     return tuple(int(s) for s in shape), np.dtype(dtype)
 
 
-def _npz_member(path: Path, member: str | None) -> str:
+def _npz_member(path: Path, member: str | None, arg: str) -> str:
     with zipfile.ZipFile(path) as zf:
         names = [n[: -len(".npy")] for n in zf.namelist() if n.endswith(".npy")]
     if member is None:
         if len(names) != 1:
             raise _error(
-                "path",
+                arg,
                 f"must name one of the arrays in {path.name} ({', '.join(names)})",
                 str(path),
                 f"Use {path}:NAME.",
             )
         return names[0]
     if member not in names:
-        raise _error(
-            "path", f"names no array of {path.name} ({', '.join(names)})", member
-        )
+        raise _error(arg, f"names no array of {path.name} ({', '.join(names)})", member)
     return member
 
 
@@ -220,22 +218,22 @@ def _natural_key(path: Path) -> list[Any]:
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.name)]
 
 
-def _shards(files: Sequence[Path], member: str | None, name: str) -> ShardSource:
+def _shards(
+    files: Sequence[Path], member: str | None, name: str, arg: str
+) -> ShardSource:
     headers = []
     for path in files:
-        m = _npz_member(path, member) if path.suffix == ".npz" else None
+        m = _npz_member(path, member, arg) if path.suffix == ".npz" else None
         shape, dtype = _file_header(path, m)
         if not shape:
-            raise _error(
-                "path", "must hold arrays with a row axis", f"{path}: a scalar"
-            )
+            raise _error(arg, "must hold arrays with a row axis", f"{path}: a scalar")
         headers.append((shape, dtype))
         member = m if m is not None else member
     first_shape, first_dtype = headers[0]
     for path, (shape, dtype) in zip(files, headers):
         if shape[1:] != first_shape[1:] or dtype != first_dtype:
             raise _error(
-                "path",
+                arg,
                 f"must hold shards of one row shape and dtype, like {files[0].name} "
                 f"({first_shape[1:]}, {first_dtype})",
                 f"{path.name}: {shape[1:]}, {dtype}",
@@ -284,24 +282,24 @@ class ZarrSource:
         return Window(self, start, stop)
 
 
-def _zarr(store: Path, member: str | None, name: str) -> ZarrSource:
+def _zarr(store: Path, member: str | None, name: str, arg: str) -> ZarrSource:
     zarr = _optional("zarr", "reading Zarr")
     node = zarr.open(str(store), mode="r")
     path = member or ""
     if member is not None:
         if not hasattr(node, "__getitem__") or member not in node:
-            raise _error("path", f"names no array of the Zarr store {store}", member)
+            raise _error(arg, f"names no array of the Zarr store {store}", member)
         node = node[member]
     if not hasattr(node, "chunks"):
         names = sorted(getattr(node, "array_keys", list)())
         raise _error(
-            "path",
+            arg,
             f"must name an array of the Zarr group {store} ({', '.join(names)})",
             str(store),
             f"Use {store}:NAME.",
         )
     if not node.shape:
-        raise _error("path", "must hold an array with a row axis", f"{store}: a scalar")
+        raise _error(arg, "must hold an array with a row axis", f"{store}: a scalar")
     return ZarrSource(
         store=str(store),
         path=path,
@@ -395,7 +393,9 @@ def _column_to_numpy(column: Any, name: str) -> np.ndarray:
     return np.asarray(values.to_numpy(zero_copy_only=False)).reshape(dims)
 
 
-def _parquet(files: Sequence[Path], column: str | None, name: str) -> ParquetSource:
+def _parquet(
+    files: Sequence[Path], column: str | None, name: str, arg: str
+) -> ParquetSource:
     pq = _optional("pyarrow.parquet", "reading Parquet")
     groups: list[tuple[int, int]] = []
     counts: list[int] = []
@@ -407,7 +407,7 @@ def _parquet(files: Sequence[Path], column: str | None, name: str) -> ParquetSou
         if column is None:
             if len(columns) != 1:
                 raise _error(
-                    "path",
+                    arg,
                     f"must name one of the columns of {path.name} ({', '.join(columns)})",
                     str(path),
                     f"Use {path}:COLUMN.",
@@ -415,7 +415,7 @@ def _parquet(files: Sequence[Path], column: str | None, name: str) -> ParquetSou
             column = columns[0]
         if column not in columns:
             raise _error(
-                "path", f"names no column of {path.name} ({', '.join(columns)})", column
+                arg, f"names no column of {path.name} ({', '.join(columns)})", column
             )
         for group in range(pf.num_row_groups):
             groups.append((i, group))
@@ -425,7 +425,7 @@ def _parquet(files: Sequence[Path], column: str | None, name: str) -> ParquetSou
             sample = _column_to_numpy(first.column(0), column)
             row_shape, dtype = sample.shape[1:], sample.dtype
     if column is None or row_shape is None:
-        raise _error("path", "must hold at least one row", name)
+        raise _error(arg, "must hold at least one row", name)
     offsets = tuple(np.cumsum([0, *counts]).tolist())
     return ParquetSource(
         files=tuple(files),
@@ -465,10 +465,13 @@ def open_source(spec: Any, arg: str) -> Source:
     if isinstance(spec, (str, Path)):
         return _open_path(str(spec), arg)
     if type(spec).__module__.startswith("zarr"):
-        store = getattr(spec, "store_path", None)
-        if store is None:  # pragma: no cover - zarr 2
+        # An array in a local store is read by path (so Dask workers open it
+        # themselves); any other store is sliced like an in-memory array.
+        store: Any = getattr(spec, "store_path", None)
+        root = getattr(getattr(store, "store", None), "root", None)
+        if root is None:
             return ArraySource(spec, name=f"`{arg}`")
-        return _zarr(Path(str(store.store.root)), str(store.path) or None, f"`{arg}`")
+        return _zarr(Path(str(root)), str(store.path) or None, f"`{arg}`", arg)
     if hasattr(spec, "shape") and hasattr(spec, "dtype"):
         if getattr(spec, "ndim", 1) == 0:
             raise _error(arg, "must have a row axis (axis 0)", "a 0-d array")
@@ -482,7 +485,7 @@ def open_source(spec: Any, arg: str) -> Source:
 def _open_path(spec: str, arg: str) -> Source:
     path, member = _split_member(spec)
     if _is_zarr(path):
-        return _zarr(path, member, spec)
+        return _zarr(path, member, spec, arg)
     if path.is_dir():
         files = sorted(
             (p for p in path.iterdir() if p.suffix in (".npy", ".npz", ".parquet")),
@@ -500,13 +503,13 @@ def _open_path(spec: str, arg: str) -> Source:
                 f"{spec} ({found})",
             )
         if kinds == {".parquet"}:
-            return _parquet(files, member, spec)
-        return _shards(files, member, spec)
+            return _parquet(files, member, spec, arg)
+        return _shards(files, member, spec, arg)
     suffix = path.suffix.lower()
     if suffix in (".npy", ".npz"):
-        return _shards([path], member, spec)
+        return _shards([path], member, spec, arg)
     if suffix in (".parquet", ".pq"):
-        return _parquet([path], member, spec)
+        return _parquet([path], member, spec, arg)
     raise _error(
         arg,
         "must be a .npy, .npz or .parquet file, a directory of them, or a Zarr store",
