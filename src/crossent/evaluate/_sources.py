@@ -461,7 +461,8 @@ def _is_zarr(path: Path) -> bool:
 def open_source(spec: Any, arg: str) -> Source:
     """A source for ``spec``: an array, a path (see the module notes), or a source."""
     if all(hasattr(spec, a) for a in ("pieces", "splittable", "read", "window")):
-        return spec  # a source already (ours, or a reader of another format)
+        source: Source = spec  # a source already (ours, or a reader of another format)
+        return source
     if isinstance(spec, (str, Path)):
         return _open_path(str(spec), arg)
     if type(spec).__module__.startswith("zarr"):
