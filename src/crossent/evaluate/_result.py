@@ -107,14 +107,27 @@ class Evaluation:
         """Every aggregate as a JSON-friendly dict."""
         return {name: getattr(self, name) for name in _FIELDS}
 
-    def __str__(self) -> str:
-        width = max(len(n) for n in _FIELDS)
-        lines = []
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = []
         for name in _FIELDS:
             value = getattr(self, name)
-            text = value if isinstance(value, str) else _number(value)
-            lines.append(f"{name:<{width}}  {text}")
-        return "\n".join(lines)
+            rows.append((name, value if isinstance(value, str) else _number(value)))
+        return rows
+
+    def __str__(self) -> str:
+        width = max(len(n) for n in _FIELDS)
+        return "\n".join(f"{name:<{width}}  {text}" for name, text in self._rows())
+
+    def __rich__(self) -> Any:
+        """A two-column table on a terminal (rich is imported only here)."""
+        from rich.table import Table
+
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column(style="bold")
+        table.add_column(justify="right")
+        for name, text in self._rows():
+            table.add_row(name, text)
+        return table
 
 
 _FIELDS = (
