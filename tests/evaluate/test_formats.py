@@ -5,6 +5,7 @@ Every layout must give the exact totals of the in-memory NumPy evaluation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -199,3 +200,43 @@ def test_dask_array_errors_name_the_rows() -> None:
         ValueError, match=r"^evaluate: rows 20:30 of `predictions`: .*\[99\]"
     ):
         _evaluate(da.from_array(Z, chunks=(10, 9, 13)), labels)
+
+
+# ----------------------------------------------------------------------------- clients
+
+
+@pytest.fixture(scope="module")
+def threaded_client() -> Iterator[object]:
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def test_in_memory_arrays_on_a_client(
+    threaded_client: object, expected: object
+) -> None:
+    got = _evaluate(
+        Z, LABELS, weights=WEIGHTS, batch_bytes=3000, client=threaded_client
+    )
+    assert got == expected
+
+
+def test_dask_arrays_on_a_client(threaded_client: object, expected: object) -> None:
+    da = pytest.importorskip("dask.array")
+    z = da.from_array(Z, chunks=(6, 9, 13))
+    got = _evaluate(z, LABELS, weights=WEIGHTS, client=threaded_client)
+    assert got == expected
+
+
+def test_batch_errors_on_a_client_name_the_rows(threaded_client: object) -> None:
+    labels = LABELS.copy()
+    labels[12, 3] = 13
+    with pytest.raises(
+        ValueError, match=r"^evaluate: rows 10:15 of `predictions`: .*\[13\]"
+    ):
+        _evaluate(Z, labels, batch_bytes=5 * 9 * 13 * 8, client=threaded_client)
