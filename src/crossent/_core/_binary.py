@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from crossent._core import _validation as v
 from crossent._core._logsumexp import softplus_working
 from crossent._core._namespace import (
     as_array,
     labels_working,
     namespace,
+    quietly,
     to_input_dtype,
     working,
 )
@@ -21,8 +20,7 @@ __all__ = ["binary_cross_entropy", "sigmoid_binary_cross_entropy", "times"]
 
 def times(w: Any, term: Any, xp: Any) -> Any:
     """``w * term`` with ``0 * inf = 0``: a zero weight removes the term (NaN stays)."""
-    with np.errstate(invalid="ignore"):
-        prod = w * term
+    prod = quietly(lambda _, w, t: w * t, w, term, xp=xp, invalid="ignore")
     return xp.where((w == 0) & ~xp.isnan(term), xp.zeros_like(prod), prod)
 
 
@@ -146,8 +144,7 @@ def binary_cross_entropy(probs: Any, labels: Any) -> Any:
     p = working(fn, "probs", probs, xp)
     v.check_probabilities(fn, "probs", p, xp)
     y = labels_working(labels, p, xp)
-    with np.errstate(divide="ignore"):
-        log_p = xp.log(p)
-        log_not_p = xp.log1p(-p)
+    log_p = quietly(lambda xp, p: xp.log(p), p, xp=xp, divide="ignore")
+    log_not_p = quietly(lambda xp, p: xp.log1p(-p), p, xp=xp, divide="ignore")
     loss = -(times(y, log_p, xp) + times(1 - y, log_not_p, xp))
     return to_input_dtype(loss, probs.dtype, xp)

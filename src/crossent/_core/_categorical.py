@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from crossent._core import _validation as v
 from crossent._core._logsumexp import shifted_and_log1p_rest
 from crossent._core._namespace import (
     as_array,
+    index_dtype,
     labels_working,
     namespace,
+    quietly,
     to_input_dtype,
     working,
 )
@@ -27,9 +27,10 @@ __all__ = [
 def xlogy(y: Any, p: Any, xp: Any) -> Any:
     """``y * log(p)`` with ``0 * log(0) = 0`` (``0 * log(p) = 0`` for every non-NaN p)."""
     zero = xp.zeros_like(y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_p = xp.log(p)
-        term = y * log_p
+    log_p = quietly(
+        lambda xp, p: xp.log(p), p, xp=xp, divide="ignore", invalid="ignore"
+    )
+    term = quietly(lambda _, y, lp: y * lp, y, log_p, xp=xp, invalid="ignore")
     # A zero label removes its term, but a NaN probability still propagates.
     return xp.where((y == 0) & ~xp.isnan(log_p), zero, term)
 
@@ -112,8 +113,15 @@ def softmax_cross_entropy(
 
 def xlogy_shifted(y: Any, sh: Any, log1p_rest: Any, xp: Any) -> Any:
     """Per-class ``-y_c log softmax_c`` from the split of :func:`shifted_and_log1p_rest`."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = y * ((-sh) + log1p_rest)
+    term = quietly(
+        lambda _, y, sh, lr: y * ((-sh) + lr),
+        y,
+        sh,
+        log1p_rest,
+        xp=xp,
+        divide="ignore",
+        invalid="ignore",
+    )
     # A zero label removes its term (also against a -inf logit), but a NaN logit
     # or an all -inf row (sh is NaN there) still gives NaN.
     return xp.where((y == 0) & ~xp.isnan(sh), xp.zeros_like(term), term)
@@ -196,10 +204,10 @@ def softmax_cross_entropy_with_integer_labels(
 
 def _take_class(x: Any, labels: Any, axis: int, xp: Any) -> Any:
     """``x`` at index ``labels`` along ``axis`` (the class axis is removed)."""
-    idx = xp.expand_dims(xp.astype(labels, xp.int64), axis=axis)
+    idx = xp.expand_dims(xp.astype(labels, index_dtype(xp)), axis=axis)
     if hasattr(xp, "take_along_axis"):
         return xp.squeeze(xp.take_along_axis(x, idx, axis=axis), axis=axis)
-    classes = xp.arange(x.shape[axis], dtype=xp.int64)
+    classes = xp.arange(x.shape[axis], dtype=idx.dtype)
     shape = [1] * x.ndim
     shape[axis] = x.shape[axis]
     onehot = xp.reshape(classes, tuple(shape)) == idx  # pragma: no cover

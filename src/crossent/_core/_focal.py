@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from crossent._core import _validation as v
 from crossent._core._binary import times
 from crossent._core._categorical import xlogy_shifted
@@ -14,6 +12,7 @@ from crossent._core._namespace import (
     as_array,
     labels_working,
     namespace,
+    quietly,
     to_input_dtype,
     working,
 )
@@ -157,8 +156,14 @@ def sigmoid_focal_cross_entropy(
     z = working(fn, "logits", logits, xp)
     y = labels_working(labels, z, xp)
     ce, one_minus_pt = _bce_and_one_minus_pt(z, y, xp)
-    with np.errstate(invalid="ignore"):  # 0 * inf, replaced just below
-        loss = _focal_factor(one_minus_pt, g, xp) * ce
+    # 0 * inf is replaced just below
+    loss = quietly(
+        lambda _, f, c: f * c,
+        _focal_factor(one_minus_pt, g, xp),
+        ce,
+        xp=xp,
+        invalid="ignore",
+    )
     # (1 - pt)^gamma underflows to 0 for a tiny label against an infinite logit,
     # where the exact loss is inf (ce is inf only where 1 - pt > 0).
     loss = xp.where(xp.isinf(ce) & (one_minus_pt > 0), ce, loss)

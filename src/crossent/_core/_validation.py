@@ -34,8 +34,8 @@ def describe(x: Any) -> str:
 
 
 def _dtype_name(dtype: Any) -> str:
-    # NumPy dtypes have `.name`; array-api-strict and torch dtypes print as
-    # "array_api_strict.float64" / "torch.float64".
+    # NumPy, JAX, CuPy and Dask dtypes have ``.name``; PyTorch and array-api-strict
+    # dtypes print with their module ("torch.float64"), which is dropped here.
     return str(getattr(dtype, "name", dtype)).rsplit(".", 1)[-1]
 
 
