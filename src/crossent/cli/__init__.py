@@ -426,6 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_demo)
 
+    from crossent.cli._evaluate import add_evaluate_parser
+
+    add_evaluate_parser(sub)
+
     p = sub.add_parser(
         "bench",
         help="benchmark the fast kernels against the frameworks",
