@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from array_api_compat import is_numpy_namespace
+
 from crossent._core import _validation as v
 from crossent._core._logsumexp import shifted_and_log1p_rest
 from crossent._core._namespace import (
@@ -26,6 +28,8 @@ __all__ = [
 
 def xlogy(y: Any, p: Any, xp: Any) -> Any:
     """``y * log(p)`` with ``0 * log(0) = 0`` (``0 * log(p) = 0`` for every non-NaN p)."""
+    if is_numpy_namespace(xp):
+        return _xlogy_numpy(y, p)
     zero = xp.zeros_like(y)
     log_p = quietly(
         lambda xp, p: xp.log(p), p, xp=xp, divide="ignore", invalid="ignore"
@@ -33,6 +37,22 @@ def xlogy(y: Any, p: Any, xp: Any) -> Any:
     term = quietly(lambda _, y, lp: y * lp, y, log_p, xp=xp, invalid="ignore")
     # A zero label removes its term, but a NaN probability still propagates.
     return xp.where((y == 0) & ~xp.isnan(log_p), zero, term)
+
+
+def _xlogy_numpy(y: Any, p: Any) -> Any:
+    """NumPy's :func:`xlogy`: the log is taken only where the label is not 0.
+
+    One-hot labels make that one element per row, so the log costs 1/C of the
+    dense version (scipy.special.xlogy does the same per element).
+    """
+    import numpy as np
+
+    keep = (y != 0) | np.isnan(p)
+    out = np.zeros(np.broadcast_shapes(y.shape, p.shape), dtype=np.result_type(y, p))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.log(p, out=out, where=keep)
+        np.multiply(y, out, out=out, where=keep)
+    return out
 
 
 def softmax_cross_entropy(
