@@ -52,17 +52,23 @@ def _where(idx: tuple[int, ...]) -> str:
 
 
 def _exact_ce(f: Facts, y_pred: np.ndarray | None = None) -> np.ndarray:
-    p = f.y_pred if y_pred is None else y_pred
+    if y_pred is None:
+        cached: np.ndarray = f.memo("exact_ce", lambda: _exact_ce(f, f.y_pred))
+        return cached
     with np.errstate(all="ignore"):
         return np.asarray(
-            core.cross_entropy(np.clip(p, 0, 1), f.one_hot.astype(np.float64))
+            core.cross_entropy(np.clip(y_pred, 0, 1), f.one_hot.astype(np.float64))
         )
 
 
 def _softmax_ce(f: Facts) -> np.ndarray:
-    return np.asarray(
-        core.softmax_cross_entropy(f.y_pred, f.one_hot.astype(np.float64))
+    cached: np.ndarray = f.memo(
+        "softmax_ce",
+        lambda: np.asarray(
+            core.softmax_cross_entropy(f.y_pred, f.one_hot.astype(np.float64))
+        ),
     )
+    return cached
 
 
 # --------------------------------------------------------------------- probabilities
@@ -843,11 +849,9 @@ def rule_memory(f: Facts) -> list[Cause]:
 
 def _per_example(f: Facts) -> np.ndarray:
     """Exact per-example losses (logits or probabilities, dense or integer labels)."""
-    y = f.one_hot.astype(np.float64)
-    with np.errstate(all="ignore"):
-        if f.pred_kind == "logits" or f.from_logits:
-            return np.asarray(core.softmax_cross_entropy(f.y_pred, y))
-        return np.asarray(core.cross_entropy(np.clip(f.y_pred, 0, 1), y))
+    if f.pred_kind == "logits" or f.from_logits:
+        return _softmax_ce(f)
+    return _exact_ce(f)
 
 
 def rule_weighting(f: Facts) -> list[Cause]:
