@@ -90,6 +90,10 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any]:
     if np.isnan(y_true.astype(np.float64)).any():
         raise InputError("--y-true: contains NaN; labels must be numbers")
     integer = y_true.dtype.kind in "iu" and y_true.ndim == y_pred.ndim - 1
+    if not integer and y_true.dtype != y_pred.dtype:
+        # dense targets (one-hot, soft, binary) come in the predictions' dtype, as a
+        # framework's model feeds them; written as integers they are still targets
+        y_true = y_true.astype(y_pred.dtype)
     if not integer and y_true.shape != y_pred.shape:
         raise InputError(
             f"--y-true: shape {y_true.shape} does not match --y-pred {y_pred.shape} "
