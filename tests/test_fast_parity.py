@@ -80,7 +80,9 @@ def test_soft_labels_match_torch_autograd(backend: str, reduction: str) -> None:
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
 @pytest.mark.parametrize("pos_weight", [False, True])
-def test_bce_matches_torch_autograd(backend: str, reduction: str, pos_weight: bool) -> None:
+def test_bce_matches_torch_autograd(
+    backend: str, reduction: str, pos_weight: bool
+) -> None:
     torch = _torch()
     z = RNG.normal(0, 5, (N, C))
     y = RNG.uniform(size=(N, C))

@@ -5,6 +5,7 @@ an exact and stable core (this namespace), and an engine that explains why two
 cross-entropy numbers disagree (:mod:`crossent.explain`).
 """
 
+from crossent import fast, value_and_grad
 from crossent._core import (
     Reduction,
     binary_cross_entropy,
@@ -21,17 +22,21 @@ from crossent._core import (
     softmax_focal_cross_entropy,
     softplus,
 )
+from crossent.evaluate import Evaluation, evaluate
 from crossent.explain import compare, explain, identify, trace
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Evaluation",
     "Reduction",
     "__version__",
     "binary_cross_entropy",
     "compare",
     "cross_entropy",
+    "evaluate",
     "explain",
+    "fast",
     "identify",
     "log_sigmoid",
     "log_softmax",
@@ -45,4 +50,5 @@ __all__ = [
     "softmax_focal_cross_entropy",
     "softplus",
     "trace",
+    "value_and_grad",
 ]

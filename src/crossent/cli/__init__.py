@@ -269,7 +269,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_bench(args: argparse.Namespace) -> int:
     try:
-        from crossent import _bench  # type: ignore[attr-defined]
+        from crossent import _bench
     except ImportError:
         from crossent.cli._input import InputError
 
