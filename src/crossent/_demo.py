@@ -82,12 +82,11 @@ def demo() -> list[DemoItem]:
             ),
         )
     )
-    z = np.array([[0.5, 1.5, 0.1], [2.2, 1.3, 1.7]])
     y3 = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    # seed 003: TensorFlow's softmax of the logits [[0.5, 1.5, 0.1], [2.2, 1.3, 1.7]]
     softmax = np.array(
         [[0.227863, 0.61939586, 0.15274114], [0.49674623, 0.20196195, 0.30129182]]
     )
-    del z
     items.append(
         DemoItem(
             "003",
