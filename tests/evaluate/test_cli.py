@@ -116,7 +116,6 @@ def test_bad_input_exits_2_with_one_line(
 
 
 @pytest.mark.parity
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
 def test_scheduler_address_and_local_workers(
     main: Callable[[list[str]], int], data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -22,20 +22,20 @@ from crossent.evaluate._sources import Window, open_source
 
 pytestmark = [
     pytest.mark.parity,
-    # A killed worker makes distributed log and warn about lost connections.
+    # Sockets to a killed worker may be closed only when garbage-collected.
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
 ]
 
 MEMORY_LIMIT = 200 * 2**20  # per worker
 VOCAB = 1000
 SHARDS = 40
-ROWS_PER_SHARD = 3 * MEMORY_LIMIT // (SHARDS * 4 * VOCAB)  # 3x one worker's limit
+ROWS_PER_SHARD = 5 * MEMORY_LIMIT // (2 * SHARDS * 4 * VOCAB)  # 2.5x a worker's limit
 BATCH_BYTES = 8 * 2**20  # ~45 MiB per task at peak, next to ~65 MiB of worker
 
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """600 MiB of float32 logits in 40 .npy shards, labels in one .npy file."""
+    """500 MiB of float32 logits in 40 .npy shards, labels in one .npy file."""
     root = tmp_path_factory.mktemp("cluster")
     rng = np.random.default_rng(7)
     base = (rng.normal(size=(ROWS_PER_SHARD, VOCAB)) * 3).astype(np.float32)
@@ -99,7 +99,7 @@ def test_cluster_result_is_the_single_machine_result(
     dataset: tuple[Path, Path], single_machine: Evaluation, client: object
 ) -> None:
     logits, labels = dataset
-    assert SHARDS * ROWS_PER_SHARD * VOCAB * 4 > 2.5 * MEMORY_LIMIT
+    assert SHARDS * ROWS_PER_SHARD * VOCAB * 4 > 2.4 * MEMORY_LIMIT
     workers = client.run(os.getpid)  # type: ignore[attr-defined]
     got = evaluate(
         str(logits),

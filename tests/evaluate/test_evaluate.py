@@ -214,6 +214,38 @@ def test_files_give_the_in_memory_result(
     assert got == expected
 
 
+def test_compressed_shards_are_decoded_once_and_batches_stay_small(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crossent.evaluate._sources as sources
+
+    reads: list[tuple[str, int, int]] = []
+    read_file = sources._read_file
+
+    def counting(path: Path, member: str | None, start: int, stop: int) -> np.ndarray:
+        if path.suffix == ".npz":
+            reads.append((path.name, start, stop))
+        return read_file(path, member, start, stop)
+
+    monkeypatch.setattr(sources, "_read_file", counting)
+    batches: list[int] = []
+    got = evaluate(
+        str(files / "logit_shards"),
+        str(files / "label_shards"),  # 3 .npz shards of 11, 14 and 15 rows
+        ignore_index=IGNORE,
+        batch_bytes=3 * 9 * 13 * 8,  # 3 rows per batch
+        progress=lambda done, total: batches.append(done),
+    )
+    assert got == evaluate(Z, LABELS, ignore_index=IGNORE)
+    assert sorted(reads) == [
+        ("shard-0.npz", 0, 11),
+        ("shard-1.npz", 0, 14),
+        ("shard-2.npz", 0, 15),
+    ]
+    steps = np.diff(batches)
+    assert steps.max() <= 3  # batches stay small inside each 11-15 row shard
+
+
 def test_memory_stays_bounded_on_a_large_memmap(tmp_path: Path) -> None:
     rows, vocab = 40_000, 100  # 16 MB of float32 logits on disk
     path = tmp_path / "big.npy"

@@ -63,8 +63,10 @@ def evaluate(
         (padding tokens). Integer labels and binary labels only.
     batch_bytes : int, default 8 MiB
         Size of one batch of predictions in float64, the working precision.
-        Peak memory is a few times this. ``.npz`` shards and Parquet row
-        groups are read whole, so they bound memory instead.
+        Peak memory is about 5.5 times this, plus one ``.npz`` shard or
+        Parquet row group per input stored that way: those are decoded whole
+        (once per shard on one machine, once per batch on Dask), so keep them
+        small or prefer ``.npy`` and Zarr for large predictions.
     client : dask.distributed.Client, optional
         Run the batches as tasks on this client's cluster. The workers read
         file sources themselves, so paths must be visible to them.

@@ -21,16 +21,19 @@ def batch_rows(row_shape: Sequence[int], batch_bytes: int) -> int:
 def plan(
     sources: Sequence[Source | None], rows_per_batch: int
 ) -> list[tuple[int, int]]:
-    """Row ranges ``(start, stop)`` covering every row once, in order.
+    """Row ranges ``(start, stop)`` of at most ``rows_per_batch`` rows, in order.
 
-    A piece of a source that cannot be read in parts (an ``.npz`` shard, a
-    Parquet row group) is one batch, so it is read once; otherwise the rows are
-    cut into batches of ``rows_per_batch``, across shard boundaries if need be.
+    No batch spans two pieces of a source that cannot be read in parts (an
+    ``.npz`` shard, a Parquet row group), so each batch needs at most one such
+    piece of each source; the single-machine loop keeps the current piece
+    (:class:`~crossent.evaluate._sources.PieceCache`), a Dask task reads it.
     """
     present: list[Any] = [s for s in sources if s is not None]
     n = int(present[0].shape[0])
     whole = [s for s in present if not s.splittable]
-    if whole:
-        cuts = sorted({c for s in whole for c in s.pieces()} | {0, n})
-        return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
-    return [(a, min(a + rows_per_batch, n)) for a in range(0, n, rows_per_batch)]
+    cuts = sorted({c for s in whole for c in s.pieces()} | {0, n})
+    return [
+        (start, min(start + rows_per_batch, b))
+        for a, b in itertools.pairwise(cuts)
+        for start in range(a, b, rows_per_batch)
+    ]

@@ -14,6 +14,7 @@ columns (one file or a directory of files; list columns become trailing axes).
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import re
 import zipfile
@@ -24,7 +25,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["Source", "Window", "open_source"]
+__all__ = ["PieceCache", "Source", "Window", "open_source"]
 
 
 class Source(Protocol):
@@ -436,6 +437,46 @@ def _parquet(
         dtype=dtype,
         name=name,
     )
+
+
+# ----------------------------------------------------------------------------- caching
+
+
+class PieceCache:
+    """A source that cannot be read in parts, keeping the piece read last.
+
+    The planner never lets a batch span two pieces, so reading batches in
+    order reads every piece once (a compressed ``.npz`` member or a Parquet row
+    group is decoded once, not once per batch). Used by the single-machine
+    loop only: it holds data, so it is never sent to a worker.
+    """
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.name = source.name
+        self.shape = source.shape
+        self.dtype = source.dtype
+        self.splittable = False
+        self._bounds = source.pieces()
+        self._piece: tuple[int, int] | None = None
+        self._rows: Any = None
+
+    def pieces(self) -> list[int]:
+        return list(self._bounds)
+
+    def read(self, start: int, stop: int) -> Any:
+        i = bisect.bisect_right(self._bounds, start) - 1
+        lo, hi = self._bounds[i], self._bounds[min(i + 1, len(self._bounds) - 1)]
+        if stop > hi:  # spans pieces: not from the planner, read it directly
+            return self.source.read(start, stop)
+        if self._piece != (lo, hi):
+            self._rows = None  # let the previous piece go before reading the next
+            self._rows = self.source.read(lo, hi)
+            self._piece = (lo, hi)
+        return self._rows[start - lo : stop - lo]
+
+    def window(self, start: int, stop: int) -> Window:
+        return Window(self, start, stop)
 
 
 # ----------------------------------------------------------------------------- opening

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from crossent.evaluate._sources import Source, Window
+from crossent.evaluate._sources import PieceCache, Source, Window
 from crossent.evaluate._totals import LossSpec, Totals, batch_totals
 
 __all__ = ["Progress", "run_local", "totals_in_context", "window_totals"]
@@ -41,6 +41,8 @@ def run_local(
     progress: Progress | None,
 ) -> Totals:
     """The totals of ``ranges``, one batch in memory at a time."""
+    pred, labels = _cached(pred), _cached(labels)
+    weights = None if weights is None else _cached(weights)
     totals = Totals()
     total_rows = int(pred.shape[0])
     done = 0
@@ -57,3 +59,7 @@ def run_local(
         if progress is not None:
             progress(done, total_rows)
     return totals
+
+
+def _cached(source: Source) -> Source:
+    return source if source.splittable else PieceCache(source)
