@@ -5,7 +5,7 @@ an exact and stable core (this namespace), and an engine that explains why two
 cross-entropy numbers disagree (:mod:`crossent.explain`).
 """
 
-from crossent import fast, value_and_grad
+from crossent import evaluate, fast, value_and_grad
 from crossent._core import (
     Reduction,
     binary_cross_entropy,
@@ -22,13 +22,11 @@ from crossent._core import (
     softmax_focal_cross_entropy,
     softplus,
 )
-from crossent.evaluate import Evaluation, evaluate
 from crossent.explain import compare, explain, identify, trace
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
-    "Evaluation",
     "Reduction",
     "__version__",
     "binary_cross_entropy",
