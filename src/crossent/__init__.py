@@ -5,7 +5,6 @@ an exact and stable core (this namespace), and an engine that explains why two
 cross-entropy numbers disagree (:mod:`crossent.explain`).
 """
 
-from crossent import evaluate, fast, value_and_grad
 from crossent._core import (
     Reduction,
     binary_cross_entropy,
@@ -25,6 +24,18 @@ from crossent._core import (
 from crossent.explain import compare, explain, identify, trace
 
 __version__ = "0.1.0.dev0"
+
+# Subpackages imported on first use, so `import crossent` stays light.
+_LAZY = ("evaluate", "fast", "frameworks", "plot", "report", "value_and_grad")
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"crossent.{name}")
+    raise AttributeError(f"module 'crossent' has no attribute {name!r}")
+
 
 __all__ = [
     "Reduction",
