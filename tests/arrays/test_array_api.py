@@ -1,7 +1,8 @@
 """The core on any array-API array: same library, same device, same dtype, same values.
 
 NumPy and array-api-strict run in the default suite; PyTorch (CPU), JAX (CPU, with
-and without x64) and Dask run with ``-m parity``. The reference is the NumPy core on
+and without x64) and Dask run with ``-m parity``, as do PyTorch on CUDA and CuPy
+where a GPU and CuPy are present (skipped otherwise). The reference is the NumPy core on
 the same values (itself checked against mpmath elsewhere); libraries that compute in
 float64 agree with it to a few ulp, JAX without x64 computes in float32.
 """
@@ -74,6 +75,34 @@ def _torch() -> Library:
     )
 
 
+def _torch_cuda() -> Library:
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    return Library(
+        "torch_cuda",
+        lambda a: torch.asarray(a, device="cuda"),
+        lambda r: r.detach().cpu().numpy(),
+        lambda r: isinstance(r, torch.Tensor) and r.device.type == "cuda",
+        contextlib.nullcontext,
+        1e-13,  # float64 on the GPU; CUDA's exp/log1p differ from NumPy's by ulps
+        1e-6,
+    )
+
+
+def _cupy() -> Library:
+    cp = pytest.importorskip("cupy")
+    return Library(
+        "cupy",
+        cp.asarray,
+        cp.asnumpy,
+        lambda r: isinstance(r, cp.ndarray),
+        contextlib.nullcontext,
+        1e-13,
+        1e-6,
+    )
+
+
 def _jax(x64: bool) -> Library:
     jax = pytest.importorskip("jax")
     jnp = pytest.importorskip("jax.numpy")
@@ -114,6 +143,8 @@ LIBRARIES = [
     pytest.param(_numpy, id="numpy"),
     pytest.param(_strict, id="array_api_strict"),
     pytest.param(_torch, id="torch", marks=pytest.mark.parity),
+    pytest.param(_torch_cuda, id="torch_cuda", marks=pytest.mark.parity),
+    pytest.param(_cupy, id="cupy", marks=pytest.mark.parity),
     pytest.param(lambda: _jax(False), id="jax", marks=pytest.mark.parity),
     pytest.param(lambda: _jax(True), id="jax_x64", marks=pytest.mark.parity),
     pytest.param(_dask, id="dask", marks=pytest.mark.parity),

@@ -217,7 +217,7 @@ def test_files_give_the_in_memory_result(
 def test_compressed_shards_are_decoded_once_and_batches_stay_small(
     files: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import crossent.evaluate._sources as sources
+    from crossent.evaluate import _sources as sources
 
     reads: list[tuple[str, int, int]] = []
     read_file = sources._read_file

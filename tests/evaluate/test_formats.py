@@ -153,6 +153,16 @@ def test_torch_tensors_are_computed_by_torch(expected: object) -> None:
         assert getattr(got, name) == pytest.approx(getattr(expected, name), rel=1e-14)
 
 
+def test_torch_cuda_tensors(expected: object) -> None:
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA device")
+    z, labels = torch.asarray(Z, device="cuda"), torch.asarray(LABELS, device="cuda")
+    got = _evaluate(z, labels, weights=WEIGHTS, batch_bytes=4000)
+    assert got.count == expected.count
+    assert got.mean == pytest.approx(expected.mean, rel=1e-14)
+
+
 def test_jax_arrays_with_x64(expected: object) -> None:
     jax = pytest.importorskip("jax")
     with jax.enable_x64(True):

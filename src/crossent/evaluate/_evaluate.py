@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+import numpy as np
+
 from crossent._core import _validation as v
 from crossent.evaluate._plan import batch_rows, plan
 from crossent.evaluate._result import Evaluation
@@ -133,22 +135,20 @@ def evaluate(
     from array_api_compat import is_dask_array
 
     if is_dask_array(predictions):
-        return _evaluate_dask_arrays(
-            predictions,
-            labels,
-            weights,
-            kind,
-            from_logits,
-            axis,
-            ignore_index,
-            client,
-            progress,
+        # Dask arrays are evaluated block by block, by Dask (see _distributed).
+        from crossent.evaluate._distributed import run_dask_arrays
+
+        labels, weights = _with_shape(labels), _with_shape(weights)
+        spec = _loss_spec(
+            predictions, labels, weights, kind, from_logits, axis, ignore_index
         )
+        totals = run_dask_arrays(predictions, labels, weights, spec, client, progress)
+        return Evaluation(_loss_name(spec), totals)
     pred = open_source(predictions, "predictions")
     lab = open_source(labels, "labels")
     w = None if weights is None else open_source(weights, "weights")
     spec = _loss_spec(pred, lab, w, kind, from_logits, axis, ignore_index)
-    rows = batch_rows([s for i, s in enumerate(pred.shape) if i != 0], batch_bytes)
+    rows = batch_rows(pred.shape[1:], batch_bytes)
     ranges = plan([pred, lab, w], rows)
     if client is None:
         totals = run_local(pred, lab, w, spec, ranges, progress)
@@ -157,6 +157,13 @@ def evaluate(
 
         totals = run_on_client(client, pred, lab, w, spec, ranges, progress)
     return Evaluation(_loss_name(spec), totals)
+
+
+def _with_shape(x: Any) -> Any:
+    """``x`` itself if it is an array (NumPy, Dask, ...), else as a NumPy array."""
+    if x is None or (hasattr(x, "shape") and hasattr(x, "dtype")):
+        return x
+    return np.asarray(x)
 
 
 def _check_options(kind: object, from_logits: object, batch_bytes: object) -> None:
@@ -251,23 +258,3 @@ def _loss_name(spec: LossSpec) -> str:
     if spec.integer_labels:
         return "softmax_cross_entropy_with_integer_labels"
     return "softmax_cross_entropy"
-
-
-def _evaluate_dask_arrays(
-    predictions: Any,
-    labels: Any,
-    weights: Any,
-    kind: Kind,
-    from_logits: bool,
-    axis: int,
-    ignore_index: int | None,
-    client: Any,
-    progress: Progress | None,
-) -> Evaluation:
-    from crossent.evaluate._distributed import run_dask_arrays
-
-    spec = _loss_spec(
-        predictions, labels, weights, kind, from_logits, axis, ignore_index
-    )
-    totals = run_dask_arrays(predictions, labels, weights, spec, client, progress)
-    return Evaluation(_loss_name(spec), totals)

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import itertools
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -173,6 +174,25 @@ def _read_file(path: Path, member: str | None, start: int, stop: int) -> np.ndar
     return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False)[start:stop])
 
 
+def _rows_of_pieces(
+    source: Any, start: int, stop: int, read_part: Callable[[int, int, int], Any]
+) -> np.ndarray:
+    """Rows ``start:stop`` of a source made of pieces at ``source.offsets``.
+
+    ``read_part(k, a, b)`` reads rows ``a:b`` of piece ``k``; the parts of the
+    pieces that overlap the range are concatenated.
+    """
+    bounds = itertools.pairwise(source.offsets)
+    parts = [
+        read_part(k, max(start, lo) - lo, min(stop, hi) - lo)
+        for k, (lo, hi) in enumerate(bounds)
+        if lo < stop and hi > start and hi > lo
+    ]
+    if not parts:
+        return np.empty((0, *source.shape[1:]), dtype=source.dtype)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
+
+
 @dataclass(frozen=True)
 class ShardSource:
     """``.npy``/``.npz`` files concatenated along axis 0 (one file is one shard).
@@ -197,19 +217,12 @@ class ShardSource:
         return all(f.suffix == ".npy" for f in self.files)
 
     def read(self, start: int, stop: int) -> np.ndarray:
-        parts = []
-        for i, path in enumerate(self.files):
-            lo, hi = self.offsets[i], self.offsets[i + 1]
-            if hi <= start or lo >= stop or lo == hi:
-                continue
-            parts.append(
-                _read_file(path, self.member, max(start, lo) - lo, min(stop, hi) - lo)
-            )
-        if len(parts) == 1:
-            return parts[0]
-        if not parts:
-            return np.empty((0, *self.shape[1:]), dtype=self.dtype)
-        return np.concatenate(parts, axis=0)
+        return _rows_of_pieces(
+            self,
+            start,
+            stop,
+            lambda i, a, b: _read_file(self.files[i], self.member, a, b),
+        )
 
     def window(self, start: int, stop: int) -> Window:
         return Window(self, start, stop)
@@ -338,20 +351,15 @@ class ParquetSource:
         return False
 
     def read(self, start: int, stop: int) -> np.ndarray:
+        return _rows_of_pieces(self, start, stop, self._rows_of_group)
+
+    def _rows_of_group(self, k: int, a: int, b: int) -> np.ndarray:
         pq = _optional("pyarrow.parquet", "reading Parquet")
-        parts = []
-        for k, (i, group) in enumerate(self.groups):
-            lo, hi = self.offsets[k], self.offsets[k + 1]
-            if hi <= start or lo >= stop or lo == hi:
-                continue
-            table = pq.ParquetFile(self.files[i]).read_row_group(
-                group, columns=[self.column]
-            )
-            rows = _column_to_numpy(table.column(0), self.column)
-            parts.append(rows[max(start, lo) - lo : min(stop, hi) - lo])
-        if not parts:
-            return np.empty((0, *self.shape[1:]), dtype=self.dtype)
-        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
+        i, group = self.groups[k]
+        table = pq.ParquetFile(self.files[i]).read_row_group(
+            group, columns=[self.column]
+        )
+        return _column_to_numpy(table.column(0), self.column)[a:b]
 
     def window(self, start: int, stop: int) -> Window:
         return Window(self, start, stop)
