@@ -567,12 +567,16 @@ def explain(
         search = None
         if against_list:
             search = [s.path for s in _specs(against_list, shared)] + _textbook_for(f)
+        # On large inputs, explain() needs one producer to compare, not the full list
+        # (crossent.identify gives that): the search stops at the first match.
+        large = f.y_pred.size > _LARGE
         ident = identify(
             y_true,
             y_pred,
             observed,
             from_logits=from_logits,
             implementations=search,
+            first_only=large,
             **shared,
         )
         if ident.matches and ident.matches[0].spec.implementation.labels == "binary":
@@ -589,7 +593,13 @@ def explain(
     if ident is not None and ident.matches:
         a_spec = ident.matches[0].spec
         if against_list:
-            b_spec = _specs(against_list, shared)[0]
+            # B: the first implementation named that is not the one that matched
+            others = [x for x in _specs(against_list, shared) if x != a_spec]
+            b_spec = (
+                others[0]
+                if others
+                else _reference_spec(f, ident.matches[0].value, a_spec)
+            )
         else:
             b_spec = _reference_spec(f, ident.matches[0].value, a_spec)
         comp = _compare_model(a_spec, b_spec, f, y_true, y_pred)

@@ -280,6 +280,7 @@ def identify(
     implementations: list[str] | None = None,
     from_logits: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
+    first_only: bool = False,
     **fixed: Any,
 ) -> Identification:
     """Find every implementation and option set that produces ``observed``.
@@ -300,6 +301,9 @@ def identify(
         probabilities then get the model's softmax/sigmoid of them.
     progress : callable, optional
         ``progress(done, total)`` after each implementation (for progress bars).
+    first_only : bool, default False
+        Stop at the first match, in search order (the ``implementations`` given,
+        then registry order): for large inputs, where each run is costly.
     **fixed
         Options known to have been used (``sample_weight=``, ``weight=``,
         ``ignore_index=``...): given to every implementation that accepts them
@@ -328,8 +332,8 @@ def identify(
     tol = None if tolerance is None else np.asarray(float(tolerance))
     impls = candidates(y_true, y_pred)
     if implementations is not None:
-        wanted = set(implementations)
-        impls = [i for i in impls if i.path in wanted]
+        by_path = {i.path: i for i in impls}
+        impls = [by_path[p] for p in dict.fromkeys(implementations) if p in by_path]
     found: list[tuple[float, int, Match]] = []
     prefixes: dict[tuple[Any, ...], dict[str, Any]] = {}
     tried = 0
@@ -363,6 +367,10 @@ def identify(
                 match = Match(spec, np.asarray(value), err, dtype_name, impl.summary)
                 found.append((err, order.get(impl.path, 0), match))
                 break
+            if first_only and found:
+                break
+        if first_only and found:
+            break
     if progress is not None:
         progress(len(impls), len(impls))
     # Errors that agree to 2 significant digits are ties (rounding noise, not a
