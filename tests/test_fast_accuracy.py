@@ -88,6 +88,9 @@ def _int_reference(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, float]:
         if p["ignore_index"] is not None
         else np.ones_like(y, bool)
     )
+    # An ignored row contributes 0, even where its logits have no softmax (all -inf),
+    # for which the core's dense loss is NaN.
+    loss = np.where(keep.reshape(loss.shape), loss, 0.0)
     w = np.ones(z.shape[-1]) if p["weight"] is None else p["weight"]
     den = float(w[y[keep]].sum())
     grad = softmax_grad(z, t, zero_rows=~keep)

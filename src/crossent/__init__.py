@@ -21,14 +21,32 @@ from crossent._core import (
     softmax_focal_cross_entropy,
     softplus,
 )
+from crossent.explain import compare, explain, identify, trace
 
 __version__ = "0.1.0.dev0"
+
+# Subpackages imported on first use, so `import crossent` stays light.
+_LAZY = ("evaluate", "fast", "frameworks", "plot", "report", "value_and_grad")
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"crossent.{name}")
+    raise AttributeError(f"module 'crossent' has no attribute {name!r}")
+
 
 __all__ = [
     "Reduction",
     "__version__",
     "binary_cross_entropy",
+    "compare",
     "cross_entropy",
+    "evaluate",
+    "explain",
+    "fast",
+    "identify",
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
@@ -40,4 +58,6 @@ __all__ = [
     "softmax_cross_entropy_with_integer_labels",
     "softmax_focal_cross_entropy",
     "softplus",
+    "trace",
+    "value_and_grad",
 ]

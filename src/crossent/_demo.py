@@ -1,114 +1,97 @@
-"""The seed questions that started crossent, answered with crossent's own numbers."""
+"""``crossent demo``: the four questions that started crossent, answered by crossent."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-import crossent
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
 
-__all__ = ["SEEDS", "Seed", "seed_numbers"]
+__all__ = ["DemoItem", "demo"]
 
 
 @dataclass(frozen=True)
-class Seed:
-    """One original question: what was asked, and crossent's numbers for it."""
+class DemoItem:
+    """One seed question and crossent's explanation of it."""
 
     key: str
-    title: str
     question: str
-    lines: tuple[tuple[str, str], ...]
+    explanation: Any
+
+    def __str__(self) -> str:
+        rule = "=" * 78
+        return f"{rule}\nseed {self.key}: {self.question}\n{rule}\n{self.explanation}\n"
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> RenderResult:
+        from rich.rule import Rule
+
+        yield Rule(f"[bold]seed {self.key}[/bold]: {self.question}")
+        yield self.explanation
 
 
-def _fmt(x: object) -> str:
-    return np.array2string(np.asarray(x), precision=8, separator=", ")
+def demo() -> list[DemoItem]:
+    """Explain the numbers of the four seed questions (``../shared/seeds``)."""
+    import crossent
 
-
-def seed_numbers() -> tuple[Seed, ...]:
-    """Compute every number quoted in the four seed questions with the core."""
-    y3 = np.eye(3)
-    p_unnorm = np.array([[0.9, 0.05, 0.05], [0.5, 0.89, 0.6], [0.05, 0.01, 0.94]])
-    p_norm = np.array([[0.9, 0.05, 0.05], [0.05, 0.89, 0.06], [0.05, 0.01, 0.94]])
-    rescaled = p_unnorm / p_unnorm.sum(axis=-1, keepdims=True)
-    y_b = np.array([[0.0, 1.0]])
-    p_b = np.array([[0.99999999999, 0.00000000001]])
-    clipped = np.clip(p_b, 1e-7, 1 - 1e-7)
-    a = np.linspace(10, 20, 5, dtype=np.float32)
-    z = np.array([[0.5, 1.5, 0.1], [2.2, 1.3, 1.7]])
-    y = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-    sm = np.exp(crossent.log_softmax(z))
-    p_a = (1 / (1 + np.exp(-a))).astype(np.float32)  # float32 sigmoid(a)
-    with np.errstate(divide="ignore"):
-        round_trip = np.log(p_a / (1 - p_a))  # the hand-written log(p/(1-p))
-    return (
-        Seed(
+    y = np.eye(3)
+    p = np.array([[0.9, 0.05, 0.05], [0.5, 0.89, 0.6], [0.05, 0.01, 0.94]])
+    p_fixed = np.array([[0.9, 0.05, 0.05], [0.05, 0.89, 0.06], [0.05, 0.01, 0.94]])
+    keras_cce = "keras.losses.CategoricalCrossentropy"
+    items = [
+        DemoItem(
             "000",
-            "Keras CategoricalCrossentropy gives 0.3240, my -sum(y*log(p)) gives 0.0946",
-            "Why does tf.keras.losses.CategoricalCrossentropy differ from the plain formula?",
-            (
-                (
-                    "exact -sum(y log p) per row",
-                    _fmt(crossent.cross_entropy(p_unnorm, y3)),
-                ),
-                (
-                    "... rows rescaled to sum 1 first",
-                    _fmt(crossent.cross_entropy(rescaled, y3)),
-                ),
-                (
-                    "mean of the rescaled rows (Keras' number)",
-                    f"{crossent.cross_entropy(rescaled, y3).mean():.7f}",
-                ),
-                (
-                    "exact loss of [1e-11 on the true class]",
-                    _fmt(crossent.cross_entropy(p_b, y_b)),
-                ),
-                (
-                    "... after clipping to [1e-7, 1-1e-7]",
-                    _fmt(crossent.cross_entropy(clipped, y_b)),
-                ),
+            "tf.keras CategoricalCrossentropy gives 0.3240 but −Σ y log p gives 0.0946",
+            crossent.explain(y, p, observed=0.0946, against=keras_cce),
+        ),
+        DemoItem(
+            "000",
+            "…and for y_pred = [0.99999999999, 1e-11], 16.118 instead of 25.328",
+            crossent.explain(
+                np.array([[0.0, 1.0]]),
+                np.array([[0.99999999999, 0.00000000001]]),
+                observed=25.328436022934504,
+                against="keras.losses.categorical_crossentropy",
             ),
         ),
-        Seed(
+        DemoItem(
             "001",
-            "With rows that sum to 1, both formulas agree",
-            "The corrected y_pred gives the same numbers everywhere.",
-            (
-                (
-                    "exact -sum(y log p) per row",
-                    _fmt(crossent.cross_entropy(p_norm, y3)),
-                ),
+            "with rows that sum to 1, do both formulas agree?",
+            crossent.explain(
+                y,
+                p_fixed,
+                observed=[0.10536052, 0.11653382, 0.0618754],
+                against="keras.losses.categorical_crossentropy",
             ),
         ),
-        Seed(
+    ]
+    a = np.float32(17.0)
+    items.append(
+        DemoItem(
             "002",
-            "log(p/(1-p)) overflows; the stable loss does not",
-            "Keras' old binary_crossentropy converted probabilities back to logits.",
-            (
-                ("a", _fmt(a)),
-                (
-                    "exact log(1+exp(-a)) (float32)",
-                    _fmt(crossent.sigmoid_binary_cross_entropy(a, np.ones_like(a))),
-                ),
-                ("log(p/(1-p)) of float32 p = sigmoid(a)", _fmt(round_trip)),
+            "a hand-written log(p/(1−p)) loss overflows where Keras does not (a = 17)",
+            crossent.explain(
+                np.array([[0.0], [1.0]], np.float32),
+                np.array([[-a], [a]], np.float32),
+                from_logits=True,
+                against=["keras2.custom.logit_round_trip", "exact.sigmoid_binary"],
             ),
-        ),
-        Seed(
-            "003",
-            "Binary formula on softmax outputs: which one is right?",
-            "tf.nn.softmax_cross_entropy_with_logits vs -sum[y log p + (1-y) log(1-p)].",
-            (
-                (
-                    "softmax cross-entropy (categorical)",
-                    _fmt(crossent.softmax_cross_entropy(z, y)),
-                ),
-                (
-                    "binary formula summed over classes",
-                    _fmt(crossent.binary_cross_entropy(sm, y).sum(axis=-1)),
-                ),
-            ),
-        ),
+        )
     )
-
-
-SEEDS = ("000", "001", "002", "003")
+    y3 = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    # seed 003: TensorFlow's softmax of the logits [[0.5, 1.5, 0.1], [2.2, 1.3, 1.7]]
+    softmax = np.array(
+        [[0.227863, 0.61939586, 0.15274114], [0.49674623, 0.20196195, 0.30129182]]
+    )
+    items.append(
+        DemoItem(
+            "003",
+            "the binary formula on softmax outputs gives [0.903, 2.112]: which one is right?",
+            crossent.explain(y3, softmax, observed=[0.90335299, 2.11193571]),
+        )
+    )
+    return items

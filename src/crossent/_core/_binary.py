@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
+from array_api_compat import is_numpy_namespace
 
 from crossent._core import _validation as v
 from crossent._core._logsumexp import softplus_working
@@ -12,18 +12,25 @@ from crossent._core._namespace import (
     as_array,
     labels_working,
     namespace,
+    quietly,
     to_input_dtype,
     working,
 )
 
-__all__ = ["binary_cross_entropy", "sigmoid_binary_cross_entropy"]
+__all__ = ["binary_cross_entropy", "sigmoid_binary_cross_entropy", "times"]
 
 
-def _times(w: Any, term: Any, xp: Any) -> Any:
-    """``w * term`` with ``0 * inf = 0``: a zero weight removes the term."""
-    with np.errstate(invalid="ignore"):
-        prod = w * term
-    return xp.where(w == 0, xp.zeros_like(prod), prod)
+def times(w: Any, term: Any, xp: Any) -> Any:
+    """``w * term`` with ``0 * inf = 0``: a zero weight removes the term (NaN stays)."""
+    if is_numpy_namespace(xp):  # in place, without a zero array the size of the input
+        import numpy as np
+
+        with np.errstate(invalid="ignore"):
+            prod = np.asarray(np.multiply(w, term))
+        np.copyto(prod, 0, where=(w == 0) & ~np.isnan(term))
+        return prod
+    prod = quietly(lambda _, w, t: w * t, w, term, xp=xp, invalid="ignore")
+    return xp.where((w == 0) & ~xp.isnan(term), xp.zeros_like(prod), prod)
 
 
 def sigmoid_binary_cross_entropy(
@@ -83,12 +90,12 @@ def sigmoid_binary_cross_entropy(
     v.check_same_shape(fn, "logits", logits, "labels", labels)
     z = working(fn, "logits", logits, xp)
     y = labels_working(labels, z, xp)
-    w_pos = y
+    pos_term = times(y, softplus_working(-z, xp), xp)
     if pos_weight is not None:
-        w_pos = y * labels_working(as_array(pos_weight, xp), z, xp)
-    loss = _times(w_pos, softplus_working(-z, xp), xp) + _times(
-        1 - y, softplus_working(z, xp), xp
-    )
+        # Weight the term, not the label: y * pos_weight may underflow to 0 and
+        # would then remove an infinite term.
+        pos_term = times(labels_working(as_array(pos_weight, xp), z, xp), pos_term, xp)
+    loss = pos_term + times(1 - y, softplus_working(z, xp), xp)
     return to_input_dtype(loss, logits.dtype, xp)
 
 
@@ -146,8 +153,7 @@ def binary_cross_entropy(probs: Any, labels: Any) -> Any:
     p = working(fn, "probs", probs, xp)
     v.check_probabilities(fn, "probs", p, xp)
     y = labels_working(labels, p, xp)
-    with np.errstate(divide="ignore"):
-        log_p = xp.log(p)
-        log_not_p = xp.log1p(-p)
-    loss = -(_times(y, log_p, xp) + _times(1 - y, log_not_p, xp))
+    log_p = quietly(lambda xp, p: xp.log(p), p, xp=xp, divide="ignore")
+    log_not_p = quietly(lambda xp, p: xp.log1p(-p), p, xp=xp, divide="ignore")
+    loss = -(times(y, log_p, xp) + times(1 - y, log_not_p, xp))
     return to_input_dtype(loss, probs.dtype, xp)

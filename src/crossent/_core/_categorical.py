@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
+from array_api_compat import is_numpy_namespace
 
 from crossent._core import _validation as v
 from crossent._core._logsumexp import shifted_and_log1p_rest
 from crossent._core._namespace import (
     as_array,
+    index_dtype,
     labels_working,
     namespace,
+    quietly,
     to_input_dtype,
     working,
 )
@@ -25,11 +27,32 @@ __all__ = [
 
 
 def xlogy(y: Any, p: Any, xp: Any) -> Any:
-    """``y * log(p)`` with ``0 * log(0) = 0`` (and ``0 * log(anything) = 0``)."""
+    """``y * log(p)`` with ``0 * log(0) = 0`` (``0 * log(p) = 0`` for every non-NaN p)."""
+    if is_numpy_namespace(xp):
+        return _xlogy_numpy(y, p)
     zero = xp.zeros_like(y)
+    log_p = quietly(
+        lambda xp, p: xp.log(p), p, xp=xp, divide="ignore", invalid="ignore"
+    )
+    term = quietly(lambda _, y, lp: y * lp, y, log_p, xp=xp, invalid="ignore")
+    # A zero label removes its term, but a NaN probability still propagates.
+    return xp.where((y == 0) & ~xp.isnan(log_p), zero, term)
+
+
+def _xlogy_numpy(y: Any, p: Any) -> Any:
+    """NumPy's :func:`xlogy`: the log is taken only where the label is not 0.
+
+    One-hot labels make that one element per row, so the log costs 1/C of the
+    dense version (scipy.special.xlogy does the same per element).
+    """
+    import numpy as np
+
+    keep = (y != 0) | np.isnan(p)
+    out = np.zeros(np.broadcast_shapes(y.shape, p.shape), dtype=np.result_type(y, p))
     with np.errstate(divide="ignore", invalid="ignore"):
-        term = y * xp.log(p)
-    return xp.where(y == 0, zero, term)
+        np.log(p, out=out, where=keep)
+        np.multiply(y, out, out=out, where=keep)
+    return out
 
 
 def softmax_cross_entropy(
@@ -110,9 +133,18 @@ def softmax_cross_entropy(
 
 def xlogy_shifted(y: Any, sh: Any, log1p_rest: Any, xp: Any) -> Any:
     """Per-class ``-y_c log softmax_c`` from the split of :func:`shifted_and_log1p_rest`."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = y * ((-sh) + log1p_rest)
-    return xp.where(y == 0, xp.zeros_like(term), term)
+    term = quietly(
+        lambda _, y, sh, lr: y * ((-sh) + lr),
+        y,
+        sh,
+        log1p_rest,
+        xp=xp,
+        divide="ignore",
+        invalid="ignore",
+    )
+    # A zero label removes its term (also against a -inf logit), but a NaN logit
+    # or an all -inf row (sh is NaN there) still gives NaN.
+    return xp.where((y == 0) & ~xp.isnan(sh), xp.zeros_like(term), term)
 
 
 def softmax_cross_entropy_with_integer_labels(
@@ -192,10 +224,10 @@ def softmax_cross_entropy_with_integer_labels(
 
 def _take_class(x: Any, labels: Any, axis: int, xp: Any) -> Any:
     """``x`` at index ``labels`` along ``axis`` (the class axis is removed)."""
-    idx = xp.expand_dims(xp.astype(labels, xp.int64), axis=axis)
+    idx = xp.expand_dims(xp.astype(labels, index_dtype(xp)), axis=axis)
     if hasattr(xp, "take_along_axis"):
         return xp.squeeze(xp.take_along_axis(x, idx, axis=axis), axis=axis)
-    classes = xp.arange(x.shape[axis], dtype=xp.int64)
+    classes = xp.arange(x.shape[axis], dtype=idx.dtype)
     shape = [1] * x.ndim
     shape[axis] = x.shape[axis]
     onehot = xp.reshape(classes, tuple(shape)) == idx  # pragma: no cover

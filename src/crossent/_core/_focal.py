@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from crossent._core import _validation as v
+from crossent._core._binary import times
 from crossent._core._categorical import xlogy_shifted
-from crossent._core._logsumexp import shifted_and_log1p_rest, softplus_working
+from crossent._core._logsumexp import shifted_and_log1p_rest
 from crossent._core._namespace import (
     as_array,
     labels_working,
     namespace,
+    quietly,
     to_input_dtype,
     working,
 )
@@ -106,7 +106,7 @@ def softmax_focal_cross_entropy(
             shape = [1] * logits.ndim
             shape[axis] = a.shape[0]
             a = xp.reshape(a, tuple(shape))
-        terms = a * terms
+        terms = times(a, terms, xp)  # a zero class weight removes the class
     return to_input_dtype(xp.sum(terms, axis=axis), logits.dtype, xp)
 
 
@@ -155,15 +155,43 @@ def sigmoid_focal_cross_entropy(
     v.check_same_shape(fn, "logits", logits, "labels", labels)
     z = working(fn, "logits", logits, xp)
     y = labels_working(labels, z, xp)
-    sp_neg, sp_pos = softplus_working(-z, xp), softplus_working(z, xp)
-    with np.errstate(invalid="ignore"):
-        ce = xp.where(y == 0, xp.zeros_like(z), y * sp_neg) + xp.where(
-            y == 1, xp.zeros_like(z), (1 - y) * sp_pos
-        )
-        # sigma(-z) = exp(-softplus(z)), sigma(z) = exp(-softplus(-z))
-        one_minus_pt = y * xp.exp(-sp_pos) + (1 - y) * xp.exp(-sp_neg)
-    loss = _focal_factor(one_minus_pt, g, xp) * ce
+    ce, one_minus_pt = _bce_and_one_minus_pt(z, y, xp)
+    # 0 * inf is replaced just below
+    loss = quietly(
+        lambda _, f, c: f * c,
+        _focal_factor(one_minus_pt, g, xp),
+        ce,
+        xp=xp,
+        invalid="ignore",
+    )
+    # (1 - pt)^gamma underflows to 0 for a tiny label against an infinite logit,
+    # where the exact loss is inf (ce is inf only where 1 - pt > 0).
+    loss = xp.where(xp.isinf(ce) & (one_minus_pt > 0), ce, loss)
     if alpha is not None:
         a = float(alpha)
-        loss = (a * y + (1 - a) * (1 - y)) * loss
+        loss = times(a * y + (1 - a) * (1 - y), loss, xp)  # weight 0 removes it
     return to_input_dtype(loss, logits.dtype, xp)
+
+
+def _bce_and_one_minus_pt(z: Any, y: Any, xp: Any) -> tuple[Any, Any]:
+    """``BCE(z, y)`` and ``1 - p_t``, both as sums of non-negative terms.
+
+    With ``s = sigmoid(-|z|) <= 1/2`` (the smaller of the two sigmoids) and
+    ``softplus(±z) = softplus(-|z|) + max(±z, 0)``::
+
+        BCE    = softplus(-|z|) + (1 - y) z   (z > 0),   softplus(-|z|) + y |z|    (z <= 0)
+        1 - pt = (1 - y) + (2y - 1) s         (z > 0),   y + (1 - 2y) s            (z <= 0)
+
+    Only ``s``, which is small or at most 1/2, carries rounding error into
+    ``1 - pt``, and the large part of the BCE is one product; the focal factor
+    ``(1 - pt)^gamma`` multiplies relative errors by ``gamma``, so they must
+    start small. Nothing cancels for labels in [0, 1].
+    """
+    pos = z > 0
+    t = xp.exp(-xp.abs(z))
+    s = t / (1 + t)
+    # a zero label removes its infinite term (0 * inf = 0)
+    linear = xp.where(pos, times(1 - y, z, xp), times(y, -z, xp))
+    ce = xp.log1p(t) + linear
+    one_minus_pt = xp.where(pos, (1 - y) + (2 * y - 1) * s, y + (1 - 2 * y) * s)
+    return ce, one_minus_pt

@@ -7,14 +7,25 @@ float32, and returns results in the floating dtype of the input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
-from array_api_compat import array_namespace, is_numpy_namespace
+from array_api_compat import array_namespace, is_dask_namespace, is_numpy_namespace
 
 from crossent._core._validation import check_floating, is_floating_dtype
 
-__all__ = ["Namespace", "as_array", "namespace", "to_input_dtype", "working"]
+__all__ = [
+    "Namespace",
+    "as_array",
+    "index_dtype",
+    "namespace",
+    "quietly",
+    "to_input_dtype",
+    "wide_dtype",
+    "working",
+]
 
 Namespace = Any
 
@@ -40,7 +51,7 @@ def as_array(x: Any, xp: Namespace) -> Any:
     return xp.asarray(np.asarray(x)) if is_numpy_namespace(xp) else xp.asarray(x)
 
 
-def _wide_dtype(xp: Namespace, x: Any) -> Any:
+def wide_dtype(xp: Namespace, x: Any) -> Any:
     """float64 where ``xp`` supports it for ``x`` (NumPy always), else float32."""
     if is_numpy_namespace(xp) or xp.__name__.startswith("array_api_strict"):
         return xp.float64
@@ -51,20 +62,55 @@ def _wide_dtype(xp: Namespace, x: Any) -> Any:
             xp.float64 if device.startswith("cpu") or "cuda" in device else xp.float32
         )
     if "jax" in name:
-        import jax
-
-        return xp.float64 if jax.config.jax_enable_x64 else xp.float32
+        return xp.float64 if _jax_x64() else xp.float32
     return getattr(xp, "float64", xp.float32)
+
+
+def _jax_x64() -> bool:
+    import jax
+
+    return bool(jax.config.jax_enable_x64)
+
+
+def index_dtype(xp: Namespace) -> Any:
+    """int64 for indices, or int32 where ``xp`` has no int64 (JAX without x64)."""
+    if "jax" in xp.__name__ and not _jax_x64():
+        return xp.int32
+    return xp.int64
+
+
+def quietly(
+    op: Callable[..., Any], *arrays: Any, xp: Namespace, **errstate: str
+) -> Any:
+    """``op(xp, *arrays)`` with the NumPy floating-point warnings in ``errstate`` off.
+
+    ``op`` is elementwise and uses only operators and ufuncs (``xp.log``). Eager
+    libraries run it inside ``np.errstate``. Dask evaluates when the graph runs,
+    after any ``errstate`` block has exited, so there ``op`` becomes a blockwise
+    task that enters ``np.errstate`` itself, on each chunk, wherever it runs.
+    """
+    if is_dask_namespace(xp):
+        from dask.array.core import elemwise
+
+        dtype = np.result_type(*(a.dtype for a in arrays))
+        return elemwise(partial(_on_blocks, op, errstate), *arrays, dtype=dtype)
+    with np.errstate(**errstate):  # type: ignore[arg-type]
+        return op(xp, *arrays)
+
+
+def _on_blocks(op: Callable[..., Any], errstate: dict[str, str], *blocks: Any) -> Any:
+    with np.errstate(**errstate):  # type: ignore[arg-type]
+        return op(array_namespace(*blocks), *blocks)
 
 
 def working(fn: str, arg: str, x: Any, xp: Namespace) -> Any:
     """Check that ``x`` is floating and return it in the wide working dtype."""
     check_floating(fn, arg, x)
-    return xp.astype(x, _wide_dtype(xp, x)) if _needs_cast(x, xp) else x
+    return xp.astype(x, wide_dtype(xp, x)) if _needs_cast(x, xp) else x
 
 
 def _needs_cast(x: Any, xp: Namespace) -> bool:
-    return bool(x.dtype != _wide_dtype(xp, x))
+    return bool(x.dtype != wide_dtype(xp, x))
 
 
 def labels_working(x: Any, like: Any, xp: Namespace) -> Any:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-import numpy as np
-
 from crossent._core import _validation as v
-from crossent._core._namespace import as_array, namespace, to_input_dtype, working
+from crossent._core._namespace import (
+    as_array,
+    namespace,
+    quietly,
+    to_input_dtype,
+    working,
+)
 
 __all__ = ["Reduction", "reduce_loss"]
 
@@ -84,8 +88,8 @@ def reduce_loss(
     mask = xp.ones(x.shape, dtype=xp.bool)
     if where is not None:
         mask = xp.broadcast_to(xp.astype(as_array(where, xp), xp.bool), x.shape)
-    with np.errstate(invalid="ignore"):
-        weighted = xp.where(mask, w * x, xp.zeros_like(x))
+    product = quietly(lambda _, w, x: w * x, w, x, xp=xp, invalid="ignore")
+    weighted = xp.where(mask, product, xp.zeros_like(x))
     if reduction == "none":
         return to_input_dtype(weighted, loss.dtype, xp)
     total = xp.sum(weighted)
@@ -95,7 +99,13 @@ def reduce_loss(
         denominator = xp.sum(xp.astype(mask, x.dtype))
     else:
         denominator = xp.sum(xp.where(mask, w, xp.zeros_like(w)))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = total / denominator
+    value = quietly(
+        lambda _, t, d: t / d,
+        total,
+        denominator,
+        xp=xp,
+        invalid="ignore",
+        divide="ignore",
+    )
     value = xp.where(denominator == 0, xp.asarray(xp.nan, dtype=x.dtype), value)
     return to_input_dtype(value, loss.dtype, xp)

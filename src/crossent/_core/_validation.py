@@ -34,7 +34,9 @@ def describe(x: Any) -> str:
 
 
 def _dtype_name(dtype: Any) -> str:
-    return str(getattr(dtype, "name", dtype))
+    # NumPy, JAX, CuPy and Dask dtypes have ``.name``; PyTorch and array-api-strict
+    # dtypes print with their module ("torch.float64"), which is dropped here.
+    return str(getattr(dtype, "name", dtype)).rsplit(".", 1)[-1]
 
 
 def is_floating_dtype(dtype: Any) -> bool:

@@ -34,8 +34,22 @@ class ValueAndGrad(NamedTuple):
 
 
 # ------------------------------------------------------------------------ checks
+def _check_host(fn: str, arg: str, x: Any) -> None:
+    """The fast kernels run on host memory; say so for GPU arrays (seen on an H100)."""
+    device = str(getattr(x, "device", "cpu"))
+    if isinstance(x, np.ndarray) or device.lower().startswith("cpu"):
+        return
+    raise TypeError(
+        f"{fn}: `{arg}` must be in host (CPU) memory; got a "
+        f"{type(x).__module__}.{type(x).__name__} on {device}. The fast kernels are "
+        "CPU kernels: use the array-API core (crossent.softmax_cross_entropy..., which "
+        "computes on the array's own device) or copy the array to the host first."
+    )
+
+
 def as_logits(fn: str, logits: Any) -> Arr:
     """``logits`` as an ndarray with a floating dtype and a non-empty last axis."""
+    _check_host(fn, "logits", logits)
     x = logits if isinstance(logits, np.ndarray) else np.asarray(logits)
     v.check_floating(fn, "logits", x)
     v.check_nonempty_axis(fn, "logits", x, -1)

@@ -15,6 +15,7 @@ __all__ = [
     "Divergence",
     "Implementation",
     "get",
+    "mirror",
     "register",
     "registry",
 ]
@@ -93,6 +94,22 @@ _MODULES = (
 )
 
 
+# Display and search order, whatever order the modules happened to be imported in:
+# the hand-written formulas first (the simplest explanation of a number wins ties).
+_FRAMEWORKS = (
+    "textbook",
+    "exact",
+    "keras",
+    "tf_keras",
+    "keras2",
+    "tf.nn",
+    "torch",
+    "optax",
+    "sklearn",
+    "sklearn<1.5",
+)
+
+
 def register(impl: Implementation) -> Implementation:
     """Add ``impl`` to the registry (a later registration of a path replaces it)."""
     _REGISTRY[impl.path] = impl
@@ -107,7 +124,30 @@ def registry() -> Mapping[str, Implementation]:
         except ModuleNotFoundError as err:  # a mirror module not written yet
             if not (err.name or "").startswith("crossent.frameworks"):
                 raise
-    return dict(_REGISTRY)
+    order = {name: i for i, name in enumerate(_FRAMEWORKS)}
+    ranked = sorted(
+        enumerate(_REGISTRY.values()),
+        key=lambda t: (order.get(t[1].framework, len(order)), t[0]),
+    )
+    return {impl.path: impl for _, impl in ranked}
+
+
+def mirror(path: str) -> Any:
+    """The mirror object (function or class) at ``crossent.frameworks.<path>``, or None."""
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj: Any = importlib.import_module(
+                "crossent.frameworks." + ".".join(parts[:cut])
+            )
+        except ModuleNotFoundError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr, None)
+            if obj is None:
+                return None
+        return obj
+    return None
 
 
 def get(path: str) -> Implementation:

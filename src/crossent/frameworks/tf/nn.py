@@ -114,7 +114,7 @@ def bind_sparse(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     if labels.dtype.kind not in "iu":
         raise FrameworkError(
             f"{fn}: `labels` must be int32 or int64 class ids; got {labels.dtype}.",
-            framework_type="TypeError",
+            framework_type="InvalidArgumentError",
         )
     if labels.shape != logits.shape[:-1]:
         raise ValueError(

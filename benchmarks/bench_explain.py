@@ -1,0 +1,114 @@
+"""Benchmarks of the explain engine and the command's start-up (issues #4 and #5).
+
+Measures, on this machine, in one run:
+
+* ``crossent.explain`` on a (10,000 × 1,000) float32 input with ``observed`` and two
+  implementations (target: under 2 s);
+* ``crossent.explain`` on the seed 000 input after import (target: well under 100 ms);
+* ``crossent explain`` on the seed 000 input as a fresh process, wall clock (target:
+  under 0.5 s).
+
+Run: ``python benchmarks/bench_explain.py [--repeats N]``; prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+
+def _time(fn, repeats: int) -> list[float]:
+    out = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    import crossent
+
+    warnings.simplefilter("ignore")
+    rng = np.random.default_rng(0)
+    z = rng.normal(0, 3, (10_000, 1_000)).astype(np.float32)
+    p = np.exp(z - z.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    y = np.eye(1_000, dtype=np.float32)[rng.integers(0, 1_000, 10_000)]
+    keras = "keras.losses.CategoricalCrossentropy"
+    observed = float(crossent.frameworks.keras.losses.CategoricalCrossentropy()(y, p))
+
+    def large() -> None:
+        crossent.explain(
+            y, p, observed=observed, against=[keras, "textbook.categorical"]
+        )
+
+    y0 = np.eye(3)
+    p0 = np.array([[0.9, 0.05, 0.05], [0.5, 0.89, 0.6], [0.05, 0.01, 0.94]])
+
+    def seed() -> None:
+        crossent.explain(y0, p0, observed=0.0946, against=keras)
+
+    seed()  # warm: registry import
+    rows = []
+    t_large = _time(large, args.repeats)
+    rows.append(
+        ("explain, 10,000 × 1,000 float32, observed + 2 implementations", t_large, 2.0)
+    )
+    t_seed = _time(seed, args.repeats * 4)
+    rows.append(("explain, seed 000 input (after import)", t_seed, 0.1))
+    script = Path(sys.executable).with_name("crossent")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "crossent"]
+    cli = [
+        *cmd,
+        "explain",
+        "--y-true",
+        "[[1,0,0],[0,1,0],[0,0,1]]",
+        "--y-pred",
+        "[[0.9,0.05,0.05],[0.5,0.89,0.6],[0.05,0.01,0.94]]",
+        "--observed",
+        "0.0946",
+    ]
+    env = {**os.environ, "NO_COLOR": "1"}
+
+    def startup() -> None:
+        subprocess.run(cli, capture_output=True, check=True, env=env)
+
+    startup()
+    rows.append(
+        (
+            "`crossent explain` seed 000, fresh process (wall)",
+            _time(startup, args.repeats * 2),
+            0.5,
+        )
+    )
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}"
+    )
+    print()
+    print("| what | median s | min s | max s | target s | met |")
+    print("|---|---|---|---|---|---|")
+    for name, times, target in rows:
+        med = statistics.median(times)
+        print(
+            f"| {name} | {med:.3f} | {min(times):.3f} | {max(times):.3f} | {target} | {'yes' if med < target else 'no'} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,685 @@
+"""explain(): values, matches, a step attribution and a diagnosis, in one object."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+import crossent._core as core
+from crossent.explain._cause import CAUSE_CODES, Cause
+from crossent.explain._compare import Comparison, compare
+from crossent.explain._diagnose import diagnose
+from crossent.explain._facts import Facts, facts
+from crossent.explain._identify import Identification, identify
+from crossent.explain._model import model_inputs
+from crossent.explain._render import (
+    dict_of,
+    fmt_array,
+    fmt_value,
+    html_table,
+    jsonable,
+    text_table,
+)
+from crossent.explain._spec import Spec, as_spec
+from crossent.frameworks._registry import registry
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+
+__all__ = ["Explanation", "ValueRow", "explain"]
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """One implementation's value on the inputs."""
+
+    spec: Spec
+    value: Any
+    summary: str
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary."""
+        return dict_of(
+            {
+                "implementation": self.spec.path,
+                "options": dict(self.spec.options),
+                "value": self.value,
+                "summary": self.summary,
+                "note": self.note,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why cross-entropy numbers on these inputs differ, in numbers and words."""
+
+    inputs: Mapping[str, Any]
+    values: tuple[ValueRow, ...]
+    observed: Any
+    identification: Identification | None
+    comparison: Comparison | None
+    causes: tuple[Cause, ...]
+    reference_points: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The cause codes found, in order."""
+        return tuple(c.code for c in self.causes)
+
+    def cause(self, code: str) -> Cause | None:
+        """The cause with this code, or None."""
+        return next((c for c in self.causes if c.code == code), None)
+
+    @property
+    def summary(self) -> str:
+        """One paragraph: what the observed number is and where the gap comes from."""
+        parts: list[str] = []
+        ident, comp = self.identification, self.comparison
+        if self.observed is not None:
+            if ident is not None and ident.matches:
+                best = ident.matches[0]
+                parts.append(f"{fmt_array(self.observed)} is what {best.spec} computes")
+                others = list(dict.fromkeys(str(m.spec) for m in ident.matches[1:]))
+                if others:
+                    shown = ", ".join(others[:2])
+                    more = f" and {len(others) - 2} more" if len(others) > 2 else ""
+                    parts[-1] += f" (as do {shown}{more})"
+            else:
+                parts.append(
+                    f"No known implementation gives {fmt_array(self.observed)}"
+                )
+        if comp is not None:
+            a = Spec(comp.a.implementation, comp.a.options)
+            b = Spec(comp.b.implementation, comp.b.options)
+            if self.observed is None:
+                parts.append(f"{a} gives {fmt_array(comp.a.value)}")
+            parts.append(f"{b} gives {fmt_array(comp.b.value)}")
+            if not math.isfinite(comp.gap) and comp.first_divergence:
+                parts.append(
+                    f"the value turns inf/NaN at step '{comp.first_divergence}'"
+                )
+            moving = [c for c in self.causes if c.contribution]
+            if moving:
+                shares = ", ".join(
+                    f"{c.code} {fmt_value(c.contribution, 6)}" for c in moving
+                )
+                parts.append(f"the gap {fmt_value(comp.gap, 6)} is {shares}")
+            elif comp.gap == 0:
+                parts.append("the two agree")
+        if not parts:
+            parts.append(
+                "crossent computed these inputs with the implementations below"
+            )
+        if not self.causes:
+            parts.append("no cause of disagreement found in the inputs")
+        return "; ".join(parts) + "."
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary (the schema of ``crossent explain --json``)."""
+        out: dict[str, Any] = {
+            "inputs": jsonable(dict(self.inputs)),
+            "summary": self.summary,
+            "values": [v.to_dict() for v in self.values],
+            "causes": [c.to_dict() for c in self.causes],
+            "reference_points": jsonable(dict(self.reference_points)),
+        }
+        if self.observed is not None:
+            out["observed"] = jsonable(self.observed)
+            ident = self.identification
+            out["matches"] = [m.to_dict() for m in ident.matches] if ident else []
+        if self.comparison is not None:
+            out["comparison"] = self.comparison.to_dict()
+        return out
+
+    def _value_rows(self) -> list[list[str]]:
+        return [
+            [str(v.spec), fmt_array(v.value), v.note or v.summary] for v in self.values
+        ]
+
+    def __str__(self) -> str:
+        lines = [self.summary, ""]
+        lines.append(
+            text_table(
+                ["implementation", "value", "what it computes"], self._value_rows()
+            )
+        )
+        if self.identification is not None and self.identification.matches:
+            lines += ["", str(self.identification)]
+        if self.comparison is not None:
+            lines += ["", str(self.comparison)]
+        for c in self.causes:
+            share = (
+                ""
+                if c.contribution is None
+                else f" [contribution {fmt_value(c.contribution, 6)}]"
+            )
+            lines += [
+                "",
+                f"* {c.code}: {c.title}{share}",
+                f"  {c.message}",
+                f"  Fix: {c.fix}",
+            ]
+        if self.reference_points:
+            refs = ", ".join(
+                f"{k} = {fmt_value(v, 7)}" for k, v in self.reference_points.items()
+            )
+            lines += ["", f"Reference points: {refs}"]
+        return "\n".join(lines)
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> RenderResult:
+        from rich.panel import Panel
+        from rich.table import Table
+        from rich.text import Text
+
+        yield Panel(Text(self.summary), title="crossent explain", expand=False)
+        table = Table(title="values", title_justify="left")
+        for col in ("implementation", "value", "what it computes"):
+            table.add_column(col, overflow="fold")
+        for row in self._value_rows():
+            table.add_row(*row)
+        yield table
+        if self.identification is not None and self.identification.matches:
+            yield self.identification
+        if self.comparison is not None:
+            yield self.comparison
+        for c in self.causes:
+            share = (
+                ""
+                if c.contribution is None
+                else f"  contribution {fmt_value(c.contribution, 6)}"
+            )
+            body = Text(c.message + "\n\n")
+            body.append("Fix: ", style="bold")
+            body.append(c.fix)
+            yield Panel(
+                body,
+                title=f"[bold]{c.code}[/bold]: {c.title}{share}",
+                title_align="left",
+            )
+        if self.reference_points:
+            refs = ", ".join(
+                f"{k} = {fmt_value(v, 7)}" for k, v in self.reference_points.items()
+            )
+            yield Text(f"Reference points: {refs}")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        parts = [f"<p><b>{html.escape(self.summary)}</b></p>"]
+        parts.append(
+            html_table(
+                ["implementation", "value", "what it computes"], self._value_rows()
+            )
+        )
+        if self.identification is not None and self.identification.matches:
+            parts.append(self.identification._repr_html_())
+        if self.comparison is not None:
+            parts.append(self.comparison._repr_html_())
+        for c in self.causes:
+            share = (
+                ""
+                if c.contribution is None
+                else f" (contribution {fmt_value(c.contribution, 6)})"
+            )
+            parts.append(
+                f"<div class='cause' data-code='{html.escape(c.code)}'><h4><code>"
+                f"{html.escape(c.code)}</code>: {html.escape(c.title)}{html.escape(share)}</h4>"
+                f"<p>{html.escape(c.message)}</p><p><b>Fix:</b> {html.escape(c.fix)}</p></div>"
+            )
+        return "\n".join(parts)
+
+
+_DEFAULTS: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("dense", "probabilities"): (
+        "exact.categorical",
+        "textbook.categorical(reduction='mean')",
+        "keras.losses.CategoricalCrossentropy",
+        "tf_keras.losses.CategoricalCrossentropy",
+        "sklearn.metrics.log_loss",
+    ),
+    ("dense", "logits"): (
+        "exact.softmax",
+        "tf.nn.softmax_cross_entropy_with_logits",
+        "torch.nn.functional.cross_entropy",
+        "keras.losses.CategoricalCrossentropy(from_logits=True)",
+        "optax.softmax_cross_entropy",
+    ),
+    ("integer", "probabilities"): (
+        "keras.losses.SparseCategoricalCrossentropy",
+        "tf_keras.losses.SparseCategoricalCrossentropy",
+    ),
+    ("integer", "logits"): (
+        "tf.nn.sparse_softmax_cross_entropy_with_logits",
+        "torch.nn.functional.cross_entropy",
+        "optax.softmax_cross_entropy_with_integer_labels",
+        "keras.losses.SparseCategoricalCrossentropy(from_logits=True)",
+    ),
+    ("binary", "probabilities"): (
+        "exact.binary",
+        "keras.losses.BinaryCrossentropy",
+        "tf_keras.losses.BinaryCrossentropy",
+        "torch.nn.functional.binary_cross_entropy",
+    ),
+    ("binary", "logits"): (
+        "exact.sigmoid_binary",
+        "tf.nn.sigmoid_cross_entropy_with_logits",
+        "torch.nn.functional.binary_cross_entropy_with_logits",
+        "optax.sigmoid_binary_cross_entropy",
+    ),
+}
+
+
+def _default_specs(f: Facts) -> tuple[str, ...]:
+    labels = {
+        "integer": "integer",
+        "binary_column": "binary",
+        "multi_hot": "binary",
+    }.get(f.label_kind, "dense")
+    preds = (
+        "logits"
+        if (f.from_logits or (f.from_logits is None and f.pred_kind == "logits"))
+        else "probabilities"
+    )
+    return _DEFAULTS[(labels, preds)]
+
+
+def _value_rows(
+    specs: Sequence[Spec], f: Facts, y_true: Any, y_pred: Any
+) -> list[ValueRow]:
+    rows = []
+    for spec in specs:
+        impl = spec.implementation
+        yp = model_inputs(impl, spec.options, f.from_logits, y_pred)
+        note = ""
+        if yp is not y_pred:
+            note = f"{impl.summary} (given the model's {'sigmoid' if impl.labels == 'binary' else 'softmax'} of the logits)"
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # e.g. scikit-learn row sums
+                plan, state = impl.bind(y_true, yp, **dict(spec.options))
+                value = plan.run(state).get("value")
+        except Exception as err:
+            rows.append(
+                ValueRow(
+                    spec,
+                    float("nan"),
+                    impl.summary,
+                    f"raises {type(err).__name__}: {err}",
+                )
+            )
+            continue
+        rows.append(ValueRow(spec, np.asarray(value), impl.summary, note))
+    return rows
+
+
+def _reference_for(f: Facts) -> str:
+    if f.label_kind in ("binary_column", "multi_hot"):
+        return "exact.sigmoid_binary" if f.from_logits else "exact.binary"
+    if f.from_logits or (f.from_logits is None and f.pred_kind == "logits"):
+        return "exact.softmax"
+    return "exact.categorical"
+
+
+# Above this many prediction elements, explain() runs fewer implementations.
+_LARGE = 1_000_000
+
+
+def _textbook_for(f: Facts) -> list[str]:
+    """The hand-written and exact formulas that fit these predictions."""
+    if f.from_logits or (f.from_logits is None and f.pred_kind == "logits"):
+        return ["exact.softmax", "exact.sigmoid_binary"]
+    return [
+        "textbook.categorical",
+        "textbook.binary",
+        "exact.categorical",
+        "exact.binary",
+    ]
+
+
+_SCALAR_REDUCTIONS = {
+    "sum": "sum",
+    "mean": "mean",
+    "sum_over_batch_size": "mean",
+    "auto": "mean",
+    "mean_over_elements": "mean_over_elements",
+}
+
+
+def _reference_spec(f: Facts, a_value: Any, a_spec: Spec) -> Spec:
+    """The exact core, reduced the way A reduces (so the gap is not a shape mismatch)."""
+    reduction = "none"
+    if a_value is not None and np.ndim(a_value) == 0:
+        reduction = _SCALAR_REDUCTIONS.get(
+            str(a_spec.options.get("reduction", "mean")), "mean"
+        )
+    return as_spec(Spec(_reference_for(f), {"reduction": reduction}))
+
+
+def _specs(
+    items: Sequence[Any], options: Mapping[str, Any], *, strict: bool = True
+) -> list[Spec]:
+    """Specs for ``items``; unknown paths raise, or are skipped when not ``strict``."""
+    specs = []
+    known = registry()
+    for item in items:
+        if not strict and isinstance(item, str) and item.split("(")[0] not in known:
+            continue
+        specs.append(as_spec(item, **options))
+    return specs
+
+
+def _reduction_cause(comp: Comparison, f: Facts) -> Cause:
+    loss = np.asarray(_exact_rows(f))
+    n = loss.size
+    values = {
+        "per example": fmt_array(loss),
+        "mean over examples": fmt_value(np.mean(loss), 7),
+        "sum": fmt_value(np.sum(loss), 7),
+        f"mean over all {f.y_pred.size} elements": fmt_value(
+            np.sum(loss) / max(f.y_pred.size, 1), 7
+        ),
+    }
+    listing = "; ".join(f"{k} {v}" for k, v in values.items())
+    a, b = comp.a, comp.b
+    msg = (
+        f"The two numbers reduce differently: {Spec(a.implementation, a.options)} and "
+        f"{Spec(b.implementation, b.options)} do not divide by the same thing. For these "
+        f"{n} example(s), the exact per-example losses reduce to: {listing}. Keras' "
+        "default 'sum_over_batch_size' divides by the number of loss elements; "
+        "PyTorch's 'mean' with class weights divides by Σ w[y]; np.mean over the "
+        "unsummed terms divides by N·C."
+    )
+    return Cause(
+        "reduction",
+        "different reductions",
+        msg,
+        "Use the same reduction on both sides.",
+    )
+
+
+def _exact_rows(f: Facts) -> Any:
+    with np.errstate(all="ignore"):
+        if f.label_kind in ("binary_column", "multi_hot"):
+            return np.asarray(
+                core.binary_cross_entropy(np.clip(f.y_pred, 0, 1), f.y_true)
+            ).sum(axis=-1)
+        if f.pred_kind == "logits" or f.from_logits:
+            return np.asarray(
+                core.softmax_cross_entropy(f.y_pred, f.one_hot.astype(np.float64))
+            )
+        return np.asarray(
+            core.cross_entropy(np.clip(f.y_pred, 0, 1), f.one_hot.astype(np.float64))
+        )
+
+
+def _generic_cause(code: str, items: list[Any], comp: Comparison) -> Cause:
+    steps = ", ".join(
+        f"step '{a.step}' (A: {a.formula_a}; B: {a.formula_b}) moves the value by {fmt_value(a.contribution, 6)}"
+        for a in items
+    )
+    titles = {
+        "precision": "dtype and rounding",
+        "weighting": "weights enter differently",
+        "label_smoothing": "label smoothing differs",
+        "ignore_index": "ignored targets handled differently",
+        "axis": "rank or axis handling differs",
+        "label_range": "label validation differs",
+        "log_clamped": "the log is computed differently",
+        "overflow": "probabilities converted back to logits",
+        "binary_vs_categorical": "a different per-class formula",
+        "logits_as_probs": "a different activation",
+        "clipped": "clipping differs",
+        "renormalized": "renormalisation differs",
+    }
+    msg = f"{steps}."
+    if code == "precision":
+        msg += " The implementations compute in different dtypes; the difference is rounding."
+    return Cause(
+        code, titles.get(code, code), msg, "Run both sides with the same step."
+    )
+
+
+def _attach_contributions(
+    causes: list[Cause], comp: Comparison, f: Facts
+) -> list[Cause]:
+    """Put each step's share of the gap on its cause (rounding noise left out).
+
+    When one side is inf or NaN, only the step that makes the value non-finite
+    is reported, with the non-finite gap as its contribution.
+    """
+    by_code: dict[str, list[Any]] = {}
+    if math.isfinite(comp.gap):
+        noise = comp.noise
+        for a in comp.attribution:
+            if abs(a.contribution) > noise:
+                by_code.setdefault(a.cause, []).append(a)
+    else:
+        culprit = comp.nonfinite_step
+        if culprit is not None:
+            by_code[culprit.cause] = [culprit]
+    out = list(causes)
+    for code, items in by_code.items():
+        finite = math.isfinite(comp.gap)
+        total = float(sum(a.contribution for a in items)) if finite else comp.gap
+        idx = next((i for i, c in enumerate(out) if c.code == code), None)
+        if idx is None:
+            cause = (
+                _reduction_cause(comp, f)
+                if code == "reduction"
+                else _generic_cause(code, items, comp)
+            )
+            out.append(cause.with_contribution(total))
+        else:
+            out[idx] = out[idx].with_contribution(total)
+    return out
+
+
+def _order(causes: list[Cause]) -> tuple[Cause, ...]:
+    rank = {code: i for i, code in enumerate(CAUSE_CODES)}
+
+    def key(c: Cause) -> tuple[float, int]:
+        size = (
+            abs(c.contribution)
+            if c.contribution is not None and math.isfinite(c.contribution)
+            else (math.inf if c.contribution is not None else -1.0)
+        )
+        return (-size, rank.get(c.code, 99))
+
+    return tuple(sorted(causes, key=key))
+
+
+def explain(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    observed: Any = None,
+    against: Sequence[Any] | str | None = None,
+    from_logits: bool | None = None,
+    **options: Any,
+) -> Explanation:
+    """Explain cross-entropy numbers on these inputs: values, matches, causes.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets (one-hot, soft, binary or integer class ids) and predictions
+        (probabilities, or logits with ``from_logits=True``).
+    observed : float or array_like, optional
+        A number you saw and want explained (:func:`identify` finds who computes it).
+    against : str or list of str, optional
+        Implementations to compare with (the first one is the comparison's B);
+        default: the exact core.
+    from_logits : bool, optional
+        Whether ``y_pred`` are logits. Default: inferred (values outside [0, 1]).
+    **options
+        Options passed to the implementations that accept them (``reduction``,
+        ``sample_weight``, ``weight``, ``ignore_index``, ``label_smoothing``...).
+
+    Returns
+    -------
+    Explanation
+        ``values`` (each implementation's number), ``identification`` (who
+        computes ``observed``), ``comparison`` (step attribution of the gap) and
+        ``causes`` (diagnosis codes with messages, numbers, contributions, fixes).
+
+    Examples
+    --------
+    Seed question 000: why 0.0946 and not Keras' 0.3240?
+
+    >>> import numpy as np
+    >>> import crossent
+    >>> y = np.eye(3)
+    >>> p = np.array([[.9, .05, .05], [.5, .89, .6], [.05, .01, .94]])
+    >>> e = crossent.explain(y, p, observed=0.0946)
+    >>> e.codes[0]
+    'renormalized'
+    """
+    f = facts(y_true, y_pred, from_logits=from_logits, _observed=observed, **options)
+    against_list = [against] if isinstance(against, str) else list(against or ())
+    shared = {
+        k: _coerce(v, y_pred) for k, v in options.items() if not k.startswith("_")
+    }
+    defaults = [s for s in _default_specs(f) if s not in against_list]
+    if f.y_pred.size > _LARGE and against_list:
+        defaults = defaults[
+            :1
+        ]  # large inputs: the exact reference, not every framework
+    shown = _specs(against_list, shared) + _specs(defaults, shared, strict=False)
+    values = _value_rows(shown, f, y_true, y_pred)
+    ident = None
+    comp = None
+    binary_involved = any(
+        s.implementation.labels == "binary" for s in _specs(against_list, shared)
+    )
+    if observed is not None:
+        # With `against`, the observed number is looked for among those implementations
+        # and the hand-written formulas (what people compare frameworks with); without,
+        # among everything registered (see `identify`).
+        search = None
+        if against_list:
+            search = [s.path for s in _specs(against_list, shared)] + _textbook_for(f)
+        # On large inputs, explain() needs one producer to compare, not the full list
+        # (crossent.identify gives that): the search stops at the first match.
+        large = f.y_pred.size > _LARGE
+        ident = identify(
+            y_true,
+            y_pred,
+            observed,
+            from_logits=from_logits,
+            implementations=search,
+            first_only=large,
+            **shared,
+        )
+        if ident.matches and ident.matches[0].spec.implementation.labels == "binary":
+            binary_involved = True
+    if f.label_kind == "one_hot" and not binary_involved:
+        f = _without_binary(f)
+    causes = diagnose(f)
+    if (
+        len(causes) > 1
+    ):  # a large loss only needs reference points if nothing else explains
+        causes = [
+            c for c in causes if c.code != "magnitude" or c.details.get("at_floor")
+        ]
+    if ident is not None and ident.matches:
+        a_spec = ident.matches[0].spec
+        if against_list:
+            # B: the first implementation named that is not the one that matched
+            others = [x for x in _specs(against_list, shared) if x != a_spec]
+            b_spec = (
+                others[0]
+                if others
+                else _reference_spec(f, ident.matches[0].value, a_spec)
+            )
+        else:
+            b_spec = _reference_spec(f, ident.matches[0].value, a_spec)
+        comp = _compare_model(a_spec, b_spec, f, y_true, y_pred)
+    elif len(against_list) >= 2:
+        specs = _specs(against_list, shared)
+        comp = _compare_model(specs[0], specs[1], f, y_true, y_pred)
+    elif len(against_list) == 1:
+        specs = _specs(against_list, shared)
+        a_value = values[0].value if values else None
+        comp = _compare_model(
+            specs[0], _reference_spec(f, a_value, specs[0]), f, y_true, y_pred
+        )
+    if comp is not None:
+        causes = _attach_contributions(causes, comp, f)
+    refs = _reference_points(f)
+    inputs = {
+        "y_true_shape": list(np.shape(y_true)),
+        "y_pred_shape": list(np.shape(y_pred)),
+        "dtype": f.dtype,
+        "labels": f.label_kind,
+        "predictions": "logits" if from_logits else f.pred_kind,
+    }
+    return Explanation(
+        inputs, tuple(values), observed, ident, comp, _order(causes), refs
+    )
+
+
+def _coerce(value: Any, y_pred: Any) -> Any:
+    """Lists of numbers (weights) as arrays in the predictions' floating dtype.
+
+    A Python list would become a float32 tensor in PyTorch and clash with float64
+    predictions; the user means "these weights", not that dtype.
+    """
+    if (
+        isinstance(value, (list, tuple))
+        and value
+        and all(isinstance(v, (int, float)) for v in value)
+    ):
+        dtype = np.asarray(y_pred).dtype
+        return np.asarray(value, dtype=dtype if dtype.kind == "f" else np.float64)
+    return value
+
+
+def _without_binary(f: Facts) -> Facts:
+    from dataclasses import replace
+
+    return replace(f, options={**f.options, "_categorical_only": True})
+
+
+def _compare_model(a: Spec, b: Spec, f: Facts, y_true: Any, y_pred: Any) -> Comparison:
+    """compare(), giving each side the model outputs it expects."""
+    ya = model_inputs(a.implementation, a.options, f.from_logits, y_pred)
+    yb = model_inputs(b.implementation, b.options, f.from_logits, y_pred)
+    if ya is yb:
+        return compare(a, b, y_true, y_pred)
+    # Different views of y_pred: compare the bound plans directly.
+    from crossent.explain._compare import attribute
+    from crossent.explain._trace import Trace, run_traced
+
+    plan_a, state_a = a.implementation.bind(y_true, ya, **dict(a.options))
+    plan_b, state_b = b.implementation.bind(y_true, yb, **dict(b.options))
+    fa, sa = run_traced(plan_a, state_a)
+    fb, sb = run_traced(plan_b, state_b)
+    return Comparison(
+        Trace(a.path, dict(a.options), sa, fa.get("value")),
+        Trace(b.path, dict(b.options), sb, fb.get("value")),
+        attribute(plan_a, state_a, plan_b, state_b),
+    )
+
+
+def _reference_points(f: Facts) -> dict[str, float]:
+    refs: dict[str, float] = {}
+    if f.num_classes >= 2:
+        refs["log C (uniform prediction)"] = math.log(f.num_classes)
+    if f.label_kind == "soft":
+        y = f.y_true
+        with np.errstate(all="ignore"):
+            h = -np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1)), 0), axis=-1)
+        refs["mean label entropy H(y) (minimum CE)"] = float(np.mean(h))
+    refs["Keras float32 floor per row"] = float(
+        -np.log(np.float32(1) - np.float32(1e-7))
+    )
+    return refs

@@ -1,0 +1,381 @@
+"""Identify: which implementations and options produce an observed number."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from crossent.explain._model import model_inputs
+from crossent.explain._render import (
+    dict_of,
+    fmt_array,
+    html_table,
+    jsonable,
+    text_table,
+)
+from crossent.explain._spec import Spec, accepted_options
+from crossent.frameworks._plan import Plan
+from crossent.frameworks._registry import Implementation, registry
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+
+__all__ = ["Identification", "Match", "candidates", "identify", "label_kind"]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One implementation, with options, whose value matches the observation."""
+
+    spec: Spec
+    value: Any
+    error: float
+    input_dtype: str
+    summary: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary."""
+        return dict_of(
+            {
+                "implementation": self.spec.path,
+                "options": dict(self.spec.options),
+                "input_dtype": self.input_dtype,
+                "value": self.value,
+                "error": self.error,
+                "summary": self.summary,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Identification:
+    """Every implementation that reproduces ``observed``, best first."""
+
+    observed: Any
+    tolerance: Any
+    matches: tuple[Match, ...]
+    tried: int
+
+    def __iter__(self) -> Iterator[Match]:
+        return iter(self.matches)
+
+    @property
+    def ambiguous(self) -> bool:
+        """Whether more than one distinct implementation matches."""
+        return len({m.spec.path for m in self.matches}) > 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary."""
+        return {
+            "observed": jsonable(self.observed),
+            "tolerance": jsonable(self.tolerance),
+            "tried": self.tried,
+            "matches": [m.to_dict() for m in self.matches],
+        }
+
+    def _rows(self) -> list[list[str]]:
+        return [
+            [
+                str(m.spec),
+                m.input_dtype,
+                fmt_array(m.value),
+                f"{m.error:.2g}",
+                m.summary,
+            ]
+            for m in self.matches
+        ]
+
+    def _header(self) -> str:
+        n = len(self.matches)
+        what = "no implementation" if n == 0 else f"{n} match{'es' if n > 1 else ''}"
+        return f"observed {fmt_array(self.observed)}: {what} among {self.tried} runs"
+
+    def __str__(self) -> str:
+        headers = [
+            "implementation",
+            "inputs",
+            "value",
+            "rel. error",
+            "what it computes",
+        ]
+        return self._header() + "\n" + text_table(headers, self._rows())
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> RenderResult:
+        from rich.table import Table
+
+        table = Table(title=self._header(), title_justify="left")
+        for col in (
+            "implementation",
+            "inputs",
+            "value",
+            "rel. error",
+            "what it computes",
+        ):
+            table.add_column(col, overflow="fold")
+        for row in self._rows():
+            table.add_row(*row)
+        yield table
+
+    def _repr_html_(self) -> str:
+        headers = [
+            "implementation",
+            "inputs",
+            "value",
+            "rel. error",
+            "what it computes",
+        ]
+        return f"<p>{self._header()}</p>" + html_table(headers, self._rows())
+
+
+def label_kind(y_true: Any, y_pred: Any) -> str:
+    """``"integer"`` for class ids (integer dtype, one axis fewer), else ``"dense"``."""
+    yt, yp = np.asarray(y_true), np.asarray(y_pred)
+    if yt.dtype.kind in "iu" and yt.ndim == yp.ndim - 1:
+        return "integer"
+    return "dense"
+
+
+def candidates(y_true: Any, y_pred: Any) -> list[Implementation]:
+    """Registered implementations to try, those made for this label kind first.
+
+    Every implementation is tried: several accept more than their main label kind
+    (PyTorch's cross_entropy takes probability targets, scikit-learn indicator
+    matrices); one that cannot run on the inputs simply does not match.
+    """
+    kind = label_kind(y_true, y_pred)
+    wanted = {"integer"} if kind == "integer" else {"one_hot", "binary"}
+    impls = list(registry().values())
+    return [i for i in impls if i.labels in wanted] + [
+        i for i in impls if i.labels not in wanted
+    ]
+
+
+def _option_grid(impl: Implementation) -> Iterator[dict[str, Any]]:
+    names = list(impl.options)
+    for values in itertools.product(*(impl.options[n] for n in names)):
+        yield dict(zip(names, values))
+
+
+def decimal_tolerance(observed: Any) -> np.ndarray:
+    """Half a unit in the last printed digit of each observed number.
+
+    A Python float is read through its shortest repr (``0.0946`` → ±5e-5);
+    NumPy float32 values get their own rounding (±½ ulp).
+    """
+    arr = np.asarray(observed)
+    if arr.dtype.kind == "f" and arr.dtype != np.float64:
+        return np.asarray(np.spacing(np.abs(arr).astype(arr.dtype)), np.float64) / 2
+    flat = [
+        0.5 * 10.0 ** int(Decimal(repr(float(x))).as_tuple().exponent)
+        if math.isfinite(x)
+        else 0.0
+        for x in np.asarray(arr, np.float64).reshape(-1)
+    ]
+    return np.asarray(flat, np.float64).reshape(arr.shape)
+
+
+def _rounding_tolerance(value: np.ndarray) -> np.ndarray:
+    """The rounding an implementation's own dtype allows (4 ulp-ish, relative)."""
+    dtype = value.dtype
+    eps = 2.0**-7 if dtype.name == "bfloat16" else float(np.finfo(dtype).eps)
+    return 4 * eps * (1 + np.abs(value.astype(np.float64)))
+
+
+def _matches(value: Any, observed: np.ndarray, tol: np.ndarray | None) -> float | None:
+    v = np.asarray(value)
+    if v.dtype.kind not in "fV":
+        return None
+    if v.shape != observed.shape:
+        return None
+    vf, of = v.astype(np.float64), observed.astype(np.float64)
+    same_special = np.array_equal(np.isnan(vf), np.isnan(of)) and np.array_equal(
+        np.where(np.isinf(vf), vf, 0), np.where(np.isinf(of), of, 0)
+    )
+    if not same_special:
+        return None
+    fin = np.isfinite(of)
+    allowed = (
+        decimal_tolerance(observed) if tol is None else tol
+    ) + _rounding_tolerance(v)
+    diff = np.abs(vf[fin] - of[fin])
+    if not np.all(diff <= np.broadcast_to(allowed, of.shape)[fin]):
+        return None
+    rel = diff / np.maximum(np.abs(of[fin]), 1e-300)
+    return float(np.max(rel, initial=0.0))
+
+
+def _float32_could_match(value: Any, observed: np.ndarray) -> bool:
+    """Whether the float32 variant is worth running after the inputs as given missed.
+
+    Computing in float32 instead moves a finite loss by rounding (~1e-6 relative,
+    the clip constants included); it can only matter far from ``observed`` when
+    float32 overflows or saturates, which makes the result non-finite.
+    """
+    v = np.asarray(value)
+    if v.shape != observed.shape or v.dtype.kind not in "fV":
+        return False
+    vf, of = v.astype(np.float64), observed.astype(np.float64)
+    if not (np.all(np.isfinite(vf)) and np.all(np.isfinite(of))):
+        return True
+    return bool(np.all(np.abs(vf - of) <= 1e-3 * (1 + np.abs(of))))
+
+
+def _input_variants(y_true: Any, y_pred: Any) -> list[tuple[str, Any, Any]]:
+    yp = np.asarray(y_pred)
+    yt = np.asarray(y_true)
+    out = [(str(yp.dtype) if yp.dtype.kind == "f" else "float64", y_true, y_pred)]
+    if yp.dtype != np.float32:
+        f32 = (
+            yt.astype(np.float32) if yt.dtype.kind == "f" else yt,
+            yp.astype(np.float32),
+        )
+        out.append(("float32", *f32))
+    return out
+
+
+# Implementations whose `reduction` option changes nothing but their final "reduce"
+# step (crossent's own formulas), so the work before it is shared across reductions.
+_PREFIX_SHARING = frozenset({"textbook", "exact"})
+
+
+def _run_sharing_prefix(
+    impl: Implementation,
+    plan: Plan,
+    state: Any,
+    options: dict[str, Any],
+    variant: str,
+    cache: dict[tuple[Any, ...], dict[str, Any]],
+) -> Any:
+    """Run ``plan``; for textbook/exact formulas reuse the state before "reduce"."""
+    if impl.framework not in _PREFIX_SHARING or "reduction" not in options:
+        return plan.run(state).get("value")
+    cut = next(
+        (i for i, s in enumerate(plan.steps) if s.name == "reduce"), len(plan.steps)
+    )
+    key = (
+        impl.path,
+        variant,
+        tuple(sorted((k, repr(v)) for k, v in options.items() if k != "reduction")),
+    )
+    if key not in cache:
+        cache[key] = Plan(plan.implementation, plan.steps[:cut]).run(state)
+    return Plan(plan.implementation, plan.steps[cut:]).run(cache[key]).get("value")
+
+
+def identify(
+    y_true: Any,
+    y_pred: Any,
+    observed: Any,
+    *,
+    tolerance: float | None = None,
+    implementations: list[str] | None = None,
+    from_logits: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    first_only: bool = False,
+    **fixed: Any,
+) -> Identification:
+    """Find every implementation and option set that produces ``observed``.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        The inputs that produced ``observed``.
+    observed : float or array_like
+        The number (or per-example numbers) you saw.
+    tolerance : float, optional
+        Absolute tolerance. Default: half a unit in the last digit you wrote
+        (``0.0946`` matches within 5e-5), plus the implementation's own rounding.
+    implementations : list of str, optional
+        Restrict the search to these paths.
+    from_logits : bool, optional
+        ``True`` declares ``y_pred`` to be logits: implementations that take
+        probabilities then get the model's softmax/sigmoid of them.
+    progress : callable, optional
+        ``progress(done, total)`` after each implementation (for progress bars).
+    first_only : bool, default False
+        Stop at the first match, in search order (the ``implementations`` given,
+        then registry order): for large inputs, where each run is costly.
+    **fixed
+        Options known to have been used (``sample_weight=``, ``weight=``,
+        ``ignore_index=``...): given to every implementation that accepts them
+        and not searched over.
+
+    Returns
+    -------
+    Identification
+        Matches ordered by relative error (then registry order).
+
+    Examples
+    --------
+    Seed question 000: where does 0.0946 come from?
+
+    >>> import numpy as np
+    >>> import crossent
+    >>> y = np.eye(3)
+    >>> p = np.array([[.9, .05, .05], [.5, .89, .6], [.05, .01, .94]])
+    >>> found = crossent.identify(y, p, 0.0946, implementations=["textbook.categorical"])
+    >>> print(found.matches[0].spec)
+    textbook.categorical(reduction='mean')
+    """
+    obs = np.asarray(
+        observed, dtype=np.float64 if not hasattr(observed, "dtype") else None
+    )
+    tol = None if tolerance is None else np.asarray(float(tolerance))
+    impls = candidates(y_true, y_pred)
+    if implementations is not None:
+        by_path = {i.path: i for i in impls}
+        impls = [by_path[p] for p in dict.fromkeys(implementations) if p in by_path]
+    found: list[tuple[float, int, Match]] = []
+    prefixes: dict[tuple[Any, ...], dict[str, Any]] = {}
+    tried = 0
+    order = {p: i for i, p in enumerate(registry())}
+    for done, impl in enumerate(impls, 1):
+        if progress is not None:
+            progress(done - 1, len(impls))
+        accepted = accepted_options(impl)
+        given = {k: v for k, v in fixed.items() if k in accepted}
+        for searched in _option_grid(impl):
+            options = {**{k: v for k, v in searched.items() if k not in given}, **given}
+            # The inputs as given first; float32 only if they do not match as given.
+            for dtype_name, yt, yp in _input_variants(y_true, y_pred):
+                tried += 1
+                try:
+                    with np.errstate(all="ignore"), warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        yp = model_inputs(impl, options, from_logits, yp)
+                        plan, state = impl.bind(yt, yp, **options)
+                        value = _run_sharing_prefix(
+                            impl, plan, state, options, dtype_name, prefixes
+                        )
+                except Exception:
+                    continue
+                err = _matches(value, obs, tol)
+                if err is None:
+                    if not _float32_could_match(value, obs):
+                        break
+                    continue
+                spec = Spec(impl.path, options)
+                match = Match(spec, np.asarray(value), err, dtype_name, impl.summary)
+                found.append((err, order.get(impl.path, 0), match))
+                break
+            if first_only and found:
+                break
+        if first_only and found:
+            break
+    if progress is not None:
+        progress(len(impls), len(impls))
+    # Errors that agree to 2 significant digits are ties (rounding noise, not a
+    # better match); ties keep the registry's order (textbook formulas first).
+    found.sort(key=lambda t: (float(f"{t[0]:.2g}"), t[1]))
+    unique = [m for _, _, m in found]
+    shown_tol = decimal_tolerance(obs) if tol is None else tol
+    return Identification(observed, shown_tol, tuple(unique), tried)

@@ -1,0 +1,143 @@
+"""Naming an implementation with options: ``"textbook.categorical(reduction='mean')"``."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from crossent.frameworks._plan import Plan, State
+from crossent.frameworks._registry import Implementation, get, mirror
+
+__all__ = ["Spec", "accepted_options", "as_spec", "bind"]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """An implementation plus the options it is run with."""
+
+    path: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        if not self.options:
+            return self.path
+        args = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
+        return f"{self.path}({args})"
+
+    @property
+    def implementation(self) -> Implementation:
+        """The registered implementation."""
+        return get(self.path)
+
+
+def _literal(text: str) -> Any:
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text.strip()
+
+
+def parse(text: str) -> Spec:
+    """Parse ``"path"`` or ``"path(key=value, ...)"`` (values as Python literals)."""
+    text = text.strip()
+    if "(" not in text:
+        return Spec(text)
+    if not text.endswith(")"):
+        raise ValueError(
+            f"compare: an implementation with options must look like "
+            f"'path(key=value, ...)'; got {text!r}."
+        )
+    path, _, inner = text[:-1].partition("(")
+    options: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in _split_top(inner))):
+        key, eq, value = part.partition("=")
+        if not eq:
+            raise ValueError(
+                f"compare: options must be key=value pairs; got {part!r} in {text!r}."
+            )
+        options[key.strip()] = _literal(value)
+    return Spec(path.strip(), options)
+
+
+def _split_top(text: str) -> list[str]:
+    """Split on commas that are not inside brackets or quotes."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def as_spec(x: Any, **shared: Any) -> Spec:
+    """A :class:`Spec` from a string, a ``(path, options)`` pair or a Spec.
+
+    ``shared`` options are added where the implementation accepts them (and the
+    spec does not set them itself).
+    """
+    if isinstance(x, Spec):
+        spec = x
+    elif isinstance(x, str):
+        spec = parse(x)
+    elif isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str):
+        spec = Spec(x[0], dict(x[1]))
+    else:
+        raise TypeError(
+            f"compare: an implementation must be a path string, a (path, options) "
+            f"pair or a Spec; got {x!r}."
+        )
+    impl = spec.implementation
+    accepted = accepted_options(impl)
+    extra = {k: v for k, v in shared.items() if k in accepted and k not in spec.options}
+    unknown = [k for k in spec.options if accepted is not _ANY and k not in accepted]
+    if unknown:
+        raise ValueError(
+            f"compare: {spec.path} has no option {unknown[0]!r}; it accepts "
+            f"{', '.join(sorted(accepted)) or 'no options'}."
+        )
+    return Spec(impl.path, {**spec.options, **extra})
+
+
+class _AnyOptions(frozenset[str]):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_ANY = _AnyOptions()
+
+
+def accepted_options(impl: Implementation) -> frozenset[str]:
+    """Option names ``impl.bind`` takes; a ``**options`` binder forwards to a mirror
+    class, whose constructor names them."""
+    params = list(inspect.signature(impl.bind).parameters.values())
+    named = frozenset(
+        p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY
+    )
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return named
+    target = mirror(impl.path)
+    if not inspect.isclass(target):
+        return _ANY
+    init = inspect.signature(target.__init__).parameters
+    return named | frozenset(n for n in init if n != "self")
+
+
+def bind(spec: Spec, y_true: Any, y_pred: Any) -> tuple[Plan, State]:
+    """Build ``spec``'s plan and initial state for these inputs."""
+    return spec.implementation.bind(y_true, y_pred, **dict(spec.options))

@@ -1,0 +1,492 @@
+"""The ``keras.losses`` cross-entropy functions (Keras 3.13–3.15, TensorFlow backend).
+
+Each function converts ``y_pred`` (Python floats → float32, NumPy arrays keep their
+dtype), casts ``y_true`` to it, and computes per-sample losses
+(``keras/src/losses/losses.py``, 3.15.1). Re-exported by
+:mod:`crossent.frameworks.keras.losses`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._plan import Plan, State, Step
+from crossent.frameworks.keras import _functions as fns
+from crossent.frameworks.keras import _tf_ops as tfo
+from crossent.frameworks.keras._loss import assemble
+
+__all__ = [
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
+    "bind_binary_fn",
+    "bind_binary_focal_fn",
+    "bind_categorical_fn",
+    "bind_categorical_focal_fn",
+    "bind_sparse_fn",
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "sparse_categorical_crossentropy",
+]
+
+_P = "keras.losses."
+
+
+def _fn_inputs(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``y_pred = convert_to_tensor(y_pred)``; ``y_true`` converted (not yet cast)."""
+    return as_tensorflow(y_true), as_tensorflow(y_pred)
+
+
+def _fn_plan(
+    path: str,
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    steps: tuple[Step, ...],
+    dtype: np.dtype[Any],
+    options: dict[str, Any],
+) -> tuple[Plan, State]:
+    cast = (
+        (fns.y_true_cast(y_pred.dtype, path),) if y_true.dtype != y_pred.dtype else ()
+    )
+    plan = assemble(path, (*cast, *steps, tfo.output_step(dtype)), options)
+    return plan, {"y_true": y_true, "y_pred": y_pred}
+
+
+def bind_categorical_fn(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+    _path: str = _P + "categorical_crossentropy",
+) -> tuple[Plan, State]:
+    """Plan of ``keras.losses.categorical_crossentropy(y_true, y_pred, ...)``."""
+    fns.check_axis_is_int(_path, axis)
+    yt, yp = _fn_inputs(y_true, y_pred)
+    steps, dtype = fns.categorical_fn_steps(
+        yt.astype(yp.dtype),
+        yp,
+        from_logits=from_logits,
+        label_smoothing=label_smoothing,
+        axis=axis,
+        fn=_path,
+    )
+    opts = {
+        "from_logits": from_logits,
+        "label_smoothing": label_smoothing,
+        "axis": axis,
+    }
+    return _fn_plan(_path, yt, yp, steps, dtype, opts)
+
+
+def categorical_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> np.ndarray:
+    """Mirror of ``keras.losses.categorical_crossentropy`` (TensorFlow backend).
+
+    ``y_pred`` keeps its dtype (Python floats become float32) and ``y_true`` is
+    cast to it. With ``label_smoothing``, ``y ← y(1 − ls) + ls/C`` where, in keras
+    3.15.1, ``C`` is the size of the LAST axis even when ``axis`` is another one.
+    Then :func:`crossent.frameworks.keras.ops.categorical_crossentropy`:
+    renormalise, clip to ``[1e-7, 1 − 1e-7]``, ``−Σ y log p``.
+
+    Parameters
+    ----------
+    y_true : array_like
+        One-hot or soft targets.
+    y_pred : array_like
+        Probabilities (rows need not sum to 1), or logits with ``from_logits``.
+    from_logits : bool, default False
+        Whether ``y_pred`` holds logits.
+    label_smoothing : float, default 0.0
+        Any value is accepted; 0 (falsy) skips smoothing.
+    axis : int, default -1
+        The class axis (``bool`` is rejected).
+
+    Returns
+    -------
+    numpy.ndarray
+        Per-sample loss in ``y_pred``'s dtype.
+
+    References
+    ----------
+    https://keras.io/api/losses/probabilistic_losses/#categorical_crossentropy-function
+    (Keras 3.13–3.15, ``keras/src/losses/losses.py``; checked against 3.15.1).
+
+    Examples
+    --------
+    Seed 000: the second row does not sum to 1 and is renormalised.
+
+    >>> import numpy as np
+    >>> from crossent.frameworks import keras
+    >>> y = np.array([[1.0, 0, 0], [0, 1, 0], [0, 0, 1]])
+    >>> p = np.array([[0.9, 0.05, 0.05], [0.5, 0.89, 0.6], [0.05, 0.01, 0.94]])
+    >>> print(keras.losses.categorical_crossentropy(y, p))
+    [0.10536052 0.80466845 0.0618754 ]
+    """
+    plan, state = bind_categorical_fn(
+        y_true,
+        y_pred,
+        from_logits=from_logits,
+        label_smoothing=label_smoothing,
+        axis=axis,
+    )
+    return np.asarray(plan.run(state)["value"])
+
+
+def _require_shape(path: str, y_true: Any, y_pred: Any) -> None:
+    for arg, x in (("y_true", y_true), ("y_pred", y_pred)):
+        if not hasattr(x, "shape"):
+            raise AttributeError(
+                f"{path}: `{arg}` must be an array (it reads `{arg}.shape` before "
+                f"converting it); got a {type(x).__name__}. Pass np.asarray({arg})."
+            )
+
+
+def bind_sparse_fn(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    from_logits: bool = False,
+    ignore_class: Any = None,
+    axis: int = -1,
+) -> tuple[Plan, State]:
+    """Plan of ``keras.losses.sparse_categorical_crossentropy(y_true, y_pred, ...)``."""
+    path = _P + "sparse_categorical_crossentropy"
+    _require_shape(path, y_true, y_pred)
+    yt, yp = np.asarray(y_true), np.asarray(y_pred)
+    steps, dtype = fns.sparse_fn_steps(
+        yt, yp, from_logits=from_logits, ignore_class=ignore_class, axis=axis, fn=path
+    )
+    plan = assemble(
+        path,
+        (*steps, tfo.output_step(dtype)),
+        {"from_logits": from_logits, "ignore_class": ignore_class, "axis": axis},
+    )
+    return plan, {"y_true": yt, "y_pred": yp}
+
+
+def sparse_categorical_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    ignore_class: int | None = None,
+    axis: int = -1,
+) -> np.ndarray:
+    """Mirror of ``keras.losses.sparse_categorical_crossentropy`` (TensorFlow backend).
+
+    Both arguments must already be arrays (Keras reads ``.shape`` first; lists
+    raise ``AttributeError``). A trailing size-1 label axis is squeezed. With
+    ``ignore_class``, matching entries get loss 0 (and a Keras mask, which the
+    loss class uses to average over the valid entries only). Then
+    :func:`crossent.frameworks.keras.ops.sparse_categorical_crossentropy`.
+
+    Parameters
+    ----------
+    y_true : numpy.ndarray
+        Class ids (floats are truncated).
+    y_pred : numpy.ndarray
+        Probabilities, or logits with ``from_logits``.
+    from_logits : bool, default False
+        Whether ``y_pred`` holds logits.
+    ignore_class : int, optional
+        A label whose entries are ignored.
+    axis : int, default -1
+        Must be the last axis on the TensorFlow backend.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per-sample loss in ``y_pred``'s dtype.
+
+    References
+    ----------
+    https://keras.io/api/losses/probabilistic_losses/#sparse_categorical_crossentropy-function
+    (Keras 3.13–3.15; checked against 3.15.1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks import keras
+    >>> p = np.float32([[0.7, 0.2, 0.1], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8]])
+    >>> print(keras.losses.sparse_categorical_crossentropy(np.array([0, -1, 2]), p, ignore_class=-1))
+    [0.35667497 0.         0.22314355]
+    """
+    plan, state = bind_sparse_fn(
+        y_true, y_pred, from_logits=from_logits, ignore_class=ignore_class, axis=axis
+    )
+    return np.asarray(plan.run(state)["value"])
+
+
+def bind_binary_fn(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+    _path: str = _P + "binary_crossentropy",
+) -> tuple[Plan, State]:
+    """Plan of ``keras.losses.binary_crossentropy(y_true, y_pred, ...)``."""
+    yt, yp = _fn_inputs(y_true, y_pred)
+    steps, dtype = fns.binary_fn_steps(
+        yt.astype(yp.dtype),
+        yp,
+        from_logits=from_logits,
+        label_smoothing=label_smoothing,
+        axis=axis,
+        fn=_path,
+    )
+    opts = {
+        "from_logits": from_logits,
+        "label_smoothing": label_smoothing,
+        "axis": axis,
+    }
+    return _fn_plan(_path, yt, yp, steps, dtype, opts)
+
+
+def binary_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> np.ndarray:
+    """Mirror of ``keras.losses.binary_crossentropy`` (TensorFlow backend).
+
+    The elementwise :func:`crossent.frameworks.keras.ops.binary_crossentropy`,
+    then the MEAN over ``axis``: ``(B, C)`` inputs give ``(B,)``, and 1-D ``(B,)``
+    inputs are averaged over the whole batch into a scalar. Smoothing pulls
+    targets toward 0.5: ``y(1 − ls) + 0.5·ls``.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Targets (not checked: ``y=2`` works).
+    y_pred : array_like
+        Probabilities, or logits with ``from_logits``.
+    from_logits : bool, default False
+        Whether ``y_pred`` holds logits.
+    label_smoothing : float, default 0.0
+        Smoothing toward 0.5.
+    axis : int, default -1
+        The axis averaged over.
+
+    Returns
+    -------
+    numpy.ndarray
+        The mean loss over ``axis``, in ``y_pred``'s dtype.
+
+    References
+    ----------
+    https://keras.io/api/losses/probabilistic_losses/#binary_crossentropy-function
+    (Keras 3.13–3.15; checked against 3.15.1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks import keras
+    >>> y = np.float32([[0, 1], [0, 0]])
+    >>> p = np.float32([[0.6, 0.4], [0.4, 0.6]])
+    >>> print(keras.losses.binary_crossentropy(y, p))
+    [0.91629076 0.7135582 ]
+    """
+    plan, state = bind_binary_fn(
+        y_true,
+        y_pred,
+        from_logits=from_logits,
+        label_smoothing=label_smoothing,
+        axis=axis,
+    )
+    return np.asarray(plan.run(state)["value"])
+
+
+def bind_binary_focal_fn(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    apply_class_balancing: bool = False,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> tuple[Plan, State]:
+    """Plan of ``keras.losses.binary_focal_crossentropy(y_true, y_pred, ...)``."""
+    path = _P + "binary_focal_crossentropy"
+    yt, yp = _fn_inputs(y_true, y_pred)
+    opts: dict[str, Any] = {
+        "apply_class_balancing": apply_class_balancing,
+        "alpha": alpha,
+        "gamma": gamma,
+        "from_logits": from_logits,
+        "label_smoothing": label_smoothing,
+        "axis": axis,
+    }
+    steps, dtype = fns.binary_focal_fn_steps(yt.astype(yp.dtype), yp, fn=path, **opts)
+    return _fn_plan(path, yt, yp, steps, dtype, opts)
+
+
+def binary_focal_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    apply_class_balancing: bool = False,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> np.ndarray:
+    """Mirror of ``keras.losses.binary_focal_crossentropy`` (TensorFlow backend).
+
+    ``(1 − p_t)^γ · bce`` averaged over ``axis``; ``alpha`` weighs the classes
+    only with ``apply_class_balancing=True``. The BCE term is clipped for
+    probabilities; with ``from_logits`` the TensorFlow backend computes it from
+    the logits (``ops.sigmoid`` keeps them), so it is not capped at 16.118.
+
+    Parameters
+    ----------
+    y_true : array_like
+        Binary targets.
+    y_pred : array_like
+        Probabilities, or logits with ``from_logits``.
+    apply_class_balancing : bool, default False
+        Multiply by ``y·α + (1 − y)(1 − α)``.
+    alpha : float, default 0.25
+        The weight of class 1 when balancing.
+    gamma : float, default 2.0
+        The focusing exponent.
+    from_logits : bool, default False
+        Whether ``y_pred`` holds logits.
+    label_smoothing : float, default 0.0
+        Smoothing toward 0.5.
+    axis : int, default -1
+        The axis averaged over.
+
+    Returns
+    -------
+    numpy.ndarray
+        The mean focal loss over ``axis``.
+
+    References
+    ----------
+    https://keras.io/api/losses/probabilistic_losses/#binary_focal_crossentropy-function
+    (Keras 3.13–3.15; checked against 3.15.1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks import keras
+    >>> y = np.float32([[0, 1], [0, 0]])
+    >>> p = np.float32([[0.6, 0.4], [0.4, 0.6]])
+    >>> print(keras.losses.binary_focal_crossentropy(y, p, gamma=2))
+    [0.32986468 0.20579839]
+    """
+    plan, state = bind_binary_focal_fn(
+        y_true,
+        y_pred,
+        apply_class_balancing=apply_class_balancing,
+        alpha=alpha,
+        gamma=gamma,
+        from_logits=from_logits,
+        label_smoothing=label_smoothing,
+        axis=axis,
+    )
+    return np.asarray(plan.run(state)["value"])
+
+
+def bind_categorical_focal_fn(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    alpha: Any = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> tuple[Plan, State]:
+    """Plan of ``keras.losses.categorical_focal_crossentropy(y_true, y_pred, ...)``."""
+    path = _P + "categorical_focal_crossentropy"
+    fns.check_axis_is_int(path, axis)
+    yt, yp = _fn_inputs(y_true, y_pred)
+    opts = {
+        "alpha": alpha,
+        "gamma": gamma,
+        "from_logits": from_logits,
+        "label_smoothing": label_smoothing,
+        "axis": axis,
+    }
+    steps, dtype = fns.categorical_focal_fn_steps(
+        yt.astype(yp.dtype), yp, fn=path, **opts
+    )
+    return _fn_plan(path, yt, yp, steps, dtype, opts)
+
+
+def categorical_focal_crossentropy(
+    y_true: Any,
+    y_pred: Any,
+    alpha: Any = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> np.ndarray:
+    """Mirror of ``keras.losses.categorical_focal_crossentropy`` (TensorFlow backend).
+
+    ``Σ_c α (1 − p_c)^γ (−y_c log p_c)`` on renormalised, clipped probabilities
+    (softmax first with ``from_logits``). ``alpha`` is ALWAYS applied, so
+    ``gamma=0`` gives ``0.25 × CCE``, not CCE.
+
+    Parameters
+    ----------
+    y_true : array_like
+        One-hot or soft targets.
+    y_pred : array_like
+        Probabilities, or logits with ``from_logits``.
+    alpha : float or sequence of float, default 0.25
+        A scalar or one weight per class (last axis).
+    gamma : float, default 2.0
+        The focusing exponent.
+    from_logits : bool, default False
+        Whether ``y_pred`` holds logits.
+    label_smoothing : float, default 0.0
+        ``y(1 − ls) + ls/C`` (``C`` from the last axis, as for CCE).
+    axis : int, default -1
+        The class axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per-sample loss.
+
+    References
+    ----------
+    https://keras.io/api/losses/probabilistic_losses/#categorical_focal_crossentropy-function
+    (Keras 3.13–3.15; checked against 3.15.1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks import keras
+    >>> y = np.float32([[0, 1, 0], [0, 0, 1]])
+    >>> p = np.float32([[0.05, 0.9, 0.05], [0.1, 0.85, 0.05]])
+    >>> print(keras.losses.categorical_focal_crossentropy(y, p))
+    [2.6340148e-04 6.7591208e-01]
+    """
+    plan, state = bind_categorical_focal_fn(
+        y_true,
+        y_pred,
+        alpha=alpha,
+        gamma=gamma,
+        from_logits=from_logits,
+        label_smoothing=label_smoothing,
+        axis=axis,
+    )
+    return np.asarray(plan.run(state)["value"])

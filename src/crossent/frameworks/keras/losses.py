@@ -1,0 +1,327 @@
+"""Mirror of ``keras.losses``' cross-entropies (Keras 3.13–3.15, TensorFlow backend).
+
+The loss classes convert both inputs (and ``sample_weight``) to their ``dtype``
+(float32 by default, whatever the inputs' dtype), fix ranks, call the loss
+function, then mask, weight and reduce (``keras/src/losses/loss.py``). The loss
+functions convert ``y_pred`` (Python floats → float32, NumPy arrays keep their
+dtype) and cast ``y_true`` to it (``keras/src/losses/losses.py``, 3.15.1).
+``tf.keras.losses`` in TensorFlow ≥ 2.16 is this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from crossent.frameworks._plan import Plan, State
+from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks.keras import _functions as fns
+from crossent.frameworks.keras import _tf_ops as tfo
+from crossent.frameworks.keras._loss import LOSS
+from crossent.frameworks.keras._loss_classes import (
+    BinaryCrossentropy,
+    BinaryFocalCrossentropy,
+    CategoricalCrossentropy,
+    CategoricalFocalCrossentropy,
+    LossMirror,
+    SparseCategoricalCrossentropy,
+)
+from crossent.frameworks.keras._loss_functions import (
+    binary_crossentropy,
+    binary_focal_crossentropy,
+    bind_binary_fn,
+    bind_binary_focal_fn,
+    bind_categorical_fn,
+    bind_categorical_focal_fn,
+    bind_sparse_fn,
+    categorical_crossentropy,
+    categorical_focal_crossentropy,
+    sparse_categorical_crossentropy,
+)
+
+__all__ = [
+    "BinaryCrossentropy",
+    "BinaryFocalCrossentropy",
+    "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "sparse_categorical_crossentropy",
+]
+
+_P = "keras.losses."
+
+# registry
+
+
+def _class_binder(cls: type[LossMirror]) -> Any:
+    def bind(
+        y_true: Any, y_pred: Any, *, sample_weight: Any = None, **options: Any
+    ) -> tuple[Plan, State]:
+        return cls(**options).bind(y_true, y_pred, sample_weight)
+
+    bind.__doc__ = f"Plan of ``{cls._path}(**options)(y_true, y_pred, sample_weight)``."
+    return bind
+
+
+def bind_categorical_softmax_logits(
+    y_true: Any, y_pred: Any, *, label_smoothing: float = 0.0, axis: int = -1
+) -> tuple[Plan, State]:
+    """Plan of the TF-backend logits shortcut: ``y_pred`` are the softmax's logits."""
+    return bind_categorical_fn(
+        y_true,
+        y_pred,
+        from_logits=True,
+        label_smoothing=label_smoothing,
+        axis=axis,
+        _path=_P + "categorical_crossentropy[softmax_logits]",
+    )
+
+
+def bind_binary_sigmoid_logits(
+    y_true: Any, y_pred: Any, *, label_smoothing: float = 0.0, axis: int = -1
+) -> tuple[Plan, State]:
+    """Plan of the TF-backend logits shortcut: ``y_pred`` are the sigmoid's logits."""
+    return bind_binary_fn(
+        y_true,
+        y_pred,
+        from_logits=True,
+        label_smoothing=label_smoothing,
+        axis=axis,
+        _path=_P + "binary_crossentropy[sigmoid_logits]",
+    )
+
+
+_VERSIONS = (
+    "Keras 3.13–3.15 (TensorFlow backend; tf.keras in TensorFlow ≥ 2.16), run against "
+    "3.15.1; 3.10–3.12 differ only in the ignore_class mask weight, total/(valid + 1e-7)"
+)
+_REF = "https://keras.io/api/losses/probabilistic_losses/#"
+_NN = tfo.NN
+_RENORM = Divergence(
+    "renormalize",
+    "probabilities divided by their sum along the class axis (rows need not sum to 1)",
+    f"{_NN} categorical_crossentropy",
+)
+_CLIP = Divergence(
+    "clip",
+    "probabilities clipped to [1e-7, 1 − 1e-7]: in float32 a true class predicted 0 "
+    "costs 16.118095, a perfect prediction 1.1920929e-07",
+    f"{_NN} categorical_crossentropy",
+)
+_SMOOTH_C = Divergence(
+    "smooth",
+    "y(1 − ls) + ls/C with C = the LAST axis' size even when axis != -1 (3.15.1)",
+    f"{fns.FN} categorical_crossentropy",
+)
+_SPARSE_CLIP = Divergence(
+    "clip",
+    "clip then log, no renormalisation first: the softmax of log(clip(p)) "
+    "renormalises after clipping (p=[.5,0,0], y=1 → 15.424948)",
+    f"{_NN} sparse_categorical_crossentropy",
+)
+_SPARSE_LABELS = Divergence(
+    "validate",
+    "labels outside [0, C) raise InvalidArgumentError on CPU (NaN on GPU)",
+    "tensorflow/core/kernels/sparse_xent_op.h",
+)
+_IGNORE = Divergence(
+    "ignore",
+    "ignore_class entries get loss 0 and a mask; means divide by the count of valid "
+    "entries, even with sample weights",
+    f"{fns.FN} sparse_categorical_crossentropy",
+)
+_BCE_CLIP = Divergence(
+    "clip",
+    "asymmetric float32 caps: 16.118095 (y=1, p=0), 15.942385 (y=0, p=1)",
+    f"{_NN} binary_crossentropy",
+)
+_BCE_MEAN = Divergence(
+    "class_reduce",
+    "mean over the last axis: 1-D (B,) inputs are averaged over the batch",
+    f"{fns.FN} binary_crossentropy",
+)
+_BFC = Divergence(
+    "terms",
+    "focal factor from the unclipped probability; with from_logits the BCE term is "
+    "computed from the logits (TF shortcut), so it is not capped at 16.118",
+    f"{fns.FN} binary_focal_crossentropy",
+)
+_CFC = Divergence(
+    "terms",
+    "alpha always multiplies (gamma=0 gives 0.25 × CCE); the focal factor uses the "
+    "clipped, renormalised probability",
+    f"{fns.FN} categorical_focal_crossentropy",
+)
+_CAST = Divergence(
+    "cast",
+    "inputs converted to the loss dtype, float32 by default even for float64 inputs",
+    f"{LOSS} Loss.__call__",
+)
+_REDUCE = Divergence(
+    "reduce",
+    "sum_over_batch_size divides Σwℓ by the number of loss elements (not Σw); "
+    "mean_with_sample_weight by Σw; 0/0 gives 0; an empty batch returns []",
+    f"{LOSS} reduce_values",
+)
+_WEIGHT = Divergence(
+    "weight",
+    "a (B,) sample_weight on (B, T) losses broadcasts against the LAST axis",
+    f"{LOSS} reduce_weighted_values",
+)
+_CLASS_DIVS = (_CAST, _WEIGHT, _REDUCE)
+_CLASS_OPTS: dict[str, tuple[Any, ...]] = {
+    "from_logits": (False, True),
+    "reduction": ("sum_over_batch_size", "sum", "none"),
+}
+_FN_OPTS: dict[str, tuple[Any, ...]] = {"from_logits": (False, True)}
+
+_Labels = Literal["one_hot", "integer", "binary"]
+_ENTRIES: tuple[
+    tuple[str, str, str, _Labels, Any, tuple[Divergence, ...], Any], ...
+] = (
+    (
+        "CategoricalCrossentropy",
+        "categoricalcrossentropy-class",
+        "renormalise, clip, −Σ y log p per sample; float32; Σwℓ/N",
+        "one_hot",
+        _class_binder(CategoricalCrossentropy),
+        (_SMOOTH_C, _RENORM, _CLIP, *_CLASS_DIVS),
+        _CLASS_OPTS,
+    ),
+    (
+        "SparseCategoricalCrossentropy",
+        "sparsecategoricalcrossentropy-class",
+        "clip, log, sparse softmax CE (renormalised after clipping); float32; Σwℓ/N",
+        "integer",
+        _class_binder(SparseCategoricalCrossentropy),
+        (_SPARSE_LABELS, _SPARSE_CLIP, _IGNORE, *_CLASS_DIVS),
+        _CLASS_OPTS,
+    ),
+    (
+        "BinaryCrossentropy",
+        "binarycrossentropy-class",
+        "clip, elementwise BCE, mean over the last axis; float32; Σwℓ/N",
+        "binary",
+        _class_binder(BinaryCrossentropy),
+        (_BCE_CLIP, _BCE_MEAN, *_CLASS_DIVS),
+        _CLASS_OPTS,
+    ),
+    (
+        "BinaryFocalCrossentropy",
+        "binaryfocalcrossentropy-class",
+        "(1 − p_t)^γ · BCE, mean over the last axis; float32; Σwℓ/N",
+        "binary",
+        _class_binder(BinaryFocalCrossentropy),
+        (_BCE_CLIP, _BFC, _BCE_MEAN, *_CLASS_DIVS),
+        {"from_logits": (False, True), "apply_class_balancing": (False, True)},
+    ),
+    (
+        "CategoricalFocalCrossentropy",
+        "categoricalfocalcrossentropy-class",
+        "Σ α(1 − p)^γ(−y log p) on renormalised, clipped p; float32; Σwℓ/N",
+        "one_hot",
+        _class_binder(CategoricalFocalCrossentropy),
+        (_SMOOTH_C, _RENORM, _CLIP, _CFC, *_CLASS_DIVS),
+        {"from_logits": (False, True)},
+    ),
+    (
+        "categorical_crossentropy",
+        "categorical_crossentropy-function",
+        "renormalise, clip to [ε, 1−ε], −Σ y log p per sample, in y_pred's dtype",
+        "one_hot",
+        bind_categorical_fn,
+        (_SMOOTH_C, _RENORM, _CLIP),
+        _FN_OPTS,
+    ),
+    (
+        "sparse_categorical_crossentropy",
+        "sparse_categorical_crossentropy-function",
+        "clip, log, sparse softmax CE; ignore_class entries give 0",
+        "integer",
+        bind_sparse_fn,
+        (_SPARSE_LABELS, _SPARSE_CLIP, _IGNORE),
+        _FN_OPTS,
+    ),
+    (
+        "binary_crossentropy",
+        "binary_crossentropy-function",
+        "clip, elementwise BCE, mean over the last axis",
+        "binary",
+        bind_binary_fn,
+        (_BCE_CLIP, _BCE_MEAN),
+        _FN_OPTS,
+    ),
+    (
+        "binary_focal_crossentropy",
+        "binary_focal_crossentropy-function",
+        "(1 − p_t)^γ · BCE, mean over the last axis",
+        "binary",
+        bind_binary_focal_fn,
+        (_BCE_CLIP, _BFC, _BCE_MEAN),
+        {"from_logits": (False, True), "apply_class_balancing": (False, True)},
+    ),
+    (
+        "categorical_focal_crossentropy",
+        "categorical_focal_crossentropy-function",
+        "Σ α(1 − p)^γ(−y log p) on renormalised, clipped p",
+        "one_hot",
+        bind_categorical_focal_fn,
+        (_RENORM, _CLIP, _CFC),
+        _FN_OPTS,
+    ),
+)
+
+for _name, _anchor, _summary, _labels, _bind, _divs, _opts in _ENTRIES:
+    register(
+        Implementation(
+            _P + _name,
+            "keras",
+            _VERSIONS,
+            _REF + _anchor,
+            _summary,
+            "probabilities",
+            _labels,
+            _bind,
+            _divs,
+            _opts,
+        )
+    )
+
+_SHORTCUT = (
+    "TensorFlow backend only: when y_pred is the output of a softmax/sigmoid "
+    "(keras.ops, keras.activations, layers, Dense(activation=...), and everything "
+    "in model.fit/evaluate), Keras takes the logits back from the tensor "
+    "(`_keras_logits` or op.type) and computes the exact loss from them"
+)
+register(
+    Implementation(
+        _P + "categorical_crossentropy[softmax_logits]",
+        "keras",
+        _VERSIONS,
+        f"{_NN} _get_logits",
+        "exact softmax CE of the pre-softmax logits (what fit/evaluate report)",
+        "logits",
+        "one_hot",
+        bind_categorical_softmax_logits,
+        (
+            Divergence("activation", _SHORTCUT + "; no clip, so not capped", _NN),
+            _SMOOTH_C,
+        ),
+    )
+)
+register(
+    Implementation(
+        _P + "binary_crossentropy[sigmoid_logits]",
+        "keras",
+        _VERSIONS,
+        f"{_NN} _get_logits",
+        "exact sigmoid BCE of the pre-sigmoid logits, mean over the last axis",
+        "logits",
+        "binary",
+        bind_binary_sigmoid_logits,
+        (Divergence("terms", _SHORTCUT + "; no clip, so not capped", _NN), _BCE_MEAN),
+    )
+)

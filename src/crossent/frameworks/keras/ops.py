@@ -1,0 +1,427 @@
+"""Mirror of ``keras.ops``' cross-entropies (Keras 3.3–3.15, TensorFlow backend).
+
+``keras.ops.*_crossentropy`` call the backend directly and cast nothing: float64
+stays float64, Python floats become float32 (``tf.convert_to_tensor``). Sources:
+``keras/src/ops/nn.py`` and ``keras/src/backend/tensorflow/nn.py``; the other
+backends' sparse path is registered as ``keras.ops.sparse_categorical_crossentropy[jax]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from crossent.frameworks import _steps as st
+from crossent.frameworks._convert import as_jax, as_tensorflow
+from crossent.frameworks._plan import Plan, State, Step
+from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks.keras import _tf_ops as tfo
+from crossent.frameworks.keras._loss import assemble
+
+__all__ = [
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+]
+
+_VERSIONS = (
+    "Keras 3.3–3.15 (TensorFlow backend; tf.keras in TensorFlow ≥ 2.16): the "
+    "backend code is unchanged from 3.3.3 to 3.15.1, run against 3.15.1"
+)
+_REF = "https://keras.io/api/ops/nn/#"
+_CCE = "keras.ops.categorical_crossentropy"
+_SCCE = "keras.ops.sparse_categorical_crossentropy"
+_BCE = "keras.ops.binary_crossentropy"
+
+
+def bind_categorical(
+    y_true: Any, y_pred: Any, *, from_logits: bool = False, axis: int = -1
+) -> tuple[Plan, State]:
+    """Plan of ``keras.ops.categorical_crossentropy(y_true, y_pred, ...)``."""
+    target, output = as_tensorflow(y_true), as_tensorflow(y_pred)
+    steps, dtype = tfo.categorical_steps(
+        target, output, from_logits=from_logits, axis=axis, fn=_CCE
+    )
+    options = {"from_logits": from_logits, "axis": axis}
+    plan = assemble(_CCE, (*steps, tfo.output_step(dtype)), options)
+    return plan, {"y_true": target, "y_pred": output}
+
+
+def categorical_crossentropy(
+    target: Any, output: Any, from_logits: bool = False, axis: int = -1
+) -> np.ndarray:
+    """Mirror of ``keras.ops.categorical_crossentropy`` (TensorFlow backend).
+
+    Probabilities are renormalised along ``axis`` (rows need not sum to 1),
+    clipped to ``[1e-7, 1 − 1e-7]`` in their own dtype, then
+    ``−Σ target · log(output)``; targets are used as given.
+
+    Parameters
+    ----------
+    target : array_like
+        One-hot or soft targets, the shape of ``output``.
+    output : array_like
+        Probabilities, or logits with ``from_logits=True``.
+    from_logits : bool, default False
+        Whether ``output`` holds logits (then ``tf.nn.softmax_cross_entropy_with_logits``).
+    axis : int, default -1
+        The class axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per-sample loss, ``output``'s shape without ``axis``, in ``output``'s dtype.
+
+    Raises
+    ------
+    ValueError
+        Ranks or shapes differ, or the inputs are scalars.
+    crossent.errors.FrameworkError
+        ``InvalidArgumentError``: ``target`` and ``output`` dtypes differ.
+
+    References
+    ----------
+    https://keras.io/api/ops/nn/#categorical_crossentropy-function (Keras 3.3–3.15,
+    ``keras/src/backend/tensorflow/nn.py``; checked against 3.15.1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks import keras
+    >>> y = np.float32([[1, 0, 0], [0, 1, 0]])
+    >>> p = np.float32([[0.2, 0.2, 0.2], [1.0, 0.0, 0.0]])
+    >>> print(keras.ops.categorical_crossentropy(y, p))  # renormalised, clipped
+    [ 1.0986123 16.118095 ]
+    """
+    plan, state = bind_categorical(target, output, from_logits=from_logits, axis=axis)
+    return np.asarray(plan.run(state)["value"])
+
+
+def bind_sparse(
+    y_true: Any, y_pred: Any, *, from_logits: bool = False, axis: int = -1
+) -> tuple[Plan, State]:
+    """Plan of ``keras.ops.sparse_categorical_crossentropy(y_true, y_pred, ...)``."""
+    output = as_tensorflow(y_pred)
+    if axis != -1 and axis != output.ndim - 1:
+        raise ValueError(
+            f"{_SCCE}: `axis` must be -1 (the last axis) on the TensorFlow backend; "
+            f"got {axis!r}. Move the class axis last (np.moveaxis)."
+        )
+    target = as_tensorflow(y_true)
+    steps: list[Step] = []
+    if target.dtype.kind not in "iu":
+        steps.append(tfo.sparse_label_cast())
+    shape = target.shape
+    if target.ndim == output.ndim and target.shape[-1] == 1:
+        steps.append(_squeeze_last())
+        shape = shape[:-1]
+    if output.ndim < 1:
+        raise ValueError(
+            f"{_SCCE}: `output` must be at least rank 1; got shape {output.shape}."
+        )
+    op_steps, dtype = tfo.sparse_steps(
+        shape, output, from_logits=from_logits, axis=-1, fn=_SCCE
+    )
+    validate = tfo.sparse_validate(output.shape[-1], fn=_SCCE)
+    options = {"from_logits": from_logits, "axis": axis}
+    plan = assemble(
+        _SCCE, (validate, *steps, *op_steps, tfo.output_step(dtype)), options
+    )
+    return plan, {"y_true": target, "y_pred": output}
+
+
+def _squeeze_last() -> Step:
+    def fn(state: State) -> dict[str, Any]:
+        return {"y_true": np.squeeze(state["y_true"], axis=-1)}
+
+    return Step("squeeze", "y ← squeeze(y, -1)", fn, tfo.NN)
+
+
+def sparse_categorical_crossentropy(
+    target: Any, output: Any, from_logits: bool = False, axis: int = -1
+) -> np.ndarray:
+    """Mirror of ``keras.ops.sparse_categorical_crossentropy`` (TensorFlow backend).
+
+    Labels are cast to int64 (float labels truncate toward zero). Probabilities
+    are clipped and logged, then fed to ``tf.nn.sparse_softmax_cross_entropy_with_logits``:
+    the rows are renormalised *after* clipping, so ``p=[.5, 0, 0], y=1`` costs
+    15.424948 here and 16.118095 on the JAX/torch/numpy backends.
+
+    Parameters
+    ----------
+    target : array_like
+        Integer class ids, ``output``'s shape without the last axis (a trailing
+        size-1 axis is squeezed).
+    output : array_like
+        Probabilities, or logits with ``from_logits=True``.
+    from_logits : bool, default False
+        Whether ``output`` holds logits.
+    axis : int, default -1
+        Must be the last axis on the TensorFlow backend.
+
+    Returns
+    -------
+    numpy.ndarray
+        Per-sample loss in ``output``'s dtype.
+
+    Raises
+    ------
+    ValueError
+        ``axis`` is not the last axis, or the shapes do not line up.
+    crossent.errors.FrameworkError
+        ``InvalidArgumentError`` for a label outside ``[0, C)`` (as on CPU; the
+        GPU kernel returns NaN instead).
+
+    References
+    ----------
+    https://keras.io/api/ops/nn/#sparse_categorical_crossentropy-function (Keras
+    3.3–3.15, ``keras/src/backend/tensorflow/nn.py``; checked against 3.15.1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks import keras
+    >>> p = np.float32([[0.5, 0.0, 0.0], [0.2, 0.2, 0.2]])
+    >>> print(keras.ops.sparse_categorical_crossentropy(np.array([1, 0]), p))
+    [15.424948   1.0986123]
+    """
+    plan, state = bind_sparse(target, output, from_logits=from_logits, axis=axis)
+    return np.asarray(plan.run(state)["value"])
+
+
+def bind_binary(
+    y_true: Any, y_pred: Any, *, from_logits: bool = False
+) -> tuple[Plan, State]:
+    """Plan of ``keras.ops.binary_crossentropy(y_true, y_pred, from_logits)``."""
+    target, output = as_tensorflow(y_true), as_tensorflow(y_pred)
+    steps, dtype = tfo.binary_steps(target, output, from_logits=from_logits, fn=_BCE)
+    plan = assemble(
+        _BCE,
+        (*steps, tfo.output_step(dtype, key="terms")),
+        {"from_logits": from_logits},
+    )
+    return plan, {"y_true": target, "y_pred": output}
+
+
+def binary_crossentropy(
+    target: Any, output: Any, from_logits: bool = False
+) -> np.ndarray:
+    """Mirror of ``keras.ops.binary_crossentropy`` (TensorFlow backend), elementwise.
+
+    Probabilities are clipped to ``[1e-7, 1 − 1e-7]`` in their dtype; in float32
+    the caps are asymmetric (16.118095 for ``y=1, p=0``, 15.942385 for
+    ``y=0, p=1``), in float16 the upper clip is a no-op (``inf``). Targets are
+    not checked (``y=2`` works). Logits use ``tf.nn.sigmoid_cross_entropy_with_logits``.
+
+    Parameters
+    ----------
+    target : array_like
+        Targets, the shape of ``output``.
+    output : array_like
+        Probabilities, or logits with ``from_logits=True``.
+    from_logits : bool, default False
+        Whether ``output`` holds logits.
+
+    Returns
+    -------
+    numpy.ndarray
+        Elementwise loss, ``output``'s shape and dtype.
+
+    Raises
+    ------
+    ValueError
+        Shapes differ.
+    crossent.errors.FrameworkError
+        ``InvalidArgumentError``: ``target`` and ``output`` dtypes differ.
+
+    References
+    ----------
+    https://keras.io/api/ops/nn/#binary_crossentropy-function (Keras 3.3–3.15;
+    checked against 3.15.1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks import keras
+    >>> print(keras.ops.binary_crossentropy(np.float32([1, 0]), np.float32([0, 1])))
+    [16.118095 15.942385]
+    """
+    plan, state = bind_binary(target, output, from_logits=from_logits)
+    return np.asarray(plan.run(state)["value"])
+
+
+# ---------------------------------------------------------------------------
+# The JAX / torch / numpy backends' sparse path (bind only)
+
+_JAX_NN = "keras/src/backend/jax/nn.py"
+
+
+def _one_hot_terms() -> Step:
+    def fn(state: State) -> dict[str, Any]:
+        log_p, y = state["log_p"], np.asarray(state["y_true"])
+        classes = np.arange(log_p.shape[-1])
+        # an out-of-range label gives an all-zero one-hot row: loss 0, silently
+        one_hot = (y[..., None] == classes).astype(log_p.dtype)
+        return {"terms": -(one_hot * log_p)}
+
+    return Step("terms", "t_c ← −one_hot(y)_c · log p_c", fn, _JAX_NN)
+
+
+def bind_sparse_jax(
+    y_true: Any, y_pred: Any, *, from_logits: bool = False
+) -> tuple[Plan, State]:
+    """Plan of the JAX backend's ``sparse_categorical_crossentropy`` (x64 disabled).
+
+    Probabilities are renormalised *then* clipped (torch and numpy backends do
+    the same for in-range labels).
+    """
+    path = "keras.ops.sparse_categorical_crossentropy[jax]"
+    output = as_jax(y_pred)
+    target = as_jax(y_true).astype(np.int32)
+    if target.ndim == output.ndim and target.shape[-1] == 1:
+        target = np.squeeze(target, -1)
+    if target.shape != output.shape[:-1]:
+        raise ValueError(
+            f"{path}: `target` must have the shape of `output` without the last "
+            f"axis, {output.shape[:-1]}; got {target.shape}."
+        )
+    if from_logits:
+        first: tuple[Step, ...] = (st.framework_softmax_activation(-1, source=_JAX_NN),)
+    else:
+        first = (
+            st.renormalize(-1, source=_JAX_NN),
+            st.clip(tfo.EPSILON, 1.0 - tfo.EPSILON, source=_JAX_NN),
+            st.log_of_probabilities(source=_JAX_NN),
+        )
+    steps = (
+        *first,
+        _one_hot_terms(),
+        st.class_reduce(-1, source=_JAX_NN),
+        tfo.output_step(output.dtype, source=_JAX_NN),
+    )
+    plan = assemble(path, steps, {"from_logits": from_logits})
+    return plan, {"y_true": target, "y_pred": output}
+
+
+# ---------------------------------------------------------------------------
+
+_SRC = "keras/src/backend/tensorflow/nn.py"
+_CLIP_F32 = (
+    "probabilities clipped to [1e-7, 1 − 1e-7] in their dtype: in float32 a true "
+    "class predicted 0 costs 16.118095 and a perfect prediction 1.1920929e-07"
+)
+_LOGITS = Divergence(
+    "activation",
+    "from_logits uses tf.nn's max-shifted log-softmax: a +inf logit gives NaN, a "
+    "−inf logit with label 0 gives NaN (0·inf)",
+    "tensorflow/core/kernels/xent_op.h",
+)
+
+register(
+    Implementation(
+        _CCE,
+        "keras",
+        _VERSIONS,
+        _REF + "categorical_crossentropy-function",
+        "renormalise, clip to [ε, 1−ε], −Σ y log p; logits via tf.nn softmax CE",
+        "probabilities",
+        "one_hot",
+        bind_categorical,
+        (
+            Divergence(
+                "renormalize",
+                "probabilities divided by their sum along the class axis",
+                f"{_SRC} categorical_crossentropy",
+            ),
+            Divergence("clip", _CLIP_F32, f"{_SRC} categorical_crossentropy"),
+            Divergence(
+                "terms",
+                "soft or unnormalised targets used as given",
+                f"{_SRC} categorical_crossentropy",
+            ),
+            _LOGITS,
+        ),
+        {"from_logits": (False, True)},
+    )
+)
+register(
+    Implementation(
+        _SCCE,
+        "keras",
+        _VERSIONS,
+        _REF + "sparse_categorical_crossentropy-function",
+        "clip, log, then sparse softmax CE: rows renormalised after clipping",
+        "probabilities",
+        "integer",
+        bind_sparse,
+        (
+            Divergence(
+                "clip",
+                "clipped without renormalising first; the softmax of log(clip(p)) "
+                "renormalises after clipping (p=[.5,0,0], y=1 → 15.424948, not "
+                "16.118095; a perfect prediction costs 2.3841855e-07)",
+                f"{_SRC} sparse_categorical_crossentropy",
+            ),
+            Divergence("cast", "float labels truncated toward zero (1.7 → 1)", _SRC),
+            Divergence(
+                "validate",
+                "labels outside [0, C) raise InvalidArgumentError on CPU (NaN on GPU)",
+                "tensorflow/core/kernels/sparse_xent_op.h",
+            ),
+        ),
+        {"from_logits": (False, True)},
+    )
+)
+register(
+    Implementation(
+        _BCE,
+        "keras",
+        _VERSIONS,
+        _REF + "binary_crossentropy-function",
+        "elementwise: clip to [ε, 1−ε], −[y log p + (1−y) log(1−p)]; logits via tf.nn",
+        "probabilities",
+        "binary",
+        bind_binary,
+        (
+            Divergence(
+                "clip",
+                "asymmetric caps in float32: 16.118095 (y=1, p=0), 15.942385 "
+                "(y=0, p=1); in float16 1 − 1e-7 rounds to 1 and y=0, p=1 gives inf",
+                f"{_SRC} binary_crossentropy",
+            ),
+            Divergence(
+                "terms",
+                "from_logits: tf.nn.sigmoid_cross_entropy_with_logits; (z=+inf, y=0) "
+                "gives NaN; targets are not checked",
+                "tensorflow/python/ops/nn_impl.py",
+            ),
+        ),
+        {"from_logits": (False, True)},
+    )
+)
+register(
+    Implementation(
+        "keras.ops.sparse_categorical_crossentropy[jax]",
+        "keras",
+        "Keras 3.3–3.15 (JAX backend; torch/numpy backends agree for valid labels)",
+        "keras/src/backend/jax/nn.py sparse_categorical_crossentropy",
+        "renormalise, then clip, log and gather; out-of-range labels give 0 on JAX",
+        "probabilities",
+        "integer",
+        bind_sparse_jax,
+        (
+            Divergence(
+                "renormalize",
+                "renormalised before clipping (the TensorFlow backend clips first)",
+                _JAX_NN,
+            ),
+            Divergence(
+                "terms",
+                "labels outside [0, C) give an all-zero one-hot: loss 0, silently",
+                _JAX_NN,
+            ),
+        ),
+        {"from_logits": (False, True)},
+    )
+)

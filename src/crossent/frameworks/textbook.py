@@ -1,0 +1,317 @@
+"""The formulas people write by hand, and the exact core, as implementations.
+
+``textbook.categorical`` is ``-Σ y log p`` and ``textbook.binary`` is
+``-Σ [y log p + (1-y) log(1-p)]``, computed the way a NumPy user writes them
+(no clipping, no renormalisation, ``np.log`` in the input's dtype), with the
+reductions people apply afterwards:
+
+``none``
+    one value per example (the class axis summed);
+``sum``
+    the sum over everything;
+``mean``
+    the mean over examples of the per-example sums;
+``mean_over_elements``
+    the mean over every element (``np.mean`` of the unsummed terms).
+
+``exact.*`` are crossent's own core functions: the reference every mirror is
+measured against.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+
+import crossent._core as core
+from crossent.frameworks import _steps as st
+from crossent.frameworks._plan import Plan, State, Step
+from crossent.frameworks._registry import Divergence, Implementation, register
+
+__all__ = ["TextbookReduction", "binary", "categorical"]
+
+TextbookReduction = Literal["none", "sum", "mean", "mean_over_elements"]
+_REDUCTIONS: tuple[TextbookReduction, ...] = (
+    "none",
+    "sum",
+    "mean",
+    "mean_over_elements",
+)
+
+
+def _reduce(reduction: TextbookReduction, axis: int) -> Step:
+    formulas = {
+        "none": "value ← ℓ (one per example)",
+        "sum": "value ← Σ_i ℓ_i",
+        "mean": "value ← (1/N) Σ_i ℓ_i",
+        "mean_over_elements": "value ← (1/(N·C)) Σ_i Σ_c t_ic",
+    }
+
+    def fn(state: State) -> dict[str, Any]:
+        loss = state["loss"]
+        if reduction == "none":
+            return {"value": loss}
+        if reduction == "sum":
+            return {"value": np.sum(loss)}
+        if reduction == "mean":
+            return {"value": np.mean(loss)}
+        return {"value": np.mean(state["terms"])}
+
+    return Step("reduce", formulas[reduction], fn, "written by hand")
+
+
+def _inputs(y_true: Any, y_pred: Any) -> dict[str, Any]:
+    p = np.asarray(y_pred)
+    if p.dtype.kind not in "f":
+        p = p.astype(np.float64)
+    return {"y_true": np.asarray(y_true).astype(p.dtype), "y_pred": p}
+
+
+def bind_categorical(
+    y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none", axis: int = -1
+) -> tuple[Plan, State]:
+    """Plan of ``-np.sum(y_true * np.log(y_pred), axis)`` followed by ``reduction``."""
+    steps = (
+        st.log_of_probabilities(source="np.log"),
+        st.categorical_terms(source="written by hand"),
+        st.class_reduce(axis, source="np.sum"),
+        _reduce(reduction, axis),
+    )
+    plan = Plan("textbook.categorical", steps, {"reduction": reduction, "axis": axis})
+    return plan, _inputs(y_true, y_pred)
+
+
+def bind_binary(
+    y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none", axis: int = -1
+) -> tuple[Plan, State]:
+    """Plan of ``-np.sum(y*np.log(p) + (1-y)*np.log(1-p), axis)`` then ``reduction``."""
+    steps = (
+        st.log_of_probabilities(
+            source="np.log", complement="log", formula="log p, log(1 − p)"
+        ),
+        st.binary_terms(source="written by hand"),
+        st.class_reduce(axis, source="np.sum"),
+        _reduce(reduction, axis),
+    )
+    plan = Plan("textbook.binary", steps, {"reduction": reduction, "axis": axis})
+    return plan, _inputs(y_true, y_pred)
+
+
+def categorical(
+    y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none", axis: int = -1
+) -> Any:
+    """The hand-written categorical cross-entropy ``-Σ_c y_c log p_c``.
+
+    Examples
+    --------
+    Seed question 000: the "mean step2" the user printed.
+
+    >>> import numpy as np
+    >>> from crossent.frameworks import textbook
+    >>> y = np.eye(3)
+    >>> p = np.array([[.9, .05, .05], [.5, .89, .6], [.05, .01, .94]])
+    >>> print(round(float(textbook.categorical(y, p, reduction="mean")), 8))
+    0.09458991
+    """
+    plan, state = bind_categorical(y_true, y_pred, reduction=reduction, axis=axis)
+    return plan.run(state)["value"]
+
+
+def binary(
+    y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none", axis: int = -1
+) -> Any:
+    """The hand-written binary cross-entropy ``-Σ_c [y log p + (1-y) log(1-p)]``.
+
+    Examples
+    --------
+    Seed question 003: the binary formula on softmax outputs.
+
+    >>> import numpy as np
+    >>> from crossent.frameworks import textbook
+    >>> y = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> p = np.array([[0.227863, 0.61939586, 0.15274114],
+    ...               [0.49674623, 0.20196195, 0.30129182]])
+    >>> print(textbook.binary(y, p))
+    [0.90335299 2.11193571]
+    """
+    plan, state = bind_binary(y_true, y_pred, reduction=reduction, axis=axis)
+    return plan.run(state)["value"]
+
+
+def _exact_step(name: str, formula: str, fn: Any) -> Step:
+    return Step("terms", formula, fn, f"crossent.{name}")
+
+
+def _exact_reduce(reduction: TextbookReduction, elementwise: bool = False) -> Step:
+    """The reduction of an exact plan; elementwise losses are summed per example first."""
+    formulas = {
+        "none": "value ← ℓ",
+        "sum": "value ← Σ ℓ",
+        "mean": "value ← mean of ℓ",
+        "mean_over_elements": "value ← Σ ℓ / (N·C)",
+    }
+
+    def fn(state: State) -> dict[str, Any]:
+        loss = np.asarray(state["loss"])
+        if reduction == "none":
+            return {"value": loss}
+        if reduction == "sum":
+            return {"value": np.sum(loss)}
+        if reduction == "mean_over_elements":
+            return {"value": np.sum(loss) / max(state["y_pred"].size, 1)}
+        per_example = loss.sum(axis=-1) if elementwise and loss.ndim > 0 else loss
+        return {"value": np.mean(per_example)}
+
+    return Step("reduce", formulas[reduction], fn, "crossent.reduce_loss")
+
+
+def bind_exact_categorical(
+    y_true: Any, y_pred: Any, *, axis: int = -1, reduction: TextbookReduction = "none"
+) -> tuple[Plan, State]:
+    """Plan of :func:`crossent.cross_entropy` (probabilities, exact)."""
+    step = _exact_step(
+        "cross_entropy",
+        "ℓ ← −Σ_c xlogy(y_c, p_c), in float64",
+        lambda s: {
+            "loss": np.asarray(core.cross_entropy(s["y_pred"], s["y_true"], axis=axis))
+        },
+    )
+    return Plan(
+        "exact.categorical",
+        (step, _exact_reduce(reduction)),
+        {"axis": axis, "reduction": reduction},
+    ), _inputs(y_true, y_pred)
+
+
+def bind_exact_softmax(
+    y_true: Any, y_pred: Any, *, axis: int = -1, reduction: TextbookReduction = "none"
+) -> tuple[Plan, State]:
+    """Plan of :func:`crossent.softmax_cross_entropy` (logits, exact)."""
+    step = _exact_step(
+        "softmax_cross_entropy",
+        "ℓ ← Σ_c y_c [(m − z_c) + log1p(Σ_{j≠j*} e^{z_j − m})], in float64",
+        lambda s: {
+            "loss": np.asarray(
+                core.softmax_cross_entropy(s["y_pred"], s["y_true"], axis=axis)
+            )
+        },
+    )
+    return Plan(
+        "exact.softmax",
+        (step, _exact_reduce(reduction)),
+        {"axis": axis, "reduction": reduction},
+    ), _inputs(y_true, y_pred)
+
+
+def bind_exact_binary(
+    y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none"
+) -> tuple[Plan, State]:
+    """Plan of :func:`crossent.binary_cross_entropy` (probabilities, exact, elementwise)."""
+    step = _exact_step(
+        "binary_cross_entropy",
+        "t ← −xlogy(y, p) − xlogy(1 − y, 1 − p), in float64",
+        lambda s: {
+            "loss": np.asarray(core.binary_cross_entropy(s["y_pred"], s["y_true"]))
+        },
+    )
+    return Plan(
+        "exact.binary", (step, _exact_reduce(reduction, True)), {"reduction": reduction}
+    ), _inputs(y_true, y_pred)
+
+
+def bind_exact_sigmoid(
+    y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none"
+) -> tuple[Plan, State]:
+    """Plan of :func:`crossent.sigmoid_binary_cross_entropy` (logits, exact, elementwise)."""
+    step = _exact_step(
+        "sigmoid_binary_cross_entropy",
+        "t ← y·softplus(−z) + (1 − y)·softplus(z), in float64",
+        lambda s: {
+            "loss": np.asarray(
+                core.sigmoid_binary_cross_entropy(s["y_pred"], s["y_true"])
+            )
+        },
+    )
+    return Plan(
+        "exact.sigmoid_binary",
+        (step, _exact_reduce(reduction, True)),
+        {"reduction": reduction},
+    ), _inputs(y_true, y_pred)
+
+
+_NO_GUARD = Divergence(
+    "terms",
+    "no guard: 0·log 0 gives NaN and a true class predicted 0 gives inf",
+    "written by hand",
+)
+register(
+    Implementation(
+        "textbook.categorical",
+        "textbook",
+        "any",
+        "https://en.wikipedia.org/wiki/Cross-entropy",
+        "−Σ_c y_c log p_c as written by hand in NumPy, then a reduction",
+        "probabilities",
+        "one_hot",
+        bind_categorical,
+        (_NO_GUARD,),
+        {"reduction": _REDUCTIONS},
+    )
+)
+register(
+    Implementation(
+        "textbook.binary",
+        "textbook",
+        "any",
+        "https://en.wikipedia.org/wiki/Cross-entropy#Cross-entropy_loss_function_and_logistic_regression",
+        "−Σ_c [y log p + (1−y) log(1−p)] as written by hand, then a reduction",
+        "probabilities",
+        "binary",
+        bind_binary,
+        (_NO_GUARD,),
+        {"reduction": _REDUCTIONS},
+    )
+)
+for _path, _bind, _expects, _labels, _summary in (
+    (
+        "exact.categorical",
+        bind_exact_categorical,
+        "probabilities",
+        "one_hot",
+        "crossent.cross_entropy",
+    ),
+    (
+        "exact.softmax",
+        bind_exact_softmax,
+        "logits",
+        "one_hot",
+        "crossent.softmax_cross_entropy",
+    ),
+    (
+        "exact.binary",
+        bind_exact_binary,
+        "probabilities",
+        "binary",
+        "crossent.binary_cross_entropy",
+    ),
+    (
+        "exact.sigmoid_binary",
+        bind_exact_sigmoid,
+        "logits",
+        "binary",
+        "crossent.sigmoid_binary_cross_entropy",
+    ),
+):
+    register(
+        Implementation(
+            _path,
+            "exact",
+            "crossent",
+            f"crossent.{_summary.split('.')[-1]} (this package)",
+            f"{_summary}: exact to a few ulp, computed in float64",
+            _expects,  # type: ignore[arg-type]
+            _labels,  # type: ignore[arg-type]
+            _bind,
+        )
+    )

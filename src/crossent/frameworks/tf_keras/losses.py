@@ -1,0 +1,203 @@
+"""Mirror of ``tf_keras.losses``' cross-entropies (Keras 2.4–2.21).
+
+Source: keras-team/tf-keras ``tf_keras/losses.py`` (``Loss.__call__``,
+``LossFunctionWrapper``, the loss functions and classes) and
+``tf_keras/utils/losses_utils.py`` (``compute_weighted_loss``,
+``squeeze_or_expand_dimensions``, ``apply_valid_mask``), read in the installed
+tf_keras 2.21.0.
+
+Unlike Keras 3, nothing is cast to float32 on the way in: the functions cast
+``y_true`` to ``y_pred``'s dtype and compute in it, so float64 stays float64.
+A ``(B,)`` sample weight on ``(B, T)`` losses is expanded to ``(B, 1)``
+(per sample). ``ignore_class`` entries are dropped from the mean; a batch whose
+every label is ignored gives NaN under the default reduction (``0 · inf``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from crossent.frameworks._plan import Plan, State
+from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks.tf_keras import backend as kb
+from crossent.frameworks.tf_keras._classes import (
+    UTILS,
+    BinaryCrossentropy,
+    BinaryFocalCrossentropy,
+    CategoricalCrossentropy,
+    CategoricalFocalCrossentropy,
+    Loss,
+    Reduction,
+    SparseCategoricalCrossentropy,
+)
+from crossent.frameworks.tf_keras._functions import (
+    LOSSES,
+    binary_crossentropy,
+    binary_focal_crossentropy,
+    bind_binary_crossentropy,
+    bind_binary_focal_crossentropy,
+    bind_categorical_crossentropy,
+    bind_categorical_focal_crossentropy,
+    bind_sparse_categorical_crossentropy,
+    categorical_crossentropy,
+    categorical_focal_crossentropy,
+    sparse_categorical_crossentropy,
+)
+
+__all__ = [
+    "BinaryCrossentropy",
+    "BinaryFocalCrossentropy",
+    "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "Loss",
+    "Reduction",
+    "SparseCategoricalCrossentropy",
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "sparse_categorical_crossentropy",
+]
+
+_REF = "https://www.tensorflow.org/versions/r2.15/api_docs/python/tf/keras/losses/"
+
+
+# ---------------------------------------------------------------------------
+# Registry
+# ---------------------------------------------------------------------------
+
+
+def _class_binder(cls: type[Loss]) -> Callable[..., tuple[Plan, State]]:
+    def bind(
+        y_true: Any, y_pred: Any, *, sample_weight: Any = None, **options: Any
+    ) -> tuple[Plan, State]:
+        return cls(**options).bind(y_true, y_pred, sample_weight)
+
+    bind.__doc__ = (
+        f"Plan of ``{cls.__name__}(**options)(y_true, y_pred, sample_weight)``."
+    )
+    return bind
+
+
+_NO_CAST = Divergence(
+    "cast",
+    "no float32 cast: y_true is cast to y_pred's dtype and float64 stays float64 "
+    "(Keras 3 Loss classes compute in float32)",
+    f"{LOSSES} Loss.__call__",
+)
+_PER_SAMPLE_WEIGHT = Divergence(
+    "weight",
+    "a (B,) sample weight on (B,T) losses is expanded to (B,1) (per sample); "
+    "'sum_over_batch_size' divides by the number of loss elements",
+    f"{UTILS} compute_weighted_loss",
+)
+_NO_SQUEEZE = Divergence(
+    "squeeze",
+    "NumPy inputs are not squeezed to the same rank (only tensors are): y_true (B,) "
+    "with y_pred (B,1) broadcasts to (B,B)",
+    f"{LOSSES} LossFunctionWrapper.call",
+)
+_ALL_IGNORED = Divergence(
+    "weight",
+    "ignore_class: the mean is over kept entries; all ignored → NaN (0·inf) under "
+    "'auto'/'sum_over_batch_size'",
+    f"{UTILS} apply_valid_mask",
+)
+_FOCAL_BCE = Divergence(
+    "terms",
+    "focal factor from the unclipped probability; the BCE term uses the double "
+    "epsilon for probabilities",
+    "tf_keras/backend.py binary_focal_crossentropy",
+)
+_FOCAL_ALPHA = Divergence(
+    "terms",
+    "alpha always multiplies (gamma=0 gives 0.25 × CCE by default)",
+    "tf_keras/backend.py categorical_focal_crossentropy",
+)
+_LOGITS = {"from_logits": (False, True)}
+_CLASS_OPTS = {**_LOGITS, "reduction": ("sum_over_batch_size", "sum", "none")}
+_CLASS_DIVS = (_PER_SAMPLE_WEIGHT, _NO_SQUEEZE)
+Labels = Literal["one_hot", "integer", "binary"]
+
+
+def _register(
+    name: str,
+    cls: type[Loss],
+    bind: Callable[..., tuple[Plan, State]],
+    labels: Labels,
+    summary: str,
+    divergences: tuple[Divergence, ...],
+) -> None:
+    """Register the function ``name`` and its class ``cls``."""
+    register(
+        Implementation(
+            f"tf_keras.losses.{name}",
+            "tf_keras",
+            kb.VERSIONS,
+            _REF + name,
+            summary,
+            "probabilities",
+            labels,
+            bind,
+            divergences,
+            _LOGITS,
+        )
+    )
+    extra = (_ALL_IGNORED,) if cls is SparseCategoricalCrossentropy else ()
+    register(
+        Implementation(
+            f"tf_keras.losses.{cls.__name__}",
+            "tf_keras",
+            kb.VERSIONS,
+            _REF + cls.__name__,
+            summary + "; then sample weight and reduction ('auto' = Σ/N)",
+            "probabilities",
+            labels,
+            _class_binder(cls),
+            (*divergences, *_CLASS_DIVS, *extra),
+            _CLASS_OPTS,
+        )
+    )
+
+
+_register(
+    "categorical_crossentropy",
+    CategoricalCrossentropy,
+    bind_categorical_crossentropy,
+    "one_hot",
+    "categorical CE: cast to y_pred's dtype, smooth ls/C, renormalise, clip",
+    (kb.DIV_RENORM, kb.DIV_CLIP, _NO_CAST),
+)
+_register(
+    "sparse_categorical_crossentropy",
+    SparseCategoricalCrossentropy,
+    bind_sparse_categorical_crossentropy,
+    "integer",
+    "sparse CE: clip, log, sparse softmax op (renormalises after the clip)",
+    (kb.DIV_CLIP, kb.DIV_SPARSE_RENORM, kb.DIV_LABEL_RANGE),
+)
+_register(
+    "binary_crossentropy",
+    BinaryCrossentropy,
+    bind_binary_crossentropy,
+    "binary",
+    "BCE with the double epsilon, averaged over the last axis",
+    (kb.DIV_CLIP, kb.DIV_DOUBLE_EPS, _NO_CAST),
+)
+_register(
+    "binary_focal_crossentropy",
+    BinaryFocalCrossentropy,
+    bind_binary_focal_crossentropy,
+    "binary",
+    "binary focal CE: (1 − p_t)^γ × double-epsilon BCE, averaged over the last axis",
+    (kb.DIV_CLIP, _FOCAL_BCE, _NO_CAST),
+)
+_register(
+    "categorical_focal_crossentropy",
+    CategoricalFocalCrossentropy,
+    bind_categorical_focal_crossentropy,
+    "one_hot",
+    "categorical focal CE: Σ α (1 − p)^γ (−y log p), renormalised and clipped",
+    (kb.DIV_RENORM, kb.DIV_CLIP, _FOCAL_ALPHA),
+)

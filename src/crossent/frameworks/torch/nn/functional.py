@@ -1,0 +1,420 @@
+"""Mirror of ``torch.nn.functional``'s cross-entropy losses (PyTorch 2.x; checked 2.13).
+
+Same names, arguments, defaults and positional order as torch; NumPy arrays in
+and out (Python lists become float32 / int64 tensors, as ``torch.tensor`` does).
+Computed with torch's CPU arithmetic in the input's dtype (float16 and bfloat16
+as the CPU kernels do them). The deprecated ``size_average``/``reduce`` are
+honoured, with torch's warning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks.torch import _ops
+from crossent.frameworks.torch._binary import (
+    bind_binary_cross_entropy,
+    bind_binary_cross_entropy_with_logits,
+)
+from crossent.frameworks.torch._nll import bind_cross_entropy, bind_nll_loss
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "nll_loss",
+]
+
+_VERSIONS = "PyTorch 1.11–2.13"
+_DOCS = "https://pytorch.org/docs/stable/generated/torch.nn.functional.{}.html"
+
+
+def cross_entropy(
+    input: Any,  # noqa: A002  (torch's argument name)
+    target: Any,
+    weight: Any = None,
+    size_average: bool | None = None,
+    ignore_index: int = -100,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> np.ndarray:
+    r"""Mirror of ``torch.nn.functional.cross_entropy``: softmax CE from logits.
+
+    Parameters
+    ----------
+    input : array_like
+        Logits of shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dK)``; the class
+        axis is 1 (0 for unbatched input).
+    target : array_like
+        Class indices (int64 or uint8; int32 raises ``RuntimeError``) of shape
+        ``()``, ``(N,)`` or ``(N, d1, ..., dK)``, or class probabilities of the
+        input's shape.
+    weight : array_like, optional
+        Per-class weights, shape ``(C,)``, in the input's dtype.
+    size_average, reduce : bool, optional
+        Deprecated; mapped as ``torch.nn._reduction.legacy_get_string`` does.
+    ignore_index : int, default -100
+        Class-index targets equal to it contribute 0 and leave the mean's
+        denominator. Must be negative with probability targets.
+    reduction : {"mean", "sum", "none"}, default "mean"
+    label_smoothing : float, default 0.0
+        In ``[0, 1]``; values ≤ 0 are ignored, values > 1 raise ``RuntimeError``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The loss, in the input's dtype: a 0-d array, or the per-element losses.
+
+    Raises
+    ------
+    IndexError
+        A class index outside ``[0, C)`` that is not ``ignore_index``.
+    RuntimeError, ValueError
+        Where torch raises them (target dtype, shapes, weight size).
+
+    Notes
+    -----
+    Index targets, "mean":
+
+    .. math:: \frac{\sum_i -w_{y_i} \log p_{i, y_i}}{\sum_{i: y_i \ne \text{ignore}} w_{y_i}}
+
+    so an all-ignored or empty batch gives NaN ("sum": 0). Probability targets
+    divide by the number of samples instead, whatever the weights. With label
+    smoothing and class indices, ``(1 − ls)·nll + (ls/C)·Σ_c −w_c log p_c``,
+    each part reduced with the same Σ w[y] denominator.
+
+    References
+    ----------
+    https://pytorch.org/docs/stable/generated/torch.nn.functional.cross_entropy.html
+    (``aten/src/ATen/native/LossNLL.cpp``, ``cross_entropy_loss_symint``),
+    PyTorch 1.11–2.13.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks.torch.nn import functional as F
+    >>> z = np.float32([[1, 2, 3], [3, 1, 0], [0, 0, 0]])
+    >>> y = np.array([1, 0, 2])
+    >>> print(F.cross_entropy(z, y, reduction="none"))
+    [1.4076059  0.16984604 1.0986123 ]
+    >>> print(F.cross_entropy(z, y, weight=np.float32([1, 2, 3])))
+    1.0468158
+    """
+    reduction = _ops.legacy_reduction(size_average, reduce, reduction)
+    plan, state = bind_cross_entropy(
+        target,
+        input,
+        weight=weight,
+        ignore_index=ignore_index,
+        reduction=reduction,
+        label_smoothing=label_smoothing,
+    )
+    return np.asarray(plan.run(state)["value"])
+
+
+def nll_loss(
+    input: Any,  # noqa: A002  (torch's argument name)
+    target: Any,
+    weight: Any = None,
+    size_average: bool | None = None,
+    ignore_index: int = -100,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> np.ndarray:
+    r"""Mirror of ``torch.nn.functional.nll_loss``: ``−w[y]·input[y]``, reduced.
+
+    ``input`` is taken as log-probabilities and used as given: passing
+    probabilities silently gives a negative "loss". Arguments, shapes, errors
+    and the Σ w[y] mean denominator are those of :func:`cross_entropy` with
+    class-index targets.
+
+    Parameters
+    ----------
+    input : array_like
+        Log-probabilities, ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dK)``.
+    target : array_like
+        Class indices (int64 or uint8).
+    weight : array_like, optional
+        Per-class weights, shape ``(C,)``.
+    size_average, reduce : bool, optional
+        Deprecated legacy reduction arguments.
+    ignore_index : int, default -100
+    reduction : {"mean", "sum", "none"}, default "mean"
+
+    Returns
+    -------
+    numpy.ndarray
+        The loss in the input's dtype.
+
+    References
+    ----------
+    https://pytorch.org/docs/stable/generated/torch.nn.functional.nll_loss.html
+    (``LossNLL.cpp`` ``nll_loss_out_frame``), PyTorch 1.11–2.13.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks.torch.nn import functional as F
+    >>> print(F.nll_loss(np.log(np.float32([[0.2, 0.2, 0.2]])), np.array([0])))
+    1.609438
+    """
+    reduction = _ops.legacy_reduction(size_average, reduce, reduction)
+    plan, state = bind_nll_loss(
+        target, input, weight=weight, ignore_index=ignore_index, reduction=reduction
+    )
+    return np.asarray(plan.run(state)["value"])
+
+
+def binary_cross_entropy(
+    input: Any,  # noqa: A002  (torch's argument name)
+    target: Any,
+    weight: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> np.ndarray:
+    r"""Mirror of ``torch.nn.functional.binary_cross_entropy`` on probabilities.
+
+    Parameters
+    ----------
+    input : array_like
+        Probabilities in ``[0, 1]`` (anything else, NaN included, raises
+        ``RuntimeError``).
+    target : array_like
+        Same shape and dtype as ``input``, values in ``[0, 1]``.
+    weight : array_like, optional
+        Per-element weight, broadcast to the target's shape.
+    size_average, reduce : bool, optional
+        Deprecated legacy reduction arguments.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        "mean" divides by the number of elements, whatever the weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        The loss in the input's dtype.
+
+    Notes
+    -----
+    .. math:: \ell = (y - 1)\max(\log(1 - p), -100) - y \max(\log p, -100)
+
+    with ``log1p(−p)`` for ``log(1 − p)``: a certain, wrong prediction costs
+    exactly 100.
+
+    References
+    ----------
+    https://pytorch.org/docs/stable/generated/torch.nn.functional.binary_cross_entropy.html
+    (``aten/src/ATen/native/Loss.cpp`` ``binary_cross_entropy_out_cpu``),
+    PyTorch 1.11–2.13.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks.torch.nn import functional as F
+    >>> print(F.binary_cross_entropy(np.float32([0.0, 0.3]), np.float32([1, 1]), reduction="none"))
+    [100.          1.2039728]
+    """
+    reduction = _ops.legacy_reduction(size_average, reduce, reduction)
+    plan, state = bind_binary_cross_entropy(
+        target, input, weight=weight, reduction=reduction
+    )
+    return np.asarray(plan.run(state)["value"])
+
+
+def binary_cross_entropy_with_logits(
+    input: Any,  # noqa: A002  (torch's argument name)
+    target: Any,
+    weight: Any = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
+) -> np.ndarray:
+    r"""Mirror of ``torch.nn.functional.binary_cross_entropy_with_logits``.
+
+    Parameters
+    ----------
+    input : array_like
+        Logits.
+    target : array_like
+        Same shape as ``input``; not validated (``y = 2`` gives a negative loss).
+    weight : array_like, optional
+        Per-element weight, broadcast to the input's shape.
+    size_average, reduce : bool, optional
+        Deprecated legacy reduction arguments.
+    reduction : {"mean", "sum", "none"}, default "mean"
+    pos_weight : array_like, optional
+        Weight of the positive term, broadcast along the last (class) axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        The loss, in the input's dtype (promoted with the target's).
+
+    Notes
+    -----
+    .. math:: \ell = (1 - y)\,x - (1 + (w_+ - 1)\,y)\,\log\sigma(x)
+
+    with ``log σ(x) = min(x, 0) − log1p(exp(−|x|))``. Infinite logits give NaN
+    except ``(+inf, 0)`` (inf).
+
+    References
+    ----------
+    https://pytorch.org/docs/stable/generated/torch.nn.functional.binary_cross_entropy_with_logits.html
+    (``Loss.cpp`` ``binary_cross_entropy_with_logits``), PyTorch 1.11–2.13.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks.torch.nn import functional as F
+    >>> print(F.binary_cross_entropy_with_logits(np.float32([-3.0]), np.float32([1.0]), pos_weight=np.float32([3.0])))
+    9.145762
+    """
+    reduction = _ops.legacy_reduction(size_average, reduce, reduction)
+    plan, state = bind_binary_cross_entropy_with_logits(
+        target, input, weight=weight, reduction=reduction, pos_weight=pos_weight
+    )
+    return np.asarray(plan.run(state)["value"])
+
+
+_REDUCTION_OPTIONS = ("mean", "sum", "none")
+_LEGACY = Divergence(
+    "reduce",
+    "the deprecated size_average/reduce arguments are honoured "
+    "(legacy_get_string) and not exposed as identify options",
+    "torch/nn/_reduction.py legacy_get_string",
+)
+
+register(
+    Implementation(
+        "torch.nn.functional.cross_entropy",
+        "torch",
+        _VERSIONS,
+        _DOCS.format("cross_entropy"),
+        "softmax CE from logits, class axis 1; class indices or probabilities; "
+        "mean over Σ w[y] of non-ignored targets",
+        "logits",
+        "integer",
+        bind_cross_entropy,
+        (
+            Divergence(
+                "activation",
+                "torch's log-softmax arithmetic; a +inf logit gives NaN, and with "
+                "probability targets a −inf logit with target 0 gives NaN (0·−inf)",
+                "aten/src/ATen/native/cpu/SoftMaxKernel.cpp",
+            ),
+            Divergence(
+                "ignore",
+                "targets equal to ignore_index (default −100) are dropped from the "
+                "sum and from the mean's denominator; all ignored → NaN",
+                f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
+            ),
+            Divergence(
+                "reduce",
+                "with class weights, 'mean' divides by Σ w[y_i] (index targets) but "
+                "by N (probability targets); reductions use an 8-level cascade sum",
+                f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame, cross_entropy_loss_prob_target",
+            ),
+            Divergence(
+                "validate",
+                "class indices outside [0, C) raise IndexError (CPU)",
+                f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
+            ),
+            _LEGACY,
+        ),
+        {"reduction": _REDUCTION_OPTIONS, "label_smoothing": (0.0, 0.1)},
+    )
+)
+register(
+    Implementation(
+        "torch.nn.functional.nll_loss",
+        "torch",
+        _VERSIONS,
+        _DOCS.format("nll_loss"),
+        "−w[y]·input[y] on log-probabilities, mean over Σ w[y] of non-ignored "
+        "targets; probabilities passed as input give a negative loss",
+        "logits",
+        "integer",
+        bind_nll_loss,
+        (
+            Divergence(
+                "activation",
+                "no log or softmax: the input is used as log-probabilities as given",
+                f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
+            ),
+            Divergence(
+                "ignore",
+                "targets equal to ignore_index (default −100) are dropped; all "
+                "ignored → NaN for 'mean'",
+                f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
+            ),
+            _LEGACY,
+        ),
+        {"reduction": _REDUCTION_OPTIONS},
+    )
+)
+register(
+    Implementation(
+        "torch.nn.functional.binary_cross_entropy",
+        "torch",
+        _VERSIONS,
+        _DOCS.format("binary_cross_entropy"),
+        "elementwise BCE on probabilities, each log clamped at −100, mean over "
+        "all elements",
+        "probabilities",
+        "binary",
+        bind_binary_cross_entropy,
+        (
+            Divergence(
+                "validate",
+                "p or y outside [0, 1] (or NaN) raise RuntimeError",
+                f"{_ops.LOSS_CPP} binary_cross_entropy_out_cpu",
+            ),
+            Divergence(
+                "log",
+                "log p and log1p(−p) clamped at −100: a certain wrong prediction "
+                "costs 100, not inf",
+                f"{_ops.LOSS_CPP} binary_cross_entropy_out_cpu",
+            ),
+            Divergence(
+                "reduce",
+                "'mean' divides by the number of elements, not by Σ weight",
+                f"{_ops.LOSS_CPP} apply_loss_reduction",
+            ),
+            _LEGACY,
+        ),
+        {"reduction": _REDUCTION_OPTIONS},
+    )
+)
+register(
+    Implementation(
+        "torch.nn.functional.binary_cross_entropy_with_logits",
+        "torch",
+        _VERSIONS,
+        _DOCS.format("binary_cross_entropy_with_logits"),
+        "elementwise sigmoid BCE from logits, (1 − y)·x − log σ(x), optional "
+        "pos_weight; mean over all elements",
+        "logits",
+        "binary",
+        bind_binary_cross_entropy_with_logits,
+        (
+            Divergence(
+                "terms",
+                "(1 − y)·x − log σ(x): infinite logits give NaN except (+inf, y=0) "
+                "→ inf; (−inf, y=1) gives NaN where the exact loss is inf",
+                f"{_ops.LOSS_CPP} binary_cross_entropy_with_logits",
+            ),
+            Divergence(
+                "reduce",
+                "'mean' divides by the number of elements, not by Σ weight",
+                f"{_ops.LOSS_CPP} apply_loss_reduction",
+            ),
+            _LEGACY,
+        ),
+        {"reduction": _REDUCTION_OPTIONS},
+    )
+)

@@ -1,0 +1,123 @@
+"""The explain engine's own guarantees: attribution adds up, results serialise and render."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import crossent
+from crossent.explain import Spec, compare, identify, trace
+from crossent.explain._identify import decimal_tolerance
+from crossent.explain._spec import parse
+
+SEED_Y = np.eye(3)
+SEED_P = np.array([[0.9, 0.05, 0.05], [0.5, 0.89, 0.6], [0.05, 0.01, 0.94]])
+
+PAIRS = [
+    ("textbook.categorical(reduction='mean')", "exact.categorical(reduction='mean')"),
+    ("textbook.binary", "exact.categorical"),
+    (
+        "textbook.binary(reduction='mean_over_elements')",
+        "textbook.categorical(reduction='sum')",
+    ),
+    ("exact.softmax", "tf.nn.softmax_cross_entropy_with_logits"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), PAIRS)
+def test_attribution_sums_to_gap(a: str, b: str) -> None:
+    comp = compare(a, b, SEED_Y, SEED_P)
+    total = sum(x.contribution for x in comp.attribution)
+    assert total == pytest.approx(comp.gap, abs=1e-12 * max(1.0, abs(comp.gap)))
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(
+    p=arrays(np.float64, (4, 3), elements=st.floats(1e-3, 0.999)),  # finite logs
+    labels=st.lists(st.integers(0, 2), min_size=4, max_size=4),
+)
+def test_attribution_sums_to_gap_per_sample_and_reduced(p, labels) -> None:
+    y = np.eye(3)[labels]
+    comp = compare("textbook.categorical", "textbook.binary", y, p)
+    per = [x.per_sample for x in comp.attribution if x.per_sample is not None]
+    total = np.sum(per, axis=0)
+    gap = np.asarray(comp.b.value, np.float64) - np.asarray(comp.a.value, np.float64)
+    np.testing.assert_allclose(total, gap, rtol=1e-12, atol=1e-12)
+    assert sum(x.contribution for x in comp.attribution) == pytest.approx(
+        float(gap.sum()), abs=1e-12
+    )
+
+
+def test_first_divergence_and_identical_plans() -> None:
+    comp = compare("textbook.categorical", "textbook.categorical", SEED_Y, SEED_P)
+    assert comp.first_divergence is None
+    assert comp.gap == 0
+
+
+def test_spec_parsing() -> None:
+    spec = parse("textbook.categorical(reduction='mean', axis=-1)")
+    assert spec == Spec("textbook.categorical", {"reduction": "mean", "axis": -1})
+    assert str(spec) == "textbook.categorical(reduction='mean', axis=-1)"
+
+
+def test_unknown_option_is_an_error() -> None:
+    with pytest.raises(
+        ValueError, match=r"compare: textbook.categorical has no option 'nope'"
+    ):
+        trace("textbook.categorical(nope=1)", SEED_Y, SEED_P)
+
+
+def test_decimal_tolerance_reads_the_digits_written() -> None:
+    # 0.0946 was typed with 4 decimals: half a unit in the last place is 5e-5.
+    assert decimal_tolerance(0.0946) == pytest.approx(5e-5)
+    assert decimal_tolerance(16.118095) == pytest.approx(5e-7)
+    # A float32 value carries its own rounding: half an ulp.
+    assert decimal_tolerance(np.float32(16.118095)) == pytest.approx(
+        np.spacing(np.float32(16.118095)) / 2
+    )
+
+
+def test_identify_prefers_inputs_as_given() -> None:
+    found = identify(SEED_Y, SEED_P, 0.0946, implementations=["textbook.categorical"])
+    assert [str(m.spec) for m in found] == ["textbook.categorical(reduction='mean')"]
+    assert found.matches[0].input_dtype == "float64"
+    assert not found.ambiguous
+
+
+def test_results_are_json_safe() -> None:
+    y = np.array([[0.0, 1.0]])
+    p = np.array([[1.0, 0.0]])  # -log 0 = inf in the textbook formula
+    exp = crossent.explain(y, p, observed=float("inf"))
+    text = json.dumps(exp.to_dict(), allow_nan=False)  # raises on a float inf/NaN
+    assert json.loads(text)["observed"] == "inf"
+
+
+def test_rich_and_html_rendering() -> None:
+    from rich.console import Console
+
+    exp = crossent.explain(SEED_Y, SEED_P, observed=0.0946)
+    buf = io.StringIO()
+    Console(file=buf, width=100, color_system=None).print(exp)
+    out = buf.getvalue()
+    assert "renormalized" in out
+    assert "crossent explain" in out
+    html = exp._repr_html_()
+    assert "data-code='renormalized'" in html
+    for obj in (exp.comparison, exp.identification, exp.comparison.a):
+        Console(file=io.StringIO(), width=100).print(obj)
+        assert obj._repr_html_().startswith("<")
+        assert str(obj)
+
+
+def test_trace_records_effects() -> None:
+    t = trace("textbook.categorical", SEED_Y, SEED_P)
+    assert t.step("log").values["log_p"].shape == (3, 3)
+    assert (
+        json.loads(json.dumps(t.to_dict()))["implementation"] == "textbook.categorical"
+    )
