@@ -778,6 +778,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]  # type: ignore[misc]
     bce = None if args.no_bce else (QUICK_BCE if args.quick else FULL_BCE)
     wanted = set(args.impls.split(",")) if args.impls else None
+    unknown = sorted((wanted or set()) - set(CE_IMPLS) - set(BCE_IMPLS))
+    if unknown:
+        known = ", ".join((*CE_IMPLS, *BCE_IMPLS))
+        console.print(
+            f"[red]crossent bench[/]: unknown --impls {unknown}; known: {known}"
+        )
+        return 2
     ce_impls = [i for i in CE_IMPLS if wanted is None or i in wanted]
     bce_impls = [i for i in BCE_IMPLS if wanted is None or i in wanted]
     out = Path(args.out)
