@@ -536,7 +536,9 @@ def _summary(ts: list[float]) -> tuple[float, float, float]:
 
 
 def _fmt_ms(t: float) -> str:
-    return f"{t * 1e3:.1f}" if t < 10 else f"{t * 1e3:.0f}"
+    """Seconds as milliseconds: one decimal below 100 ms, none above."""
+    ms = t * 1e3
+    return f"{ms:.1f}" if ms < 100 else f"{ms:.0f}"
 
 
 def _table(
