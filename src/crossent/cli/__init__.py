@@ -449,8 +449,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from crossent.cli._input import InputError
     from crossent.errors import UnknownImplementationError
 
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if raw[:1] == ["bench"]:  # every option after `bench` belongs to the benchmark
+        from crossent import _bench
+
+        bench_status: int = _bench.main(raw[1:])
+        return bench_status
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(raw)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)
