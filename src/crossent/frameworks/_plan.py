@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -63,24 +63,8 @@ StepName = Literal[
     "output",
 ]
 
-#: The canonical order of steps; every plan's steps appear in this order.
-STEP_ORDER: tuple[StepName, ...] = (
-    "validate",
-    "cast",
-    "squeeze",
-    "smooth",
-    "activation",
-    "renormalize",
-    "clip",
-    "to_logits",
-    "log",
-    "terms",
-    "class_reduce",
-    "ignore",
-    "weight",
-    "reduce",
-    "output",
-)
+#: The canonical order of steps (the order of ``StepName``); every plan follows it.
+STEP_ORDER: tuple[StepName, ...] = get_args(StepName)
 
 #: The diagnosis code a gap at each step is reported under.
 CAUSE_OF_STEP: Mapping[str, str] = {
