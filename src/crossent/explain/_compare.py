@@ -27,7 +27,7 @@ from crossent.explain._render import (
 )
 from crossent.explain._spec import Spec, as_spec, bind
 from crossent.explain._trace import Trace, run_traced
-from crossent.frameworks._plan import CAUSE_OF_STEP, STEP_ORDER, Plan, State
+from crossent.frameworks._plan import CAUSE_OF_STEP, STEP_ORDER, Plan, State, Step
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -111,14 +111,57 @@ def _per_sample(state: Mapping[str, Any]) -> Any:
     return np.asarray(loss, dtype=np.float64)
 
 
-def _run(plan: Plan, state: State) -> tuple[float, Any]:
-    final = plan.run(state)
+class _PrefixRunner:
+    """Runs a sequence of plans, reusing the states of the steps they share.
+
+    Consecutive hybrids of an attribution run on the same input state and share
+    every step before the one just substituted (the same Step objects), so each
+    hybrid only recomputes from that step on. Steps are pure (they return new
+    arrays for what they change), so a stored state can be reused as is.
+    """
+
+    def __init__(self) -> None:
+        self._input: State | None = None
+        self._steps: tuple[Step, ...] = ()
+        self._states: list[State] = []  # states[i]: the state before step i
+
+    def seed(self, plan: Plan, state: State, states: list[State]) -> None:
+        """Record a run made elsewhere: ``states`` = the input copy, then each step's output."""
+        self._input, self._steps, self._states = state, plan.steps, states
+
+    def run(self, plan: Plan, state: State) -> dict[str, Any]:
+        shared = 0
+        if state is self._input:
+            for new, old in zip(plan.steps, self._steps):
+                if new is not old:
+                    break
+                shared += 1
+            states = self._states[: shared + 1]
+        else:
+            states = [dict(state)]
+        current = states[-1]
+        for s in plan.steps[shared:]:
+            current = s.apply(current)
+            states.append(current)
+        self._input, self._steps, self._states = state, plan.steps, states
+        return dict(current)
+
+
+def _run(
+    plan: Plan, state: State, runner: _PrefixRunner | None = None
+) -> tuple[float, Any]:
+    final = plan.run(state) if runner is None else runner.run(plan, state)
     value = final.get("value", final.get("loss"))
     return _scalar(value), _per_sample(final)
 
 
 def attribute(
-    plan_a: Plan, state_a: State, plan_b: Plan, state_b: State
+    plan_a: Plan,
+    state_a: State,
+    plan_b: Plan,
+    state_b: State,
+    *,
+    _runner: _PrefixRunner | None = None,
 ) -> tuple[Attribution, ...]:
     """Contributions of each step to ``value(B) - value(A)``; they sum to the gap.
 
@@ -130,8 +173,9 @@ def attribute(
         for n in STEP_ORDER
         if plan_a.step(n) is not None or plan_b.step(n) is not None
     ]
+    runner = _runner if _runner is not None else _PrefixRunner()
     current_plan, current_state = plan_a, state_a
-    prev_value, prev_samples = _run(plan_a, state_a)
+    prev_value, prev_samples = _run(plan_a, state_a, runner)
     out: list[Attribution] = []
     pending: list[str] = []
     pending_a: list[str] = []
@@ -152,7 +196,7 @@ def attribute(
         pending_a.append(fa)
         pending_b.append(fb)
         try:
-            value, samples = _run(current_plan, current_state)
+            value, samples = _run(current_plan, current_state, runner)
         except Exception:
             if slot == slots[-1]:
                 raise
@@ -354,8 +398,24 @@ def compare(a: Any, b: Any, y_true: Any, y_pred: Any, **options: Any) -> Compari
     spec_a, spec_b = as_spec(a, **options), as_spec(b, **options)
     plan_a, state_a = bind(spec_a, y_true, y_pred)
     plan_b, state_b = bind(spec_b, y_true, y_pred)
-    final_a, steps_a = run_traced(plan_a, state_a)
+    return compare_bound(spec_a, plan_a, state_a, spec_b, plan_b, state_b)
+
+
+def compare_bound(
+    spec_a: Spec,
+    plan_a: Plan,
+    state_a: State,
+    spec_b: Spec,
+    plan_b: Plan,
+    state_b: State,
+) -> Comparison:
+    """:func:`compare` on plans already bound to their inputs."""
+    states_a: list[State] = []
+    final_a, steps_a = run_traced(plan_a, state_a, states_a)
     final_b, steps_b = run_traced(plan_b, state_b)
     trace_a = Trace(spec_a.path, dict(spec_a.options), steps_a, final_a.get("value"))
     trace_b = Trace(spec_b.path, dict(spec_b.options), steps_b, final_b.get("value"))
-    return Comparison(trace_a, trace_b, attribute(plan_a, state_a, plan_b, state_b))
+    runner = _PrefixRunner()
+    runner.seed(plan_a, state_a, states_a)
+    attribution = attribute(plan_a, state_a, plan_b, state_b, _runner=runner)
+    return Comparison(trace_a, trace_b, attribution)

@@ -39,12 +39,14 @@ def run_implementation(path: str, y_true: Any, y_pred: Any, **options: Any) -> A
         return None
 
 
-def _idx(i: Any) -> tuple[int, ...]:
-    return tuple(int(v) for v in np.atleast_1d(i))
-
-
 def _rows(mask: np.ndarray) -> tuple[tuple[int, ...], ...]:
-    return tuple(_idx(i) for i in np.argwhere(mask))
+    return tuple(map(tuple, np.argwhere(mask).tolist()))
+
+
+def _at_most_float32(f: Facts) -> bool:
+    """Whether every prediction is exactly a float32 (so comparing with float32
+    constants in float64 gives what the float32 comparison gives)."""
+    return f.dtype in ("float32", "float16", "bfloat16")
 
 
 def _where(idx: tuple[int, ...]) -> str:
@@ -140,8 +142,9 @@ def rule_clipped(f: Facts) -> list[Cause]:
     p = f.y_pred
     # At or beyond the float32 clip bounds: at the bound itself the clip is a no-op,
     # but the loss is already saturated (PAIN 4: tf_keras' +ε then bites).
-    low = p.astype(np.float32) <= F32_LO
-    high = p.astype(np.float32) >= F32_HI
+    p32 = p if _at_most_float32(f) else p.astype(np.float32)
+    low = p32 <= F32_LO
+    high = p32 >= F32_HI
     if f.label_kind in ("one_hot", "integer"):
         y = f.one_hot
         relevant = low & (y > 0)
@@ -153,9 +156,12 @@ def rule_clipped(f: Facts) -> list[Cause]:
     if not idx:
         return []
     examples = ", ".join(f"p = {fmt_value(p[i], 6)} at {_where(i)}" for i in idx[:4])
+    # The exact loss of each element involved: −log p below the clip, −log(1 − p) above.
+    flat = np.flatnonzero(relevant)
+    p_in, low_in = p.reshape(-1)[flat], low.reshape(-1)[flat]
     with np.errstate(divide="ignore"):
-        exact = -np.log(np.where(low, p, 1 - p))
-    exact_vals = ", ".join(fmt_value(exact[i], 8) for i in idx[:4])
+        exact = -np.log(np.where(low_in, p_in, 1 - p_in))
+    exact_vals = ", ".join(fmt_value(v, 8) for v in exact[:4])
     caps = _cap_table(p.dtype)
     msg = (
         f"{len(idx)} value(s) lie outside [1e-07, 1 − 1e-07], where a wrong "
@@ -203,7 +209,10 @@ def rule_log_clamped(f: Facts) -> list[Cause]:
         return []
     y = f.one_hot if f.label_kind in ("one_hot", "integer") else f.y_true
     p = f.y_pred
-    wrong = ((p == 0) & (y > 0)) | ((p == 1) & (y < 1))
+    zero, one = p == 0, p == 1
+    if not (np.any(zero) or np.any(one)):
+        return []
+    wrong = (zero & (y > 0)) | (one & (y < 1))
     idx = _rows(wrong)
     if not idx:
         return []
@@ -453,9 +462,10 @@ def rule_overflow(f: Facts) -> list[Cause]:
             )
     else:
         y = f.one_hot if f.label_kind in ("one_hot", "integer") else f.y_true
-        if f.label_kind not in ("invalid",):
-            zero_true = _rows((p == 0) & (y > 0))
-            zero_zero = _rows((p == 0) & (y == 0))
+        zero = p == 0
+        if f.label_kind not in ("invalid",) and np.any(zero):
+            zero_true = _rows(zero & (y > 0))
+            zero_zero = _rows(zero & (y == 0))
             if zero_true:
                 idx += list(zero_true)
                 out.append(
@@ -468,11 +478,13 @@ def rule_overflow(f: Facts) -> list[Cause]:
                     "y·log(p) gives 0·(−inf) = NaN, while the convention 0·log 0 = 0 "
                     "(scipy.special.xlogy, crossent) gives 0."
                 )
-        f32 = p.astype(np.float32)
-        rounds_to_one = _rows(f32 == 1)
         binary = not f.options.get("_categorical_only")
         kinds = ("binary_column", "multi_hot", "one_hot")
-        if rounds_to_one and binary and f.label_kind in kinds:
+        rounds_to_one: tuple[tuple[int, ...], ...] = ()
+        if binary and f.label_kind in kinds:
+            p32 = p if _at_most_float32(f) else p.astype(np.float32)
+            rounds_to_one = _rows(p32 == 1)
+        if rounds_to_one:
             idx += list(rounds_to_one)
             out.append(
                 f"{len(rounds_to_one)} probability(ies) equal 1 in float32: "
@@ -724,8 +736,8 @@ def rule_axis(f: Facts) -> list[Cause]:
 
 def rule_swapped(f: Facts) -> list[Cause]:
     """PAIN 27: y_true and y_pred swapped."""
-    if f.y_true.shape != f.y_pred.shape or f.y_true.dtype.kind in "iu":
-        return []
+    if f.label_kind != "soft" or f.y_true.dtype.kind in "iu":
+        return []  # labels that are all 0/1 are not probabilities a model produced
     yt, yp = f.y_true, f.y_pred
     true_cont = np.all((yt >= 0) & (yt <= 1)) and np.any((yt > 0) & (yt < 1))
     pred_01 = np.all((yp == 0) | (yp == 1))

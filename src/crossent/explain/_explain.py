@@ -656,18 +656,11 @@ def _compare_model(a: Spec, b: Spec, f: Facts, y_true: Any, y_pred: Any) -> Comp
     if ya is yb:
         return compare(a, b, y_true, y_pred)
     # Different views of y_pred: compare the bound plans directly.
-    from crossent.explain._compare import attribute
-    from crossent.explain._trace import Trace, run_traced
+    from crossent.explain._compare import compare_bound
 
     plan_a, state_a = a.implementation.bind(y_true, ya, **dict(a.options))
     plan_b, state_b = b.implementation.bind(y_true, yb, **dict(b.options))
-    fa, sa = run_traced(plan_a, state_a)
-    fb, sb = run_traced(plan_b, state_b)
-    return Comparison(
-        Trace(a.path, dict(a.options), sa, fa.get("value")),
-        Trace(b.path, dict(b.options), sb, fb.get("value")),
-        attribute(plan_a, state_a, plan_b, state_b),
-    )
+    return compare_bound(a, plan_a, state_a, b, plan_b, state_b)
 
 
 def _reference_points(f: Facts) -> dict[str, float]:

@@ -41,6 +41,19 @@ def _index(idx: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(i) for i in idx) + "]"
 
 
+def _unravel(flat: Any, shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Flat (C-order) positions as index tuples (``()`` for a 0-d array)."""
+    if not shape:
+        return [() for _ in flat]
+    return [tuple(int(v) for v in i) for i in zip(*np.unravel_index(flat, shape))]
+
+
+def _first_indices(mask: Any, k: int) -> list[tuple[int, ...]]:
+    """The first ``k`` positions where ``mask`` is true, in C order."""
+    mask = np.asarray(mask)
+    return _unravel(np.flatnonzero(mask)[:k], mask.shape)
+
+
 def cast(
     dtype: Any,
     *,
@@ -91,13 +104,13 @@ def renormalize(axis: int, *, source: str = "") -> Step:
         p = np.asarray(before["y_pred"])
         sums = np.moveaxis(np.sum(p, axis=axis, keepdims=True), axis, -1)[..., 0]
         tol = 8 * np.finfo(p.dtype).eps if p.dtype.kind == "f" else 1e-6
-        off = [
-            (i, s) for i, s in np.ndenumerate(sums) if not abs(float(s) - 1.0) <= tol
-        ]
-        if not off:
+        off = ~(np.abs(sums.astype(np.float64) - 1.0) <= tol)
+        count = int(np.count_nonzero(off))
+        if not count:
             return ""
-        shown = "; ".join(f"row {_index(i)} divided by {fmt(s)}" for i, s in off[:4])
-        more = f" (and {len(off) - 4} more rows)" if len(off) > 4 else ""
+        rows = _first_indices(off, 4)
+        shown = "; ".join(f"row {_index(i)} divided by {fmt(sums[i])}" for i in rows)
+        more = f" (and {count - 4} more rows)" if count > 4 else ""
         return shown + more
 
     return Step("renormalize", "p ← p / Σ_c p_c", fn, source, describe)
@@ -112,14 +125,17 @@ def clip(lo: Any, hi: Any, *, source: str = "") -> Step:
 
     def describe(before: State, after: State) -> str:
         b, a = np.asarray(before["y_pred"]), np.asarray(after["y_pred"])
-        changed = np.argwhere(~((b == a) | (np.isnan(b) & np.isnan(a))))
-        if changed.size == 0:
+        b, a = np.broadcast_arrays(b, a)
+        # `!=` is also true where both are NaN (unchanged): drop those few.
+        flat = np.flatnonzero(b != a)
+        if flat.size:
+            bf, af = b.reshape(-1)[flat], a.reshape(-1)[flat]
+            flat = flat[~(np.isnan(bf) & np.isnan(af))]
+        n = int(flat.size)
+        if n == 0:
             return ""
-        shown = ", ".join(
-            f"{fmt(b[tuple(i)])} → {fmt(a[tuple(i)])} at {_index(tuple(i))}"
-            for i in changed[:4]
-        )
-        n = len(changed)
+        changed = _unravel(flat[:4], b.shape)
+        shown = ", ".join(f"{fmt(b[i])} → {fmt(a[i])} at {_index(i)}" for i in changed)
         return f"{n} value{'s' if n > 1 else ''} clipped: {shown}" + (
             " …" if n > 4 else ""
         )
