@@ -112,45 +112,59 @@ def _per_sample(state: Mapping[str, Any]) -> Any:
 
 
 class _PrefixRunner:
-    """Runs a sequence of plans, reusing the states of the steps they share.
+    """Runs the hybrids of an attribution, resuming each where it departs from the last.
 
-    Consecutive hybrids of an attribution run on the same input state and share
-    every step before the one just substituted (the same Step objects), so each
-    hybrid only recomputes from that step on. Steps are pure (they return new
-    arrays for what they change), so a stored state can be reused as is.
+    Consecutive hybrids run on the same input state and share every step before
+    the slot substituted next (the same Step objects). Running one hybrid, the
+    runner keeps the state just before that slot, and the next hybrid starts
+    there. Only that one state is kept: holding every intermediate state of
+    large inputs costs more in page faults than recomputing saves. Steps are
+    pure (they return new arrays for what they change), so a kept state can be
+    reused as is.
     """
 
     def __init__(self) -> None:
         self._input: State | None = None
-        self._steps: tuple[Step, ...] = ()
-        self._states: list[State] = []  # states[i]: the state before step i
+        self._prefix: tuple[Step, ...] = ()
+        self._kept: State = {}
 
-    def seed(self, plan: Plan, state: State, states: list[State]) -> None:
-        """Record a run made elsewhere: ``states`` = the input copy, then each step's output."""
-        self._input, self._steps, self._states = state, plan.steps, states
-
-    def run(self, plan: Plan, state: State) -> dict[str, Any]:
-        shared = 0
-        if state is self._input:
-            for new, old in zip(plan.steps, self._steps):
-                if new is not old:
-                    break
-                shared += 1
-            states = self._states[: shared + 1]
-        else:
-            states = [dict(state)]
-        current = states[-1]
-        for s in plan.steps[shared:]:
+    def run(self, plan: Plan, state: State, resume_at: str | None) -> dict[str, Any]:
+        """Run ``plan`` on ``state``; keep the state before step ``resume_at``."""
+        current: State = dict(state)
+        start = 0
+        n = len(self._prefix)
+        if (
+            state is self._input
+            and len(plan.steps) >= n
+            and all(a is b for a, b in zip(plan.steps, self._prefix))
+        ):
+            start, current = n, self._kept
+        order = STEP_ORDER.index(resume_at) if resume_at in STEP_ORDER else None
+        keep_at = len(plan.steps)
+        if order is not None:
+            keep_at = next(
+                (
+                    i
+                    for i, s in enumerate(plan.steps)
+                    if STEP_ORDER.index(s.name) >= order
+                ),
+                len(plan.steps),
+            )
+        kept: tuple[tuple[Step, ...], State] | None = None
+        if keep_at < start:  # the kept state is already past that point
+            keep_at = -1
+        for i, s in enumerate(plan.steps[start:], start):
+            if i == keep_at:
+                kept = (plan.steps[:i], current)
             current = s.apply(current)
-            states.append(current)
-        self._input, self._steps, self._states = state, plan.steps, states
+        if kept is None and keep_at == len(plan.steps):
+            kept = (plan.steps, current)
+        if kept is not None:
+            self._input, (self._prefix, self._kept) = state, kept
         return dict(current)
 
 
-def _run(
-    plan: Plan, state: State, runner: _PrefixRunner | None = None
-) -> tuple[float, Any]:
-    final = plan.run(state) if runner is None else runner.run(plan, state)
+def _outcome(final: Mapping[str, Any]) -> tuple[float, Any]:
     value = final.get("value", final.get("loss"))
     return _scalar(value), _per_sample(final)
 
@@ -161,7 +175,7 @@ def attribute(
     plan_b: Plan,
     state_b: State,
     *,
-    _runner: _PrefixRunner | None = None,
+    _final_a: Mapping[str, Any] | None = None,
 ) -> tuple[Attribution, ...]:
     """Contributions of each step to ``value(B) - value(A)``; they sum to the gap.
 
@@ -173,9 +187,11 @@ def attribute(
         for n in STEP_ORDER
         if plan_a.step(n) is not None or plan_b.step(n) is not None
     ]
-    runner = _runner if _runner is not None else _PrefixRunner()
+    runner = _PrefixRunner()
     current_plan, current_state = plan_a, state_a
-    prev_value, prev_samples = _run(plan_a, state_a, runner)
+    prev_value, prev_samples = _outcome(
+        plan_a.run(state_a) if _final_a is None else _final_a
+    )
     out: list[Attribution] = []
     pending: list[str] = []
     pending_a: list[str] = []
@@ -195,8 +211,11 @@ def attribute(
         pending.append(slot)
         pending_a.append(fa)
         pending_b.append(fb)
+        following = slots[slots.index(slot) + 1] if slot != slots[-1] else None
         try:
-            value, samples = _run(current_plan, current_state, runner)
+            value, samples = _outcome(
+                runner.run(current_plan, current_state, resume_at=following)
+            )
         except Exception:
             if slot == slots[-1]:
                 raise
@@ -410,12 +429,9 @@ def compare_bound(
     state_b: State,
 ) -> Comparison:
     """:func:`compare` on plans already bound to their inputs."""
-    states_a: list[State] = []
-    final_a, steps_a = run_traced(plan_a, state_a, states_a)
+    final_a, steps_a = run_traced(plan_a, state_a)
     final_b, steps_b = run_traced(plan_b, state_b)
     trace_a = Trace(spec_a.path, dict(spec_a.options), steps_a, final_a.get("value"))
     trace_b = Trace(spec_b.path, dict(spec_b.options), steps_b, final_b.get("value"))
-    runner = _PrefixRunner()
-    runner.seed(plan_a, state_a, states_a)
-    attribution = attribute(plan_a, state_a, plan_b, state_b, _runner=runner)
+    attribution = attribute(plan_a, state_a, plan_b, state_b, _final_a=final_a)
     return Comparison(trace_a, trace_b, attribution)

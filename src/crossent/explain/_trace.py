@@ -102,22 +102,12 @@ class Trace:
 
 
 def run_traced(
-    plan: Plan, state: State, states: list[State] | None = None
+    plan: Plan, state: State
 ) -> tuple[dict[str, Any], tuple[TraceStep, ...]]:
-    """Run ``plan`` recording every step; returns the final state and the records.
-
-    With ``states``, also appends the state before the first step and after each
-    one (an attribution then reuses them instead of running the plan again).
-    """
+    """Run ``plan`` recording every step; returns the final state and the records."""
     records: list[TraceStep] = []
-    if states is not None and not plan.steps:
-        states.append(dict(state))
 
     def observe(step: Step, before: State, after: State) -> None:
-        if states is not None:
-            if not states:
-                states.append(before)
-            states.append(after)
         # Steps return new objects for what they change, so identity tells what changed
         # without comparing (possibly huge) arrays.
         changed = {
