@@ -171,3 +171,54 @@ def test_trace_records_effects() -> None:
     assert (
         json.loads(json.dumps(t.to_dict()))["implementation"] == "textbook.categorical"
     )
+
+
+def test_reduce_then_output_do_not_cancel_out() -> None:
+    """Keras reduces into ℓ and casts it in "output"; the exact formula reduces into the
+    value. Substituting B's reduce must not leave A's output casting the unreduced ℓ
+    (which once showed as +0.189 at "reduce" and −0.189 at "output")."""
+    p = SEED_P.astype(np.float32)
+    comp = compare(
+        "keras.losses.CategoricalCrossentropy",
+        "exact.categorical(reduction='mean')",
+        SEED_Y,
+        p,
+    )
+    by_step = {a.step: a.contribution for a in comp.attribution}
+    # seed 000: tf.keras printed 0.3239681124687195; −Σ y log p / 3 = 0.0945899...
+    assert by_step["renormalize"] == pytest.approx(
+        0.09458991187728844 - 0.3239681124687195, abs=1e-6
+    )
+    assert abs(by_step["reduce"]) < 1e-7
+    assert abs(by_step["output"]) < 1e-7
+
+
+def test_textbook_and_exact_formulas_take_integer_labels() -> None:
+    labels = np.array([0, 1, 2])
+    for path in ("textbook.categorical", "exact.categorical", "textbook.binary"):
+        dense = crossent.trace(path, SEED_Y, SEED_P).value
+        sparse = crossent.trace(path, labels, SEED_P).value
+        np.testing.assert_array_equal(sparse, dense)
+    # class ids along axis 0 (classes first)
+    along0 = crossent.trace("exact.categorical(axis=0)", labels, SEED_P.T).value
+    np.testing.assert_array_equal(
+        along0, crossent.trace("exact.categorical", SEED_Y, SEED_P).value
+    )
+    # an id outside [0, C) has no one-hot row: its loss is NaN, not 0
+    out = crossent.trace("exact.categorical", np.array([0, 3, 2]), SEED_P).value
+    assert np.isnan(out[1])
+    assert np.isfinite(out[[0, 2]]).all()
+
+
+def test_explain_integer_labels_against_a_sparse_loss() -> None:
+    """Once crashed: the exact reference got class ids where it expected one-hot rows."""
+    labels = np.array([0, 1, 2])
+    p = SEED_P.astype(np.float32)
+    sparse = "keras.losses.SparseCategoricalCrossentropy"
+    exp = crossent.explain(labels, p, observed=0.3239681, against=sparse)
+    # the only implementation named matches, so B is the exact reference
+    assert exp.identification.matches[0].spec.path == sparse
+    assert exp.comparison.b.implementation == "exact.categorical"
+    # B: −Σ log p_y / 3 without renormalisation = 0.0945899 (as for one-hot labels)
+    assert float(exp.comparison.b.value) == pytest.approx(0.09458991187728844, abs=1e-7)
+    assert "renormalized" in exp.codes

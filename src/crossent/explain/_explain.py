@@ -594,7 +594,9 @@ def explain(
         a_spec = ident.matches[0].spec
         if against_list:
             # B: the first implementation named that is not the one that matched
-            others = [x for x in _specs(against_list, shared) if x != a_spec]
+            others = [
+                x for x in _specs(against_list, shared) if not _same_setup(x, a_spec)
+            ]
             b_spec = (
                 others[0]
                 if others
@@ -625,6 +627,25 @@ def explain(
     return Explanation(
         inputs, tuple(values), observed, ident, comp, _order(causes), refs
     )
+
+
+def _same_setup(named: Spec, matched: Spec) -> bool:
+    """Whether ``matched`` is ``named`` with some defaults spelled out.
+
+    identify() reports the options it tried (``reduction='sum_over_batch_size'``);
+    the implementation the user named without them is the same computation.
+    """
+    return named.path == matched.path and all(
+        k in matched.options and _equal_option(matched.options[k], v)
+        for k, v in named.options.items()
+    )
+
+
+def _equal_option(a: Any, b: Any) -> bool:
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    except (TypeError, ValueError):
+        return a is b
 
 
 def _coerce(value: Any, y_pred: Any) -> Any:

@@ -41,6 +41,7 @@ __all__ = [
     "State",
     "Step",
     "StepName",
+    "reduced",
 ]
 
 State = Mapping[str, Any]
@@ -118,6 +119,18 @@ class Step:
         with np.errstate(all="ignore"):
             updates = self.fn(state)
         return {**state, **updates}
+
+
+def reduced(state: State, key: str = "loss") -> Any:
+    """What an "output" step returns: ``state[key]``, unless a step before it
+    already produced the ``value``.
+
+    A framework's own plan reduces into ``key`` and leaves ``value`` to its output
+    step. In an attribution's hybrid, another implementation's "reduce" step
+    writes ``value`` directly; the output step then casts that number rather than
+    the unreduced per-example loss still under ``key``.
+    """
+    return state["value"] if "value" in state else state[key]
 
 
 Observer = Callable[[Step, State, State], None]

@@ -61,11 +61,24 @@ def _reduce(reduction: TextbookReduction, axis: int) -> Step:
     return Step("reduce", formulas[reduction], fn, "written by hand")
 
 
-def _inputs(y_true: Any, y_pred: Any) -> dict[str, Any]:
+def _inputs(y_true: Any, y_pred: Any, axis: int = -1) -> dict[str, Any]:
+    """The formulas' inputs: floating predictions, and targets in their dtype.
+
+    Integer class ids (one dimension fewer than the predictions) become one-hot
+    rows along ``axis``, as a user writing −Σ y log p would first make them; an
+    id outside [0, C) has no one-hot row and gets a row of NaN (its loss is
+    undefined), never a silent zero.
+    """
     p = np.asarray(y_pred)
     if p.dtype.kind not in "f":
         p = p.astype(np.float64)
-    return {"y_true": np.asarray(y_true).astype(p.dtype), "y_pred": p}
+    y = np.asarray(y_true)
+    if y.dtype.kind in "iub" and p.ndim >= 1 and y.ndim == p.ndim - 1:
+        classes = p.shape[axis]
+        one_hot = (y[..., None] == np.arange(classes)).astype(p.dtype)
+        one_hot[(y < 0) | (y >= classes)] = np.nan
+        y = np.moveaxis(one_hot, -1, axis)
+    return {"y_true": y.astype(p.dtype), "y_pred": p}
 
 
 def bind_categorical(
@@ -79,7 +92,7 @@ def bind_categorical(
         _reduce(reduction, axis),
     )
     plan = Plan("textbook.categorical", steps, {"reduction": reduction, "axis": axis})
-    return plan, _inputs(y_true, y_pred)
+    return plan, _inputs(y_true, y_pred, axis)
 
 
 def bind_binary(
@@ -95,7 +108,7 @@ def bind_binary(
         _reduce(reduction, axis),
     )
     plan = Plan("textbook.binary", steps, {"reduction": reduction, "axis": axis})
-    return plan, _inputs(y_true, y_pred)
+    return plan, _inputs(y_true, y_pred, axis)
 
 
 def categorical(
@@ -181,7 +194,7 @@ def bind_exact_categorical(
         "exact.categorical",
         (step, _exact_reduce(reduction)),
         {"axis": axis, "reduction": reduction},
-    ), _inputs(y_true, y_pred)
+    ), _inputs(y_true, y_pred, axis)
 
 
 def bind_exact_softmax(
@@ -201,7 +214,7 @@ def bind_exact_softmax(
         "exact.softmax",
         (step, _exact_reduce(reduction)),
         {"axis": axis, "reduction": reduction},
-    ), _inputs(y_true, y_pred)
+    ), _inputs(y_true, y_pred, axis)
 
 
 def bind_exact_binary(

@@ -17,7 +17,7 @@ import numpy as np
 
 from crossent.errors import FrameworkError
 from crossent.frameworks import _steps as st
-from crossent.frameworks._plan import State, Step
+from crossent.frameworks._plan import State, Step, reduced
 
 __all__ = [
     "EPSILON",
@@ -151,7 +151,7 @@ def output_step(dtype: Any, *, key: str = "loss", source: str = NN) -> Step:
     dt = np.dtype(dtype)
 
     def fn(state: State) -> dict[str, Any]:
-        return {"value": np.asarray(state[key]).astype(dt, copy=False)}
+        return {"value": np.asarray(reduced(state, key)).astype(dt, copy=False)}
 
     return Step("output", f"value ← ℓ ({dt})", fn, source)
 

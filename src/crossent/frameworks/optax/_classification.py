@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from crossent.frameworks._plan import Plan, State, Step
+from crossent.frameworks._plan import Plan, State, Step, reduced
 from crossent.frameworks.optax import _jax
 
 __all__ = [
@@ -81,7 +81,7 @@ def _class_reduce(axis: Any, where: np.ndarray | None) -> Step:
 
 def _output() -> Step:
     def fn(state: State) -> dict[str, Any]:
-        return {"value": np.asarray(state["loss"])}
+        return {"value": np.asarray(reduced(state, "loss"))}
 
     return Step("output", "unreduced, in the computation's dtype", fn, SRC)
 

@@ -16,7 +16,7 @@ import numpy as np
 from crossent.errors import FrameworkError
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
-from crossent.frameworks._plan import Plan, State, Step
+from crossent.frameworks._plan import Plan, State, Step, reduced
 from crossent.frameworks._registry import Divergence, Implementation, register
 
 __all__ = [
@@ -49,7 +49,7 @@ def _check_float(fn: str, logits: np.ndarray) -> None:
 
 def _output(dtype: np.dtype[Any]) -> Step:
     def fn(state: State) -> dict[str, Any]:
-        return {"value": np.asarray(state["loss"]).astype(dtype)}
+        return {"value": np.asarray(reduced(state, "loss")).astype(dtype)}
 
     return Step("output", f"result cast to {dtype}", fn, _NN_OPS)
 

@@ -22,7 +22,7 @@ import numpy as np
 from crossent.errors import FrameworkError
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
-from crossent.frameworks._plan import Plan, State, Step
+from crossent.frameworks._plan import Plan, State, Step, reduced
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.tf import nn as tf_nn
 from crossent.frameworks.tf_keras import _tf
@@ -313,7 +313,7 @@ def output_step(key: str = "loss", source: str = _SRC) -> Step:
     """``value ← state[key]``, the array the function returns."""
 
     def fn(state: State) -> dict[str, Any]:
-        return {"value": np.asarray(state[key])}
+        return {"value": np.asarray(reduced(state, key))}
 
     return Step("output", "return ℓ", fn, source)
 
