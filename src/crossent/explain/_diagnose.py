@@ -59,16 +59,26 @@ def _exact_ce(f: Facts, y_pred: np.ndarray | None = None) -> np.ndarray:
         return cached
     with np.errstate(all="ignore"):
         return np.asarray(
-            core.cross_entropy(np.clip(y_pred, 0, 1), f.one_hot.astype(np.float64))
+            core.cross_entropy(_in_unit_interval(y_pred), _dense_labels(f))
         )
+
+
+def _dense_labels(f: Facts) -> np.ndarray:
+    """The one-hot (or soft) targets in float64, without copying them if they are."""
+    return f.one_hot.astype(np.float64, copy=False)
+
+
+def _in_unit_interval(p: np.ndarray) -> np.ndarray:
+    """``p`` clipped to [0, 1]; ``p`` itself when nothing is outside (no copy)."""
+    if np.any(p < 0) or np.any(p > 1):  # NaN compares false: it stays NaN
+        return np.asarray(np.clip(p, 0, 1))
+    return p
 
 
 def _softmax_ce(f: Facts) -> np.ndarray:
     cached: np.ndarray = f.memo(
         "softmax_ce",
-        lambda: np.asarray(
-            core.softmax_cross_entropy(f.y_pred, f.one_hot.astype(np.float64))
-        ),
+        lambda: np.asarray(core.softmax_cross_entropy(f.y_pred, _dense_labels(f))),
     )
     return cached
 
@@ -535,7 +545,9 @@ def _saturating_sigmoid(f: Facts) -> Cause | None:
         return None
     idx = _rows(saturated)
     stable = np.asarray(
-        core.sigmoid_binary_cross_entropy(f.y_pred, f.y_true.astype(np.float64))
+        core.sigmoid_binary_cross_entropy(
+            f.y_pred, f.y_true.astype(np.float64, copy=False)
+        )
     )
     threshold = _sigmoid_saturation(dtype)
     floor = -np.log(np.float32(1) - np.float32(1 - 1e-7))
@@ -579,7 +591,9 @@ def rule_masked_logits(f: Facts) -> list[Cause]:
     full = _rows(np.all(neg, axis=-1))
     parts = []
     if off_target:
-        finite = np.asarray(core.softmax_cross_entropy(f.y_pred, y.astype(np.float64)))
+        finite = np.asarray(
+            core.softmax_cross_entropy(f.y_pred, y.astype(np.float64, copy=False))
+        )
         parts.append(
             f"{len(off_target)} −inf logit(s) sit on classes with label 0: the naive "
             "Σ y·log_softmax(z) gives 0·(−inf) = NaN there (TensorFlow, PyTorch with "
@@ -959,7 +973,7 @@ def rule_label_smoothing(f: Facts) -> list[Cause]:
     if not eps or f.label_kind not in ("integer", "one_hot"):
         return []
     k = f.num_classes
-    y = f.one_hot.astype(np.float64)
+    y = _dense_labels(f)
     logits = f.pred_kind == "logits" or bool(f.from_logits)
 
     def ce(target: np.ndarray) -> np.ndarray:

@@ -12,8 +12,8 @@ import numpy as np
 
 import crossent._core as core
 from crossent.explain._cause import CAUSE_CODES, Cause
-from crossent.explain._compare import Comparison, compare
-from crossent.explain._diagnose import diagnose
+from crossent.explain._compare import Comparison, attribute
+from crossent.explain._diagnose import _exact_ce, _softmax_ce, diagnose
 from crossent.explain._facts import Facts, facts
 from crossent.explain._identify import Identification, identify
 from crossent.explain._model import model_inputs
@@ -25,7 +25,9 @@ from crossent.explain._render import (
     jsonable,
     text_table,
 )
+from crossent.explain._runs import Runs
 from crossent.explain._spec import Spec, as_spec
+from crossent.explain._trace import Trace
 from crossent.frameworks._registry import registry
 
 if TYPE_CHECKING:
@@ -293,8 +295,15 @@ def _default_specs(f: Facts) -> tuple[str, ...]:
 
 
 def _value_rows(
-    specs: Sequence[Spec], f: Facts, y_true: Any, y_pred: Any
+    specs: Sequence[Spec],
+    f: Facts,
+    y_true: Any,
+    y_pred: Any,
+    runs: Runs,
+    traced: Sequence[Spec] = (),
 ) -> list[ValueRow]:
+    """Each spec's value; those in ``traced`` (the ones a comparison may need) are
+    run with a trace, kept in ``runs``."""
     rows = []
     for spec in specs:
         impl = spec.implementation
@@ -305,8 +314,12 @@ def _value_rows(
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # e.g. scikit-learn row sums
-                plan, state = impl.bind(y_true, yp, **dict(spec.options))
-                value = plan.run(state).get("value")
+                if spec in traced:
+                    value = runs.traced(impl, spec.options, yp).final.get("value")
+                else:
+                    plan, state = impl.bind(y_true, yp, **dict(spec.options))
+                    value = plan.run(state).get("value")
+                    runs.remember(impl, spec.options, y_true, yp, value)
         except Exception as err:
             rows.append(
                 ValueRow(
@@ -364,6 +377,26 @@ def _reference_spec(f: Facts, a_value: Any, a_spec: Spec) -> Spec:
     return as_spec(Spec(_reference_for(f), {"reduction": reduction}))
 
 
+def _reduced_like(spec: Spec, a_value: Any, a_spec: Spec) -> Spec:
+    """A hand-written formula named without a reduction, reduced the way A reduces.
+
+    ``against=["keras...CategoricalCrossentropy", "textbook.categorical"]`` means
+    "Keras' number against −Σ y log p", and Keras' number is a mean: comparing it
+    with the unreduced per-example losses would put the whole sum in the gap.
+    """
+    if (
+        spec.implementation.framework not in ("textbook", "exact")
+        or "reduction" in spec.options
+        or a_value is None
+        or np.ndim(a_value) != 0
+    ):
+        return spec
+    reduction = _SCALAR_REDUCTIONS.get(
+        str(a_spec.options.get("reduction", "mean")), "mean"
+    )
+    return as_spec(Spec(spec.path, {**spec.options, "reduction": reduction}))
+
+
 def _specs(
     items: Sequence[Any], options: Mapping[str, Any], *, strict: bool = True
 ) -> list[Spec]:
@@ -413,12 +446,8 @@ def _exact_rows(f: Facts) -> Any:
                 core.binary_cross_entropy(np.clip(f.y_pred, 0, 1), f.y_true)
             ).sum(axis=-1)
         if f.pred_kind == "logits" or f.from_logits:
-            return np.asarray(
-                core.softmax_cross_entropy(f.y_pred, f.one_hot.astype(np.float64))
-            )
-        return np.asarray(
-            core.cross_entropy(np.clip(f.y_pred, 0, 1), f.one_hot.astype(np.float64))
-        )
+            return _softmax_ce(f)
+        return _exact_ce(f)
 
 
 def _generic_cause(code: str, items: list[Any], comp: Comparison) -> Cause:
@@ -554,7 +583,10 @@ def explain(
             :1
         ]  # large inputs: the exact reference, not every framework
     shown = _specs(against_list, shared) + _specs(defaults, shared, strict=False)
-    values = _value_rows(shown, f, y_true, y_pred)
+    runs = Runs(y_true, y_pred)
+    values = _value_rows(
+        shown, f, y_true, y_pred, runs, traced=_specs(against_list, shared)
+    )
     ident = None
     comp = None
     binary_involved = any(
@@ -577,6 +609,7 @@ def explain(
             from_logits=from_logits,
             implementations=search,
             first_only=large,
+            _runs=runs,
             **shared,
         )
         if ident.matches and ident.matches[0].spec.implementation.labels == "binary":
@@ -598,22 +631,22 @@ def explain(
                 x for x in _specs(against_list, shared) if not _same_setup(x, a_spec)
             ]
             b_spec = (
-                others[0]
+                _reduced_like(others[0], ident.matches[0].value, a_spec)
                 if others
                 else _reference_spec(f, ident.matches[0].value, a_spec)
             )
         else:
             b_spec = _reference_spec(f, ident.matches[0].value, a_spec)
-        comp = _compare_model(a_spec, b_spec, f, y_true, y_pred)
+        comp = _compare_model(a_spec, b_spec, f, runs)
     elif len(against_list) >= 2:
         specs = _specs(against_list, shared)
-        comp = _compare_model(specs[0], specs[1], f, y_true, y_pred)
+        a_value = values[0].value if values else None
+        b_spec = _reduced_like(specs[1], a_value, specs[0])
+        comp = _compare_model(specs[0], b_spec, f, runs)
     elif len(against_list) == 1:
         specs = _specs(against_list, shared)
         a_value = values[0].value if values else None
-        comp = _compare_model(
-            specs[0], _reference_spec(f, a_value, specs[0]), f, y_true, y_pred
-        )
+        comp = _compare_model(specs[0], _reference_spec(f, a_value, specs[0]), f, runs)
     if comp is not None:
         causes = _attach_contributions(causes, comp, f)
     refs = _reference_points(f)
@@ -670,18 +703,19 @@ def _without_binary(f: Facts) -> Facts:
     return replace(f, options={**f.options, "_categorical_only": True})
 
 
-def _compare_model(a: Spec, b: Spec, f: Facts, y_true: Any, y_pred: Any) -> Comparison:
-    """compare(), giving each side the model outputs it expects."""
-    ya = model_inputs(a.implementation, a.options, f.from_logits, y_pred)
-    yb = model_inputs(b.implementation, b.options, f.from_logits, y_pred)
-    if ya is yb:
-        return compare(a, b, y_true, y_pred)
-    # Different views of y_pred: compare the bound plans directly.
-    from crossent.explain._compare import compare_bound
-
-    plan_a, state_a = a.implementation.bind(y_true, ya, **dict(a.options))
-    plan_b, state_b = b.implementation.bind(y_true, yb, **dict(b.options))
-    return compare_bound(a, plan_a, state_a, b, plan_b, state_b)
+def _compare_model(a: Spec, b: Spec, f: Facts, runs: Runs) -> Comparison:
+    """compare(), giving each side the model outputs it expects (and reusing runs)."""
+    ya = model_inputs(a.implementation, a.options, f.from_logits, runs.y_pred)
+    yb = model_inputs(b.implementation, b.options, f.from_logits, runs.y_pred)
+    run_a = runs.traced(a.implementation, a.options, ya)
+    run_b = runs.traced(b.implementation, b.options, yb)
+    return Comparison(
+        Trace(a.path, dict(a.options), run_a.steps, run_a.final.get("value")),
+        Trace(b.path, dict(b.options), run_b.steps, run_b.final.get("value")),
+        attribute(
+            run_a.plan, run_a.state, run_b.plan, run_b.state, _final_a=run_a.final
+        ),
+    )
 
 
 def _reference_points(f: Facts) -> dict[str, float]:

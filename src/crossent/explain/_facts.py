@@ -69,7 +69,7 @@ def _label_kind(y_true: np.ndarray, y_pred: np.ndarray) -> str:
         return "integer" if y_true.shape == y_pred.shape[:-1] else "invalid"
     if y_true.shape != y_pred.shape:
         return "invalid"
-    yt = y_true.astype(np.float64)
+    yt = y_true.astype(np.float64, copy=False)
     if y_pred.ndim >= 1 and y_pred.shape[-1] == 1:
         return "binary_column"
     is01 = np.all((yt == 0) | (yt == 1))
@@ -82,7 +82,7 @@ def _label_kind(y_true: np.ndarray, y_pred: np.ndarray) -> str:
 
 
 def _pred_kind(y_pred: np.ndarray, sums: np.ndarray) -> str:
-    if y_pred.size and (np.nanmin(y_pred) < 0 or np.nanmax(y_pred) > 1):
+    if np.any(y_pred < 0) or np.any(y_pred > 1):  # NaN compares false
         return "logits"
     if np.all(np.abs(sums - 1) <= 1e-5):
         return "probabilities"
@@ -99,10 +99,10 @@ def facts(
         if yp_in.dtype.kind == "f" or yp_in.dtype.name == "bfloat16"
         else "float64"
     )
-    yp = yp_in.astype(np.float64)
+    yp = yp_in.astype(np.float64, copy=False)
     yt = np.asarray(y_true)
     if yt.dtype.kind not in "iu":
-        yt = yt.astype(np.float64)
+        yt = yt.astype(np.float64, copy=False)
     sums = yp.sum(axis=-1) if yp.ndim else yp
     c = int(yp.shape[-1]) if yp.ndim else 1
     return Facts(

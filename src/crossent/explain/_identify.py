@@ -20,6 +20,7 @@ from crossent.explain._render import (
     jsonable,
     text_table,
 )
+from crossent.explain._runs import Runs
 from crossent.explain._spec import Spec, accepted_options
 from crossent.frameworks._plan import Plan
 from crossent.frameworks._registry import Implementation, registry
@@ -281,6 +282,7 @@ def identify(
     from_logits: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
     first_only: bool = False,
+    _runs: Runs | None = None,
     **fixed: Any,
 ) -> Identification:
     """Find every implementation and option set that produces ``observed``.
@@ -352,10 +354,18 @@ def identify(
                     with np.errstate(all="ignore"), warnings.catch_warnings():
                         warnings.simplefilter("ignore")
                         yp = model_inputs(impl, options, from_logits, yp)
-                        plan, state = impl.bind(yt, yp, **options)
-                        value = _run_sharing_prefix(
-                            impl, plan, state, options, dtype_name, prefixes
+                        known, value = (
+                            _runs.value(impl, options, yt, yp)
+                            if _runs is not None
+                            else (False, None)
                         )
+                        if not known:
+                            plan, state = impl.bind(yt, yp, **options)
+                            value = _run_sharing_prefix(
+                                impl, plan, state, options, dtype_name, prefixes
+                            )
+                            if _runs is not None:
+                                _runs.remember(impl, options, yt, yp, value)
                 except Exception:
                     continue
                 err = _matches(value, obs, tol)
