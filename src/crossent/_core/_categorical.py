@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from array_api_compat import is_numpy_namespace
 
 from crossent._core import _validation as v
@@ -15,6 +16,7 @@ from crossent._core._namespace import (
     namespace,
     quietly,
     to_input_dtype,
+    wide_dtype,
     working,
 )
 
@@ -24,6 +26,9 @@ __all__ = [
     "softmax_cross_entropy_with_integer_labels",
     "xlogy",
 ]
+
+
+_NUMPY_FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
 def xlogy(y: Any, p: Any, xp: Any) -> Any:
@@ -39,19 +44,25 @@ def xlogy(y: Any, p: Any, xp: Any) -> Any:
     return xp.where((y == 0) & ~xp.isnan(log_p), zero, term)
 
 
-def _xlogy_numpy(y: Any, p: Any) -> Any:
+def _xlogy_numpy(y: Any, p: Any, dtype: Any = None) -> Any:
     """NumPy's :func:`xlogy`: the log is taken only where the label is not 0.
 
     One-hot labels make that one element per row, so the log costs 1/C of the
-    dense version (scipy.special.xlogy does the same per element).
+    dense version (scipy.special.xlogy does the same per element). With
+    ``dtype`` (wider than the inputs), each element is converted as the ufuncs
+    read it: the same numbers as converting the inputs first, without the copies.
     """
     import numpy as np
 
     keep = (y != 0) | np.isnan(p)
-    out = np.zeros(np.broadcast_shapes(y.shape, p.shape), dtype=np.result_type(y, p))
+    if dtype is None:
+        dtype = np.result_type(y, p)
+    out = np.zeros(np.broadcast_shapes(y.shape, p.shape), dtype=dtype)
     with np.errstate(divide="ignore", invalid="ignore"):
-        np.log(p, out=out, where=keep)
-        np.multiply(y, out, out=out, where=keep)
+        # ``dtype=`` picks the ufunc loop: without it NumPy would take the inputs'
+        # (float16 or float32) loop and only widen its result into ``out``.
+        np.log(p, out=out, where=keep, dtype=dtype)
+        np.multiply(y, out, out=out, where=keep, dtype=dtype)
     return out
 
 
@@ -289,6 +300,13 @@ def cross_entropy(probs: Any, labels: Any, *, axis: int = -1) -> Any:
     v.check_same_shape(fn, "probs", probs, "labels", labels)
     axis = v.normalize_axis(fn, axis, max(probs.ndim, 1))
     v.check_nonempty_axis(fn, "probs", probs, axis)
+    if is_numpy_namespace(xp) and probs.dtype in _NUMPY_FLOATS:
+        # float64 per element inside the ufuncs, not float64 copies of the inputs
+        v.check_floating(fn, "probs", probs)
+        v.check_probabilities(fn, "probs", probs, xp)
+        wide = wide_dtype(xp, probs)
+        loss = -np.sum(_xlogy_numpy(labels, probs, wide), axis=axis)
+        return to_input_dtype(loss, probs.dtype, xp)
     p = working(fn, "probs", probs, xp)
     v.check_probabilities(fn, "probs", p, xp)
     y = labels_working(labels, p, xp)

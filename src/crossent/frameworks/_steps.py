@@ -191,7 +191,8 @@ def categorical_terms(*, source: str = "", zero_safe: bool = False) -> Step:
 
     def fn(state: State) -> dict[str, Any]:
         y, log_p = state["y_true"], state["log_p"]
-        terms = -(y * log_p)
+        terms = np.asarray(y * log_p)
+        np.negative(terms, out=terms)  # −(y·log p) without a second array
         if zero_safe:
             terms = np.where(y == 0, np.zeros_like(terms), terms)
         return {"terms": terms}

@@ -78,7 +78,7 @@ def _inputs(y_true: Any, y_pred: Any, axis: int = -1) -> dict[str, Any]:
         one_hot = (y[..., None] == np.arange(classes)).astype(p.dtype)
         one_hot[(y < 0) | (y >= classes)] = np.nan
         y = np.moveaxis(one_hot, -1, axis)
-    return {"y_true": y.astype(p.dtype), "y_pred": p}
+    return {"y_true": y.astype(p.dtype, copy=False), "y_pred": p}
 
 
 def bind_categorical(

@@ -87,7 +87,9 @@ class LossMirror:
         y_pred_in = _loss.convert_for_loss(y_pred)
         y_true_in = _loss.convert_for_loss(y_true)
         sw_in = _loss.convert_for_loss(sample_weight)
-        yt, yp = y_true_in.astype(dt), y_pred_in.astype(dt)
+        # Steps never write into their inputs, so arrays already in the compute
+        # dtype are used as they are (no copy of a large input).
+        yt, yp = y_true_in.astype(dt, copy=False), y_pred_in.astype(dt, copy=False)
         yt2, yp2 = _loss.squeeze_or_expand_to_same_rank(yt, yp)
         steps: list[Step] = [_loss.loss_cast(dt)]
         if (yt2.shape, yp2.shape) != (yt.shape, yp.shape):
