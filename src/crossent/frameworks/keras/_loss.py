@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, Literal, get_args
 
-import ml_dtypes
 import numpy as np
 
 from crossent.frameworks import _steps as st
@@ -59,6 +58,8 @@ def compute_dtype(dtype: Any, owner: str) -> np.dtype[Any]:
     if isinstance(name, str):
         name = name.removeprefix("mixed_")
         if name == "bfloat16":
+            import ml_dtypes  # only here: its import costs up to a second
+
             bf16: np.dtype[Any] = np.dtype(ml_dtypes.bfloat16)
             return bf16
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-import ml_dtypes
 import numpy as np
 
 from crossent.frameworks._convert import as_jax
@@ -34,7 +33,6 @@ __all__ = [
 ]
 
 FUNCTIONS_PY = "jax/_src/nn/functions.py"
-_BF16 = np.dtype(ml_dtypes.bfloat16)
 _F16 = np.dtype(np.float16)
 _F32 = np.dtype(np.float32)
 
@@ -47,7 +45,13 @@ def as_array(x: Any) -> np.ndarray:
 def is_floating(dtype: Any) -> bool:
     """``jnp.issubdtype(dtype, jnp.floating)`` (bfloat16 included)."""
     dt = np.dtype(dtype)
-    return bool(dt.kind == "f" or dt == _BF16)
+    return bool(dt.kind == "f" or dt.name == "bfloat16")
+
+
+def _is_half(dtype: np.dtype[Any]) -> bool:
+    """float16 or bfloat16 (ml_dtypes' bfloat16, known by name: importing
+    ml_dtypes only to compare costs up to a second of start-up)."""
+    return bool(dtype == _F16 or dtype.name == "bfloat16")
 
 
 def _jax_name(dtype: np.dtype[Any]) -> str:
@@ -123,7 +127,7 @@ def jnp_sum(
     keepdims: bool = False,
 ) -> np.ndarray:
     """``jnp.sum``: float16/bfloat16 accumulate in float32, rounded once."""
-    acc = _F32 if x.dtype in (_F16, _BF16) else x.dtype
+    acc = _F32 if _is_half(x.dtype) else x.dtype
     kw: dict[str, Any] = {} if where is None else {"where": where}
     total = np.sum(x.astype(acc), axis=_axes(axis, x.ndim), keepdims=keepdims, **kw)
     return np.asarray(total).astype(x.dtype)
@@ -198,7 +202,7 @@ def log_sigmoid(x: np.ndarray) -> np.ndarray:
     ``log_sigmoid`` is jitted, so float16/bfloat16 run through XLA's fused
     float32 arithmetic and are rounded once.
     """
-    work = _F32 if x.dtype in (_F16, _BF16) else x.dtype
+    work = _F32 if _is_half(x.dtype) else x.dtype
     nx = -x.astype(work)
     zero = np.zeros((), work)
     amax = np.maximum(nx, zero)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-import ml_dtypes
 import numpy as np
 
 __all__ = [
@@ -39,8 +38,6 @@ SOFTMAX_CPP = "aten/src/ATen/native/cpu/SoftMaxKernel.cpp"
 #: The values ``torch.nn._reduction.get_enum`` accepts.
 REDUCTIONS = ("none", "mean", "sum")
 
-_BF16 = np.dtype(ml_dtypes.bfloat16)
-
 _TORCH_NAMES = {
     "float32": "Float",
     "float64": "Double",
@@ -65,13 +62,16 @@ def torch_dtype_name(dtype: Any) -> str:
 
 def is_reduced(dtype: Any) -> bool:
     """float16 or bfloat16: computed in float32 inside kernels, rounded after."""
-    return np.dtype(dtype) in (np.dtype(np.float16), _BF16)
+    # bfloat16 is known by name: importing ml_dtypes only to compare would cost
+    # up to a second of start-up (ml_dtypes 0.7).
+    dt = np.dtype(dtype)
+    return bool(dt == np.float16 or dt.name == "bfloat16")
 
 
 def is_float(dtype: Any) -> bool:
     """A floating dtype torch accepts for losses (float16/32/64, bfloat16)."""
     dt = np.dtype(dtype)
-    return bool(dt.kind == "f" or dt == _BF16)
+    return bool(dt.kind == "f" or dt.name == "bfloat16")
 
 
 def opmath(dtype: Any) -> np.dtype[Any]:
