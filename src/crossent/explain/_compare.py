@@ -11,7 +11,7 @@ contributions telescope, so they add up to the whole gap ``B - A``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ from crossent.explain._render import (
 )
 from crossent.explain._spec import Spec, as_spec, bind
 from crossent.explain._trace import Trace, run_traced
-from crossent.frameworks._plan import CAUSE_OF_STEP, STEP_ORDER, Plan, State, Step
+from crossent.frameworks._plan import CAUSE_OF_STEP, STEP_ORDER, Plan, State
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -111,57 +111,140 @@ def _per_sample(state: Mapping[str, Any]) -> Any:
     return np.asarray(loss, dtype=np.float64)
 
 
-class _PrefixRunner:
-    """Runs the hybrids of an attribution, resuming each where it departs from the last.
+#: Resume hybrids from the states the previous one recorded, and stop a hybrid as
+#: soon as its state equals the previous one's (tests turn this off to check that
+#: the shortcuts change no number).
+_RESUME = True
 
-    Consecutive hybrids run on the same input state and share every step before
-    the slot substituted next (the same Step objects). Running one hybrid, the
-    runner keeps the state just before that slot, and the next hybrid starts
-    there. Only that one state is kept: holding every intermediate state of
-    large inputs costs more in page faults than recomputing saves. Steps are
-    pure (they return new arrays for what they change), so a kept state can be
-    reused as is.
+_UNKNOWN = len(STEP_ORDER) + 1  # since of a record that kept no state
+
+_BLOCK = 1 << 20  # elements compared at a time (no input-sized temporaries)
+
+
+def _same_array(a: np.ndarray, b: np.ndarray) -> bool:
+    """Bit-for-bit equality of two arrays (``-0.0`` differs from ``0.0``; NaNs equal
+    only with the same bits), compared in blocks."""
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if a.dtype.kind not in "biufc" or a.dtype.hasobject:
+        return False
+    if not (a.flags.c_contiguous and b.flags.c_contiguous):
+        return bool(np.array_equal(a, b)) and a.dtype.kind in "biu"
+    if a.dtype.kind in "fc":
+        view = np.dtype(f"u{a.dtype.itemsize}") if a.dtype.itemsize <= 8 else None
+        if view is None:
+            return False
+        fa, fb = a.reshape(-1).view(view), b.reshape(-1).view(view)
+    else:
+        fa, fb = a.reshape(-1), b.reshape(-1)
+    return all(
+        np.array_equal(fa[i : i + _BLOCK], fb[i : i + _BLOCK])
+        for i in range(0, fa.size, _BLOCK)
+    )
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Whether two state entries are the same value, to the bit (False when unsure)."""
+    if a is b:
+        return True
+    if isinstance(a, (np.ndarray, np.generic)) and isinstance(
+        b, (np.ndarray, np.generic)
+    ):
+        return _same_array(np.asarray(a), np.asarray(b))
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return (a == b and math.copysign(1, a) == math.copysign(1, b)) or (
+            a != a and b != b
+        )
+    if isinstance(a, (bool, int, str, bytes)):
+        return bool(a == b)
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+    return False
+
+
+def _same_state(a: State, b: State) -> bool:
+    """Equal entries, an entry that is None on one side counting as absent (steps
+    read optional entries, ``sample_weight`` or ``mask``, with ``state.get``)."""
+    if a is b:
+        return True
+    keys = a.keys() | b.keys()
+    return all(_same_value(a.get(k), b.get(k)) for k in keys)
+
+
+def _position(name: str) -> int:
+    return STEP_ORDER.index(name)
+
+
+class _Record:
+    """One hybrid's run: the state before each of its steps (from some step on)
+    and its final state.
+
+    ``at(pos)`` is the state after every step placed before ``pos`` in
+    :data:`STEP_ORDER`. The next hybrid differs from this one only at the slots
+    it substitutes, so it starts from this record's state at its first
+    substituted slot, and once its state equals this record's after its last
+    one, the rest of the run is this record's (the same steps on the same state).
     """
 
-    def __init__(self) -> None:
-        self._input: State | None = None
-        self._prefix: tuple[Step, ...] = ()
-        self._kept: State = {}
+    def __init__(
+        self, befores: list[tuple[int, State]], final: State, since: int
+    ) -> None:
+        self.befores = befores  # (position of the step, state before it), in order
+        self.final = final
+        self.since = since  # states are known from this position on
 
-    def run(self, plan: Plan, state: State, resume_at: str | None) -> dict[str, Any]:
-        """Run ``plan`` on ``state``; keep the state before step ``resume_at``."""
+    @classmethod
+    def from_trace(
+        cls, plan: Plan, state: State, changes: Sequence[Mapping[str, Any]]
+    ) -> _Record:
+        """The record of a traced run (each step's changed entries), recomputing nothing."""
+        befores: list[tuple[int, State]] = []
         current: State = dict(state)
-        start = 0
-        n = len(self._prefix)
-        if (
-            state is self._input
-            and len(plan.steps) >= n
-            and all(a is b for a, b in zip(plan.steps, self._prefix))
-        ):
-            start, current = n, self._kept
-        order = STEP_ORDER.index(resume_at) if resume_at in STEP_ORDER else None
-        keep_at = len(plan.steps)
-        if order is not None:
-            keep_at = next(
-                (
-                    i
-                    for i, s in enumerate(plan.steps)
-                    if STEP_ORDER.index(s.name) >= order
-                ),
-                len(plan.steps),
-            )
-        kept: tuple[tuple[Step, ...], State] | None = None
-        if keep_at < start:  # the kept state is already past that point
-            keep_at = -1
-        for i, s in enumerate(plan.steps[start:], start):
-            if i == keep_at:
-                kept = (plan.steps[:i], current)
-            current = s.apply(current)
-        if kept is None and keep_at == len(plan.steps):
-            kept = (plan.steps, current)
-        if kept is not None:
-            self._input, (self._prefix, self._kept) = state, kept
-        return dict(current)
+        for step, changed in zip(plan.steps, changes):
+            befores.append((_position(step.name), current))
+            current = {**current, **changed}
+        return cls(befores, current, 0)
+
+    def at(self, pos: int) -> State:
+        assert pos >= self.since
+        for p, before in self.befores:
+            if p >= pos:
+                return before
+        return self.final
+
+    def tail(self, pos: int) -> list[tuple[int, State]]:
+        return [(p, s) for p, s in self.befores if p >= pos]
+
+
+def _run_hybrid(
+    plan: Plan, start: State, start_pos: int, end_pos: int, prev: _Record | None
+) -> _Record:
+    """Run the steps of ``plan`` placed at ``start_pos`` or later on ``start``.
+
+    At ``end_pos`` (past the last substituted slot), a state equal to ``prev``'s
+    there means the rest is ``prev``'s run: it is reused, not recomputed.
+    """
+    befores: list[tuple[int, State]] = []
+    current: State = dict(start)
+    checked = prev is None
+    for step in plan.steps:
+        pos = _position(step.name)
+        if pos < start_pos:
+            continue
+        if not checked and pos >= end_pos:
+            checked = True
+            assert prev is not None
+            if _same_state(current, prev.at(end_pos)):
+                return _Record(befores + prev.tail(end_pos), prev.final, start_pos)
+        befores.append((pos, current))
+        current = step.apply(current)
+    if not checked:
+        assert prev is not None
+        if _same_state(current, prev.final):
+            return _Record(befores, prev.final, start_pos)
+    return _Record(befores, current, start_pos)
 
 
 def _outcome(final: Mapping[str, Any]) -> tuple[float, Any]:
@@ -176,22 +259,31 @@ def attribute(
     state_b: State,
     *,
     _final_a: Mapping[str, Any] | None = None,
+    _changes_a: Sequence[Mapping[str, Any]] | None = None,
 ) -> tuple[Attribution, ...]:
     """Contributions of each step to ``value(B) - value(A)``; they sum to the gap.
 
     A hybrid that cannot run (a step needing an entry the other plan never
     makes) is merged with the next substitution, so the sum still holds.
+
+    Each hybrid starts from the state the previous one had at the slot it
+    substitutes, and stops as soon as its state equals the previous one's: a
+    step both plans compute alike (the same log of the same probabilities)
+    costs one comparison, not a rerun of the rest of the plan. ``_changes_a``
+    (the entries each step of A changed, from A's trace) saves running A again.
     """
     slots = [INPUT_STEP] + [
         n
         for n in STEP_ORDER
         if plan_a.step(n) is not None or plan_b.step(n) is not None
     ]
-    runner = _PrefixRunner()
+    if _changes_a is not None and _RESUME:
+        prev = _Record.from_trace(plan_a, state_a, _changes_a)
+    else:
+        final_a = plan_a.run(state_a) if _final_a is None else dict(_final_a)
+        prev = _Record([], final_a, _UNKNOWN)
     current_plan, current_state = plan_a, state_a
-    prev_value, prev_samples = _outcome(
-        plan_a.run(state_a) if _final_a is None else _final_a
-    )
+    prev_value, prev_samples = _outcome(prev.final)
     out: list[Attribution] = []
     pending: list[str] = []
     pending_a: list[str] = []
@@ -211,11 +303,24 @@ def attribute(
         pending.append(slot)
         pending_a.append(fa)
         pending_b.append(fb)
-        following = slots[slots.index(slot) + 1] if slot != slots[-1] else None
         try:
-            value, samples = _outcome(
-                runner.run(current_plan, current_state, resume_at=following)
-            )
+            if not _RESUME:
+                record = _Record([], current_plan.run(current_state), _UNKNOWN)
+            else:
+                start_pos = 0 if pending[0] == INPUT_STEP else _position(pending[0])
+                end_pos = 0 if pending[-1] == INPUT_STEP else _position(pending[-1]) + 1
+                if pending[0] == INPUT_STEP or prev.since > start_pos:
+                    start_pos, start = 0, current_state
+                else:
+                    start = prev.at(start_pos)
+                record = _run_hybrid(
+                    current_plan,
+                    start,
+                    start_pos,
+                    end_pos,
+                    prev if prev.since <= end_pos else None,
+                )
+            value, samples = _outcome(record.final)
         except Exception:
             if slot == slots[-1]:
                 raise
@@ -236,6 +341,7 @@ def attribute(
         out.append(Attribution(name, cause, joined_a, joined_b, delta, per, value))
         pending, pending_a, pending_b = [], [], []
         prev_value, prev_samples = value, samples
+        prev = record
     return tuple(out)
 
 
@@ -433,5 +539,12 @@ def compare_bound(
     final_b, steps_b = run_traced(plan_b, state_b)
     trace_a = Trace(spec_a.path, dict(spec_a.options), steps_a, final_a.get("value"))
     trace_b = Trace(spec_b.path, dict(spec_b.options), steps_b, final_b.get("value"))
-    attribution = attribute(plan_a, state_a, plan_b, state_b, _final_a=final_a)
+    attribution = attribute(
+        plan_a,
+        state_a,
+        plan_b,
+        state_b,
+        _final_a=final_a,
+        _changes_a=[s.values for s in steps_a],
+    )
     return Comparison(trace_a, trace_b, attribution)

@@ -713,7 +713,12 @@ def _compare_model(a: Spec, b: Spec, f: Facts, runs: Runs) -> Comparison:
         Trace(a.path, dict(a.options), run_a.steps, run_a.final.get("value")),
         Trace(b.path, dict(b.options), run_b.steps, run_b.final.get("value")),
         attribute(
-            run_a.plan, run_a.state, run_b.plan, run_b.state, _final_a=run_a.final
+            run_a.plan,
+            run_a.state,
+            run_b.plan,
+            run_b.state,
+            _final_a=run_a.final,
+            _changes_a=[s.values for s in run_a.steps],
         ),
     )
 
