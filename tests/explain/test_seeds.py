@@ -132,6 +132,15 @@ def test_seed_002_overflow_with_stable_alternative() -> None:
     assert "4.1399376e-08" in cause.message
     # float32 sigmoid first rounds to 1 at a = 24·ln 2 = 16.6355 (1 + 2^-24 rounds to 1)
     assert cause.details["threshold"] == pytest.approx(24 * math.log(2), abs=1e-6)
+    # Only the step that makes the value NaN moves it: swapping the inputs leaves A's
+    # NaN a NaN (a change of 0, not nan − nan), and the words say what happened.
+    steps = {x.step: x.contribution for x in exp.comparison.attribution}
+    assert steps["input"] == 0.0
+    assert math.isnan(steps["to_logits"])
+    assert [k for k, v in steps.items() if v != 0] == ["to_logits"]
+    assert "turns inf/NaN at step 'to_logits' (overflow)" in exp.summary
+    assert "gap nan" not in exp.summary
+    assert "[makes one value NaN]" in str(exp)
 
 
 def test_seed_002_below_the_threshold_no_overflow() -> None:

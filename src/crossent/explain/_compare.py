@@ -247,6 +247,16 @@ def _run_hybrid(
     return _Record(befores, current, start_pos)
 
 
+def _change(before: Any, after: Any) -> Any:
+    """``after - before``, 0 where both are the same non-finite value: a step that
+    leaves a NaN (or an inf) as it was changed nothing."""
+    with np.errstate(all="ignore"):
+        b, a = np.asarray(before, np.float64), np.asarray(after, np.float64)
+        diff = a - b
+        same = (a == b) | (np.isnan(a) & np.isnan(b))
+    return np.where(same, 0.0, diff)
+
+
 def _outcome(final: Mapping[str, Any]) -> tuple[float, Any]:
     value = final.get("value", final.get("loss"))
     return _scalar(value), _per_sample(final)
@@ -325,15 +335,14 @@ def attribute(
             if slot == slots[-1]:
                 raise
             continue
-        with np.errstate(all="ignore"):
-            delta = value - prev_value
-            per = None
-            if (
-                samples is not None
-                and prev_samples is not None
-                and samples.shape == prev_samples.shape
-            ):
-                per = samples - prev_samples
+        delta = float(_change(prev_value, value))
+        per = None
+        if (
+            samples is not None
+            and prev_samples is not None
+            and samples.shape == prev_samples.shape
+        ):
+            per = _change(prev_samples, samples)
         name = "+".join(pending)
         cause = CAUSE_OF_STEP.get(min(pending, key=_PRIORITY.index), "precision")
         joined_a = "; ".join(x for x in pending_a if x != "(none)") or "(none)"

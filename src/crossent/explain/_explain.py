@@ -103,12 +103,15 @@ class Explanation:
             if self.observed is None:
                 parts.append(f"{a} gives {fmt_array(comp.a.value)}")
             parts.append(f"{b} gives {fmt_array(comp.b.value)}")
-            if not math.isfinite(comp.gap) and comp.first_divergence:
+            finite = math.isfinite(comp.gap)
+            if not finite and comp.first_divergence:
+                culprit = comp.nonfinite_step
+                code = f" ({culprit.cause})" if culprit is not None else ""
                 parts.append(
-                    f"the value turns inf/NaN at step '{comp.first_divergence}'"
+                    f"the value turns inf/NaN at step '{comp.first_divergence}'{code}"
                 )
             moving = [c for c in self.causes if c.contribution]
-            if moving:
+            if moving and finite:
                 shares = ", ".join(
                     f"{c.code} {fmt_value(c.contribution, 6)}" for c in moving
                 )
@@ -157,11 +160,7 @@ class Explanation:
         if self.comparison is not None:
             lines += ["", str(self.comparison)]
         for c in self.causes:
-            share = (
-                ""
-                if c.contribution is None
-                else f" [contribution {fmt_value(c.contribution, 6)}]"
-            )
+            share = "" if c.contribution is None else f" [{_share(c.contribution)}]"
             lines += [
                 "",
                 f"* {c.code}: {c.title}{share}",
@@ -194,11 +193,7 @@ class Explanation:
         if self.comparison is not None:
             yield self.comparison
         for c in self.causes:
-            share = (
-                ""
-                if c.contribution is None
-                else f"  contribution {fmt_value(c.contribution, 6)}"
-            )
+            share = "" if c.contribution is None else f"  {_share(c.contribution)}"
             body = Text(c.message + "\n\n")
             body.append("Fix: ", style="bold")
             body.append(c.fix)
@@ -475,6 +470,15 @@ def _generic_cause(code: str, items: list[Any], comp: Comparison) -> Cause:
     return Cause(
         code, titles.get(code, code), msg, "Run both sides with the same step."
     )
+
+
+def _share(contribution: float) -> str:
+    """A cause's share of the gap, in words when the gap is not a number."""
+    if math.isnan(contribution):
+        return "makes one value NaN"
+    if math.isinf(contribution):
+        return "makes one value infinite"
+    return f"contribution {fmt_value(contribution, 6)}"
 
 
 def _attach_contributions(
