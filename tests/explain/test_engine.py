@@ -219,6 +219,30 @@ def test_rich_and_html_rendering() -> None:
         assert str(obj)
 
 
+@pytest.mark.parametrize("width", [60, 100, 160])
+def test_rich_tables_fit_the_console_and_keep_names_whole(width: int) -> None:
+    from rich.console import Console
+
+    from crossent.frameworks._table import frameworks_table
+
+    exp = crossent.explain(
+        SEED_Y, SEED_P, observed=0.0946, against="keras.losses.CategoricalCrossentropy"
+    )
+    names = [
+        "keras.losses.CategoricalCrossentropy",
+        "tf_keras.losses.CategoricalCrossentropy",
+    ]
+    for obj in (exp, exp.comparison.a, frameworks_table()):
+        buf = io.StringIO()
+        Console(file=buf, width=width, color_system=None).print(obj)
+        lines = buf.getvalue().splitlines()
+        assert max(len(line) for line in lines) <= width
+        if width >= 100 and obj is exp:
+            # the implementation column stays on one line: each name is in one piece
+            for name in names:
+                assert any(name in line for line in lines), name
+
+
 def test_trace_records_effects() -> None:
     t = trace("textbook.categorical", SEED_Y, SEED_P)
     assert t.step("log").values["log_p"].shape == (3, 3)

@@ -48,12 +48,28 @@ def _progress(description: str) -> Any:
             yield lambda done, total: None
             return
         from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            ProgressColumn,
+            Task,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+        from rich.text import Text
+
+        class Count(ProgressColumn):
+            """``done/total`` once a total is known (a pulsing bar says the rest)."""
+
+            def render(self, task: Task) -> Text:
+                if task.total is None:
+                    return Text("")
+                return Text(f"{int(task.completed)}/{int(task.total)}")
 
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
+            Count(),
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,

@@ -23,6 +23,7 @@ from crossent.explain._render import (
     fmt_value,
     html_table,
     jsonable,
+    rich_table,
     text_table,
 )
 from crossent.explain._spec import Spec, as_spec, bind
@@ -476,19 +477,17 @@ class Comparison:
     def __rich_console__(
         self, console: Console, options: ConsoleOptions
     ) -> RenderResult:
-        from rich.table import Table
         from rich.text import Text
 
         yield Text(self._header())
-        table = Table(
-            title="attribution of the gap (substituting B's steps into A, in order)"
+        yield rich_table(
+            ["step", "cause", "A does", "B does", "contribution"],
+            self._rows(),
+            title="attribution of the gap (substituting B's steps into A, in order)",
+            whole=["step", "cause", "contribution"],
+            right=["contribution"],
+            max_width=options.max_width,
         )
-        for col in ("step", "cause", "A does", "B does"):
-            table.add_column(col, overflow="fold")
-        table.add_column("contribution", justify="right")
-        for row in self._rows():
-            table.add_row(*row)
-        yield table
 
     def _repr_html_(self) -> str:
         header = "<br>".join(self._header().splitlines())

@@ -23,6 +23,7 @@ from crossent.explain._render import (
     fmt_value,
     html_table,
     jsonable,
+    rich_table,
     text_table,
 )
 from crossent.explain._runs import Runs
@@ -178,16 +179,17 @@ class Explanation:
         self, console: Console, options: ConsoleOptions
     ) -> RenderResult:
         from rich.panel import Panel
-        from rich.table import Table
         from rich.text import Text
 
         yield Panel(Text(self.summary), title="crossent explain", expand=False)
-        table = Table(title="values", title_justify="left")
-        for col in ("implementation", "value", "what it computes"):
-            table.add_column(col, overflow="fold")
-        for row in self._value_rows():
-            table.add_row(*row)
-        yield table
+        yield rich_table(
+            ["implementation", "value", "what it computes"],
+            self._value_rows(),
+            title="values",
+            title_justify="left",
+            whole=["implementation"],
+            max_width=options.max_width,
+        )
         if self.identification is not None and self.identification.matches:
             yield self.identification
         if self.comparison is not None:

@@ -18,6 +18,7 @@ from crossent.explain._render import (
     fmt_array,
     html_table,
     jsonable,
+    rich_table,
     text_table,
 )
 from crossent.explain._runs import Runs
@@ -111,20 +112,15 @@ class Identification:
     def __rich_console__(
         self, console: Console, options: ConsoleOptions
     ) -> RenderResult:
-        from rich.table import Table
 
-        table = Table(title=self._header(), title_justify="left")
-        for col in (
-            "implementation",
-            "inputs",
-            "value",
-            "rel. error",
-            "what it computes",
-        ):
-            table.add_column(col, overflow="fold")
-        for row in self._rows():
-            table.add_row(*row)
-        yield table
+        yield rich_table(
+            ["implementation", "inputs", "value", "rel. error", "what it computes"],
+            self._rows(),
+            title=self._header(),
+            title_justify="left",
+            whole=["implementation"],
+            max_width=options.max_width,
+        )
 
     def _repr_html_(self) -> str:
         headers = [

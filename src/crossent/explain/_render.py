@@ -9,7 +9,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["dict_of", "fmt_array", "fmt_value", "html_table", "jsonable", "text_table"]
+__all__ = [
+    "dict_of",
+    "fmt_array",
+    "fmt_value",
+    "html_table",
+    "jsonable",
+    "rich_table",
+    "text_table",
+]
 
 
 def jsonable(x: Any) -> Any:
@@ -83,3 +91,37 @@ def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def rich_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+    whole: Sequence[str] = (),
+    right: Sequence[str] = (),
+    max_width: int = 100,
+    **options: Any,
+) -> Any:
+    """A rich ``Table``: long cells wrap, but the cells of the ``whole`` columns
+    (names such as ``keras.losses.CategoricalCrossentropy``) stay on one line while
+    the other columns give up width, as long as together they take at most 60 %
+    of ``max_width`` (the console's); on a narrower console the rest fold too."""
+    from rich.table import Table
+
+    table = Table(title=title, **options)
+    budget = 0.6 * max_width  # what the one-line columns may take together
+    for i, h in enumerate(headers):
+        width = max([len(h), *(len(r[i]) for r in rows)]) + 3  # padding and rule
+        one_line = h in whole and width <= budget
+        if one_line:
+            budget -= width
+        table.add_column(
+            h,
+            overflow="fold",
+            no_wrap=one_line,
+            justify="right" if h in right else "left",
+        )
+    for row in rows:
+        table.add_row(*row)
+    return table

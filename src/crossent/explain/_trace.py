@@ -6,7 +6,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from crossent.explain._render import fmt_array, html_table, jsonable, text_table
+from crossent.explain._render import (
+    fmt_array,
+    html_table,
+    jsonable,
+    rich_table,
+    text_table,
+)
 from crossent.explain._spec import Spec, as_spec, bind
 from crossent.frameworks._plan import Plan, State, Step
 
@@ -84,17 +90,15 @@ class Trace:
     def __rich_console__(
         self, console: Console, options: ConsoleOptions
     ) -> RenderResult:
-        from rich.table import Table
 
-        table = Table(
+        yield rich_table(
+            ["step", "formula", "effect", "values"],
+            self._rows(),
             title=f"{Spec(self.implementation, self.options)} = {fmt_array(self.value)}",
             title_justify="left",
+            whole=["step"],
+            max_width=options.max_width,
         )
-        for col in ("step", "formula", "effect", "values"):
-            table.add_column(col, overflow="fold")
-        for row in self._rows():
-            table.add_row(*row)
-        yield table
 
     def _repr_html_(self) -> str:
         title = f"<p><b>{Spec(self.implementation, self.options)}</b> = {fmt_array(self.value)}</p>"

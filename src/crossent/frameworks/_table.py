@@ -99,20 +99,16 @@ class FrameworksTable:
     def __rich_console__(
         self, console: Console, options: ConsoleOptions
     ) -> RenderResult:
-        from rich.table import Table
+        from crossent.explain._render import rich_table
 
-        table = Table(title="implementations", title_justify="left")
-        for col in (
-            "implementation",
-            "versions",
-            "takes",
-            "computes",
-            "differs from exact",
-        ):
-            table.add_column(col, overflow="fold")
-        for row in self.rows():
-            table.add_row(*row)
-        yield table
+        yield rich_table(
+            ["implementation", "versions", "takes", "computes", "differs from exact"],
+            self.rows(),
+            title="implementations",
+            title_justify="left",
+            whole=["implementation"],
+            max_width=options.max_width,
+        )
 
 
 def frameworks_table() -> FrameworksTable:
