@@ -412,3 +412,15 @@ def test_reduce_loss_empty_and_fully_masked(loss: Any, where: Any, dtype: type) 
 def test_reduce_loss_zero_total_weight_is_nan() -> None:
     out = crossent.reduce_loss(LOSS, "weighted_mean", weights=np.zeros_like(LOSS))
     assert np.isnan(out)
+
+
+def test_logits_spanning_the_whole_float64_range_warn_nothing() -> None:
+    # exp(−1e308 − 1e308) is 0: the difference overflowing to −inf is the right limit,
+    # not a condition to warn about (warnings are errors in this suite).
+    z = np.array([[1e308, -1e308], [-1e308, 1e308]])
+    assert crossent.logsumexp(z, axis=-1).tolist() == [1e308, 1e308]
+    np.testing.assert_array_equal(crossent.log_softmax(z), [[0, -np.inf], [-np.inf, 0]])
+    np.testing.assert_array_equal(
+        crossent.softmax_cross_entropy_with_integer_labels(z, np.array([0, 0])),
+        [0.0, np.inf],  # the true loss 2e308 exceeds float64
+    )

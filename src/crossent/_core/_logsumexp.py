@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from crossent._core import _validation as v
-from crossent._core._namespace import as_array, namespace, to_input_dtype, working
+from crossent._core._namespace import (
+    as_array,
+    namespace,
+    quietly,
+    to_input_dtype,
+    working,
+)
 
 __all__ = ["log_sigmoid", "log_softmax", "logsumexp", "softplus"]
 
@@ -31,8 +37,11 @@ def shifted_and_log1p_rest(
     m = xp.max(z, axis=axis, keepdims=True)
     finite_m = xp.isfinite(m)
     m0 = xp.where(finite_m, m, xp.zeros_like(m))
+    # z − max overflows to −inf only where exp(z − max) is 0 anyway (a row holding
+    # both ±1e308): no warning for that.
+    diff = quietly(lambda _, a, b: a - b, z, m0, xp=xp, over="ignore")
     # +inf max: the +inf entries share the mass (sh = 0), the rest get none.
-    sh = xp.where(finite_m, z - m0, xp.where(z == m, xp.zeros_like(z), neg_inf))
+    sh = xp.where(finite_m, diff, xp.where(z == m, xp.zeros_like(z), neg_inf))
     nan = xp.asarray(xp.nan, dtype=z.dtype)
     sh = xp.where(xp.isnan(m) | (m == neg_inf), nan, sh)
     is_top = sh == 0
