@@ -424,3 +424,23 @@ def test_logits_spanning_the_whole_float64_range_warn_nothing() -> None:
         crossent.softmax_cross_entropy_with_integer_labels(z, np.array([0, 0])),
         [0.0, np.inf],  # the true loss 2e308 exceeds float64
     )
+
+
+@pytest.mark.parametrize(
+    ("reduction", "expected"),
+    [
+        ("none", [0.0, 0.0, 2.0, 12.0]),
+        ("sum", 14.0),
+        ("mean", 14.0 / 4),  # every element still counts in N (sum_over_batch_size)
+        ("weighted_mean", 14.0 / 4),  # Σw = 4
+    ],
+)
+def test_reduce_loss_zero_weight_leaves_the_element_out(
+    reduction: str, expected: Any
+) -> None:
+    # A zero weight drops the element's loss: inf or NaN under it counts as 0, not 0·inf.
+    loss = np.array([np.inf, np.nan, 2.0, 4.0])
+    w = np.array([0.0, 0.0, 1.0, 3.0])
+    np.testing.assert_array_equal(
+        crossent.reduce_loss(loss, reduction, weights=w), expected
+    )

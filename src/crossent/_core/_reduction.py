@@ -40,7 +40,10 @@ def reduce_loss(
           (Keras' ``mean_with_sample_weight``, scikit-learn's ``sample_weight``,
           PyTorch's class-weighted mean).
     weights : array_like, optional
-        Weights broadcast against ``loss``; default 1.
+        Weights broadcast against ``loss``; default 1. A zero weight leaves its
+        element out, as ``where=False`` does: an infinite or NaN loss with weight
+        0 counts as 0 (``0 · inf`` would be NaN), as in the binary losses'
+        ``pos_weight`` and in :func:`crossent.evaluate.evaluate`.
     where : array_like of bool, optional
         Entries to include, broadcast against ``loss``.
 
@@ -89,7 +92,7 @@ def reduce_loss(
     if where is not None:
         mask = xp.broadcast_to(xp.astype(as_array(where, xp), xp.bool), x.shape)
     product = quietly(lambda _, w, x: w * x, w, x, xp=xp, invalid="ignore")
-    weighted = xp.where(mask, product, xp.zeros_like(x))
+    weighted = xp.where(mask & (w != 0), product, xp.zeros_like(x))
     if reduction == "none":
         return to_input_dtype(weighted, loss.dtype, xp)
     total = xp.sum(weighted)
