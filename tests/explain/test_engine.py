@@ -243,6 +243,23 @@ def test_rich_tables_fit_the_console_and_keep_names_whole(width: int) -> None:
                 assert any(name in line for line in lines), name
 
 
+def test_rich_output_is_text_not_markup() -> None:
+    """Formulas hold brackets: rich must print them, not read them as style tags."""
+    from rich.console import Console
+
+    y = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    p = np.array(
+        [[0.227863, 0.61939586, 0.15274114], [0.49674623, 0.20196195, 0.30129182]]
+    )
+    exp = crossent.explain(y, p, observed=[0.90335299, 2.11193571])
+    buf = io.StringIO()
+    Console(file=buf, width=250, color_system=None).print(exp)
+    out = buf.getvalue()
+    assert "−Σ_c [y log p + (1−y) log(1−p)] as written by hand" in out
+    assert "t ← −[y" in out  # the attribution's "A does"
+    assert "binary_vs_categorical: " in out  # the cause panel's title
+
+
 def test_trace_records_effects() -> None:
     t = trace("textbook.categorical", SEED_Y, SEED_P)
     assert t.step("log").values["log_p"].shape == (3, 3)

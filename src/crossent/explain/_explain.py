@@ -201,7 +201,7 @@ class Explanation:
             body.append(c.fix)
             yield Panel(
                 body,
-                title=f"[bold]{c.code}[/bold]: {c.title}{share}",
+                title=Text.assemble((c.code, "bold"), f": {c.title}{share}"),
                 title_align="left",
             )
         if self.reference_points:

@@ -108,8 +108,11 @@ def rich_table(
     the other columns give up width, as long as together they take at most 60 %
     of ``max_width`` (the console's); on a narrower console the rest fold too."""
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, **options)
+    # Cells are text, never rich markup: "−Σ [y log p + (1 − y) log(1 − p)]" would
+    # otherwise lose its bracket as an unknown style tag.
+    table = Table(title=None if title is None else Text(title), **options)
     budget = 0.6 * max_width  # what the one-line columns may take together
     for i, h in enumerate(headers):
         width = max([len(h), *(len(r[i]) for r in rows)]) + 3  # padding and rule
@@ -123,5 +126,5 @@ def rich_table(
             justify="right" if h in right else "left",
         )
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))
     return table
