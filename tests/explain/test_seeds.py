@@ -54,6 +54,9 @@ def test_seed_000_renormalisation_numbers() -> None:
     )
     total = sum(a.contribution for a in exp.comparison.attribution)
     assert total == pytest.approx(exp.comparison.gap, abs=1e-12)
+    assert (
+        "the gap B − A = +0.229378 comes from renormalized (+0.229378)" in exp.summary
+    )
 
 
 def test_seed_000_the_reduction_when_the_sum_was_observed() -> None:
@@ -64,6 +67,9 @@ def test_seed_000_the_reduction_when_the_sum_was_observed() -> None:
     # turns the sum of the renormalised rows (3 × 0.3239681, seed 000's Keras mean) into
     # their mean: −2 × 0.3239681124687195.
     assert red.contribution == pytest.approx(-2 * 0.3239681124687195, abs=1e-6)
+    # both causes named in the summary, with their signs
+    assert "comes from renormalized (+0.68" in exp.summary
+    assert " and reduction (-0.6479" in exp.summary
     assert "sum 0.2837697" in red.message
 
 

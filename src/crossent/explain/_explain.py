@@ -93,7 +93,8 @@ class Explanation:
                 if others:
                     shown = ", ".join(others[:2])
                     more = f" and {len(others) - 2} more" if len(others) > 2 else ""
-                    parts[-1] += f" (as do {shown}{more})"
+                    verb = "does" if len(others) == 1 else "do"
+                    parts[-1] += f" (as {verb} {shown}{more})"
             else:
                 parts.append(
                     f"No known implementation gives {fmt_array(self.observed)}"
@@ -113,10 +114,13 @@ class Explanation:
                 )
             moving = [c for c in self.causes if c.contribution]
             if moving and finite:
-                shares = ", ".join(
-                    f"{c.code} {fmt_value(c.contribution, 6)}" for c in moving
+                named = [f"{c.code} ({_signed(c.contribution or 0.0)})" for c in moving]
+                shares = (
+                    named[0]
+                    if len(named) == 1
+                    else ", ".join(named[:-1]) + " and " + named[-1]
                 )
-                parts.append(f"the gap {fmt_value(comp.gap, 6)} is {shares}")
+                parts.append(f"the gap B − A = {_signed(comp.gap)} comes from {shares}")
             elif comp.gap == 0:
                 parts.append("the two agree")
         if not parts:
@@ -472,6 +476,11 @@ def _generic_cause(code: str, items: list[Any], comp: Comparison) -> Cause:
     return Cause(
         code, titles.get(code, code), msg, "Run both sides with the same step."
     )
+
+
+def _signed(x: float) -> str:
+    """A contribution with its sign: ``+0.229378``, ``-9.21034``."""
+    return ("+" if x >= 0 else "") + fmt_value(x, 6)
 
 
 def _share(contribution: float) -> str:
