@@ -19,6 +19,34 @@ def test_python_literal_with_tuples() -> None:
     np.testing.assert_array_equal(arr, [[0.5, 0.5], [0.1, 0.9]])
 
 
+def test_nan_and_inf_as_numpy_and_python_print_them() -> None:
+    arr = read_array(
+        "[[0.5, nan], [-inf, np.inf], [NaN, math.nan], [Infinity, +1]]", "--y-pred"
+    )
+    assert arr.dtype == np.float64
+    np.testing.assert_array_equal(
+        arr, [[0.5, np.nan], [-np.inf, np.inf], [np.nan, np.nan], [np.inf, 1]]
+    )
+    # JSON's own spelling goes through json
+    assert np.isnan(read_array("[NaN, 1]", "--y-pred")[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("[[0.5, foo]]", "'foo' is not a number"),
+        ("[__import__('os')]", "__import__('os')"),
+        ("[1 + 2j]", "'1 + 2j' is not a number"),
+        ("[-'a']", "is not a number"),
+        ("[os.nan]", "'os.nan' is not a number"),
+    ],
+)
+def test_names_and_expressions_are_refused_not_evaluated(text: str, shown: str) -> None:
+    with pytest.raises(InputError, match=r"^--y-pred: cannot parse") as err:
+        read_array(text, "--y-pred")
+    assert shown in str(err.value)
+
+
 def test_integer_labels_stay_integer() -> None:
     assert read_array("[1, 2, 0]", "--y-true").dtype.kind == "i"
 

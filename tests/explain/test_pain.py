@@ -165,6 +165,32 @@ def test_pain_08_zero_probability_and_zero_times_log_zero() -> None:
     assert "0·(−inf) = NaN" in exp2.cause("overflow").message
 
 
+def test_pain_08_nan_already_in_the_predictions() -> None:
+    # "My loss is NaN": the NaN is in y_pred before any loss runs. The row's loss is NaN
+    # in the exact core and in Keras (renormalisation); nothing is blamed on clipping or
+    # renormalisation (the NaN row used to make rule_renormalized report "0 row(s)").
+    p = np.array([[0.5, np.nan, 0.5], [0.2, 0.7, 0.1], [np.nan, np.nan, 1.0]])
+    y = np.eye(3)[[0, 1, 2]]
+    exp = crossent.explain(y, p)
+    assert exp.codes == ("nan_input",)
+    cause = exp.cause("nan_input")
+    assert cause.elements == ((0, 1), (2, 0), (2, 1))
+    assert cause.details["rows"] == 2
+    assert "3 value(s) of y_pred are NaN, at [0, 1], [2, 0], [2, 1]" in cause.message
+    assert "each of the 2 row(s)" in cause.message
+    exact = crossent.cross_entropy(p, y)
+    assert np.isnan(exact[[0, 2]]).all()
+    assert exact[1] == pytest.approx(-math.log(0.7), rel=1e-15)
+    assert "jax_debug_nans" in cause.fix
+
+
+def test_pain_08_nan_in_the_labels() -> None:
+    y = np.array([[np.nan, 1.0], [0.0, 1.0]])
+    exp = crossent.explain(y, np.array([[0.5, 0.5], [0.3, 0.7]]))
+    assert exp.codes == ("nan_input",)  # not also "soft_labels"
+    assert "1 value(s) of y_true are NaN, at [0, 0]" in exp.cause("nan_input").message
+
+
 def test_pain_09_half_precision() -> None:
     # PAIN 9: Keras' 1e-7 clip is a no-op in float16, where 1 − 1e-7 == 1 (✓).
     p = np.array([[0.25, 0.75]], np.float16)

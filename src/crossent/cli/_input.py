@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,13 +28,58 @@ def _from_text(text: str, arg: str) -> np.ndarray:
             value = json.loads(text)
         except json.JSONDecodeError:
             try:
-                value = ast.literal_eval(text)
-            except (ValueError, SyntaxError) as err:
+                value = _literal(ast.parse(text, mode="eval").body)
+            except SyntaxError as err:
                 raise InputError(
-                    f"{arg}: cannot parse {text[:40]!r} as an array literal ({err.msg if hasattr(err, 'msg') else err})"
+                    f"{arg}: cannot parse {text[:40]!r} as an array literal ({err.msg})"
+                ) from None
+            except ValueError as err:
+                raise InputError(
+                    f"{arg}: cannot parse {text[:40]!r} as an array literal ({err})"
                 ) from None
         return _to_array(value, arg)
     return _from_delimited(text, arg, None)
+
+
+#: Names a pasted Python or NumPy literal may use for special floats.
+_SPECIAL = {
+    "nan": math.nan,
+    "NaN": math.nan,
+    "inf": math.inf,
+    "Infinity": math.inf,
+    "infinity": math.inf,
+}
+
+
+def _literal(node: ast.expr) -> Any:
+    """A nested list/tuple of numbers from a Python literal's syntax tree.
+
+    Like ``ast.literal_eval`` (nothing is evaluated), plus the names ``nan`` and
+    ``inf`` (also as ``np.nan``, ``math.inf``...) that NumPy and Python print.
+    """
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [_literal(e) for e in node.elts]
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _literal(node.operand)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return -value if isinstance(node.op, ast.USub) else value
+    name = None
+    if isinstance(node, ast.Name):
+        name = node.id
+    elif (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in ("np", "numpy", "math", "float")
+    ):
+        name = node.attr
+    if name in _SPECIAL:
+        return _SPECIAL[name]
+    shown = ast.unparse(node)
+    raise ValueError(
+        f"{shown[:30]!r} is not a number (numbers, lists, nan and inf only)"
+    )
 
 
 def _to_array(value: Any, arg: str) -> np.ndarray:

@@ -34,6 +34,8 @@ CauseCode = Literal[
     "swapped_arguments",
     "magnitude",
     "memory",
+    # NaN in y_pred or y_true (PAIN.md item 8: "my loss is NaN").
+    "nan_input",
 ]
 
 #: Every cause code, in the order explanations list them when contributions tie.

@@ -98,6 +98,8 @@ def rule_renormalized(f: Facts) -> list[Cause]:
         return []
     off = np.abs(f.row_sums - 1) > 1e-5
     rows = _rows(off)
+    if not rows:
+        return []
     with np.errstate(all="ignore"):
         rescaled = f.y_pred / f.row_sums[..., None]
     before, after = _exact_ce(f), _exact_ce(f, rescaled)
@@ -1120,7 +1122,63 @@ def rule_focal(f: Facts) -> list[Cause]:
     return []
 
 
+def rule_nan_input(f: Facts) -> list[Cause]:
+    """PAIN 8 from the other end: NaN already in the inputs, before any loss runs."""
+    found = []
+    for name, arr in (("y_pred", f.y_pred), ("y_true", f.y_true)):
+        if arr.dtype.kind == "f":
+            bad = np.isnan(arr)
+            if bad.any():
+                found.append((name, bad))
+    if not found:
+        return []
+    parts: list[str] = []
+    elements: list[tuple[int, ...]] = []
+    for name, bad in found:
+        at = _rows(bad)
+        elements.extend(at)
+        shown = ", ".join(_where(i) for i in at[:4]) + (" …" if len(at) > 4 else "")
+        parts.append(f"{len(at)} value(s) of {name} are NaN, at {shown}")
+    bad_rows = np.zeros(f.y_pred.shape[:-1] if f.y_pred.ndim else (), bool)
+    for _name, bad in found:
+        if bad.shape == f.y_pred.shape and bad.ndim:
+            bad_rows |= bad.any(axis=-1)
+        else:  # integer class ids: one per row
+            bad_rows |= bad
+    n_rows = int(np.count_nonzero(bad_rows))
+    msg = (
+        "; ".join(parts)
+        + f". The loss of each of the {n_rows} row(s) involved is NaN wherever the row "
+        "enters a sum or a normaliser (log-softmax, log-sum-exp, Keras' "
+        "renormalisation), which is every cross-entropy here except one that reads "
+        "only the true-class entry (PyTorch's nll_loss on log-probabilities) when the "
+        "NaN sits elsewhere; a mean or sum over the batch is then NaN too, and "
+        "scikit-learn's log_loss refuses the input (ValueError: Input contains NaN). "
+        "The NaN was there before the loss: it came from the model or the data, not "
+        "from the cross-entropy."
+    )
+    fix = (
+        "Find where the NaN first appears: torch.autograd.set_detect_anomaly(True), "
+        "tf.debugging.enable_check_numerics(), jax.config.update('jax_debug_nans', "
+        "True). Usual sources: a log or division by zero in the model, activations "
+        "that overflowed (lower the learning rate, clip gradients, compute the loss "
+        "from logits), or NaN in the input features. To see the other rows' loss, "
+        "leave these out: crossent.reduce_loss(loss, where=~np.isnan(loss))."
+    )
+    return [
+        Cause(
+            "nan_input",
+            "the inputs already contain NaN",
+            msg,
+            fix,
+            tuple(elements),
+            details={"rows": n_rows},
+        )
+    ]
+
+
 RULES: tuple[Callable[[Facts], list[Cause]], ...] = (
+    rule_nan_input,
     rule_logits_as_probs,
     rule_probs_as_logits,
     rule_renormalized,

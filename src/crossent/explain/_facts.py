@@ -72,9 +72,11 @@ def _label_kind(y_true: np.ndarray, y_pred: np.ndarray) -> str:
     yt = y_true.astype(np.float64, copy=False)
     if y_pred.ndim >= 1 and y_pred.shape[-1] == 1:
         return "binary_column"
-    is01 = np.all((yt == 0) | (yt == 1))
+    # NaN labels say nothing about the kind (rule_nan_input reports them)
+    nan = np.isnan(yt)
+    is01 = np.all((yt == 0) | (yt == 1) | nan)
     sums = yt.sum(axis=-1) if yt.ndim else yt
-    if is01 and np.all(sums == 1):
+    if is01 and np.all((sums == 1) | np.isnan(sums)):
         return "one_hot"
     if is01:
         return "multi_hot"
@@ -84,7 +86,8 @@ def _label_kind(y_true: np.ndarray, y_pred: np.ndarray) -> str:
 def _pred_kind(y_pred: np.ndarray, sums: np.ndarray) -> str:
     if np.any(y_pred < 0) or np.any(y_pred > 1):  # NaN compares false
         return "logits"
-    if np.all(np.abs(sums - 1) <= 1e-5):
+    # a NaN row says nothing about normalisation (rule_nan_input reports it)
+    if np.all((np.abs(sums - 1) <= 1e-5) | np.isnan(sums)):
         return "probabilities"
     return "unnormalized"
 
