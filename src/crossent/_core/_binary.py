@@ -7,6 +7,7 @@ from typing import Any
 from array_api_compat import is_numpy_namespace
 
 from crossent._core import _validation as v
+from crossent._core._blocks import elementwise_blocks
 from crossent._core._logsumexp import softplus_working
 from crossent._core._namespace import (
     as_array,
@@ -88,15 +89,21 @@ def sigmoid_binary_cross_entropy(
     xp = namespace(logits, labels, pos_weight)
     logits, labels = as_array(logits, xp), as_array(labels, xp)
     v.check_same_shape(fn, "logits", logits, "labels", labels)
-    z = working(fn, "logits", logits, xp)
-    y = labels_working(labels, z, xp)
-    pos_term = times(y, softplus_working(-z, xp), xp)
-    if pos_weight is not None:
-        # Weight the term, not the label: y * pos_weight may underflow to 0 and
-        # would then remove an infinite term.
-        pos_term = times(labels_working(as_array(pos_weight, xp), z, xp), pos_term, xp)
-    loss = pos_term + times(1 - y, softplus_working(z, xp), xp)
-    return to_input_dtype(loss, logits.dtype, xp)
+    v.check_floating(fn, "logits", logits)
+    weight = None if pos_weight is None else as_array(pos_weight, xp)
+
+    def compute(logits: Any, labels: Any, weight: Any) -> Any:
+        z = working(fn, "logits", logits, xp)
+        y = labels_working(labels, z, xp)
+        pos_term = times(y, softplus_working(-z, xp), xp)
+        if weight is not None:
+            # Weight the term, not the label: y * pos_weight may underflow to 0 and
+            # would then remove an infinite term.
+            pos_term = times(labels_working(weight, z, xp), pos_term, xp)
+        loss = pos_term + times(1 - y, softplus_working(z, xp), xp)
+        return to_input_dtype(loss, logits.dtype, xp)
+
+    return elementwise_blocks(compute, logits, labels, weight, xp=xp)
 
 
 def binary_cross_entropy(probs: Any, labels: Any) -> Any:
@@ -150,10 +157,15 @@ def binary_cross_entropy(probs: Any, labels: Any) -> Any:
     xp = namespace(probs, labels)
     probs, labels = as_array(probs, xp), as_array(labels, xp)
     v.check_same_shape(fn, "probs", probs, "labels", labels)
-    p = working(fn, "probs", probs, xp)
-    v.check_probabilities(fn, "probs", p, xp)
-    y = labels_working(labels, p, xp)
-    log_p = quietly(lambda xp, p: xp.log(p), p, xp=xp, divide="ignore")
-    log_not_p = quietly(lambda xp, p: xp.log1p(-p), p, xp=xp, divide="ignore")
-    loss = -(times(y, log_p, xp) + times(1 - y, log_not_p, xp))
-    return to_input_dtype(loss, probs.dtype, xp)
+    v.check_floating(fn, "probs", probs)
+    v.check_probabilities(fn, "probs", probs, xp)
+
+    def compute(probs: Any, labels: Any, _: Any) -> Any:
+        p = working(fn, "probs", probs, xp)
+        y = labels_working(labels, p, xp)
+        log_p = quietly(lambda xp, p: xp.log(p), p, xp=xp, divide="ignore")
+        log_not_p = quietly(lambda xp, p: xp.log1p(-p), p, xp=xp, divide="ignore")
+        loss = -(times(y, log_p, xp) + times(1 - y, log_not_p, xp))
+        return to_input_dtype(loss, probs.dtype, xp)
+
+    return elementwise_blocks(compute, probs, labels, None, xp=xp)

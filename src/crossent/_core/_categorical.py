@@ -8,6 +8,7 @@ import numpy as np
 from array_api_compat import is_numpy_namespace
 
 from crossent._core import _validation as v
+from crossent._core._blocks import by_rows
 from crossent._core._logsumexp import shifted_and_log1p_rest
 from crossent._core._namespace import (
     as_array,
@@ -127,19 +128,34 @@ def softmax_cross_entropy(
     v.check_same_shape(fn, "logits", logits, "labels", labels)
     axis = v.normalize_axis(fn, axis, max(logits.ndim, 1))
     v.check_nonempty_axis(fn, "logits", logits, axis)
-    z = working(fn, "logits", logits, xp)
-    y = labels_working(labels, z, xp)
+    v.check_floating(fn, "logits", logits)
     mask = None
     if where is not None:
-        mask = xp.broadcast_to(xp.astype(as_array(where, xp), xp.bool), z.shape)
-    sh, log1p_rest = shifted_and_log1p_rest(z, axis, xp, where=mask)
-    terms = xlogy_shifted(y, sh, log1p_rest, xp)
-    if mask is not None:
-        terms = xp.where(mask, terms, xp.zeros_like(terms))
-        any_class = xp.any(mask, axis=axis, keepdims=True)
-        terms = xp.where(any_class, terms, xp.zeros_like(terms))
-    loss = xp.sum(terms, axis=axis)
-    return to_input_dtype(loss, logits.dtype, xp)
+        mask = xp.broadcast_to(xp.astype(as_array(where, xp), xp.bool), logits.shape)
+    last = axis == logits.ndim - 1
+
+    def compute(logits: Any, labels: Any, mask: Any) -> Any:
+        ax = logits.ndim - 1 if last else axis
+        z = working(fn, "logits", logits, xp)
+        y = labels_working(labels, z, xp)
+        sh, log1p_rest = shifted_and_log1p_rest(z, ax, xp, where=mask)
+        terms = xlogy_shifted(y, sh, log1p_rest, xp)
+        if mask is not None:
+            terms = xp.where(mask, terms, xp.zeros_like(terms))
+            any_class = xp.any(mask, axis=ax, keepdims=True)
+            terms = xp.where(any_class, terms, xp.zeros_like(terms))
+        loss = xp.sum(terms, axis=ax)
+        return to_input_dtype(loss, logits.dtype, xp)
+
+    if not last or not is_numpy_namespace(xp):
+        return compute(logits, labels, mask)
+    return by_rows(
+        compute,
+        (logits, labels, mask),
+        classes=int(logits.shape[-1]),
+        out_shape=tuple(logits.shape[:-1]),
+        out_dtype=logits.dtype,
+    )
 
 
 def xlogy_shifted(y: Any, sh: Any, log1p_rest: Any, xp: Any) -> Any:
@@ -217,20 +233,35 @@ def softmax_cross_entropy_with_integer_labels(
             f"{expected}; got shape {tuple(labels.shape)}. For one-hot or soft "
             f"targets of the same shape as `logits` use `softmax_cross_entropy`."
         )
-    z = working(fn, "logits", logits, xp)
+    v.check_floating(fn, "logits", logits)
     num_classes = int(logits.shape[axis])
     v.check_integer_labels(fn, labels, num_classes, xp, ignore_index=ignore_index)
-    sh, log1p_rest = shifted_and_log1p_rest(z, axis, xp)
-    ignored = None
-    safe = labels
-    if ignore_index is not None:
-        ignored = labels == ignore_index
-        safe = xp.where(ignored, xp.zeros_like(labels), labels)
-    sh_y = _take_class(sh, safe, axis, xp)
-    loss = -sh_y + xp.squeeze(log1p_rest, axis=axis)
-    if ignored is not None:
-        loss = xp.where(ignored, xp.zeros_like(loss), loss)
-    return to_input_dtype(loss, logits.dtype, xp)
+    last = axis == logits.ndim - 1
+
+    def compute(logits: Any, labels: Any) -> Any:
+        ax = logits.ndim - 1 if last else axis
+        z = working(fn, "logits", logits, xp)
+        sh, log1p_rest = shifted_and_log1p_rest(z, ax, xp)
+        ignored = None
+        safe = labels
+        if ignore_index is not None:
+            ignored = labels == ignore_index
+            safe = xp.where(ignored, xp.zeros_like(labels), labels)
+        sh_y = _take_class(sh, safe, ax, xp)
+        loss = -sh_y + xp.squeeze(log1p_rest, axis=ax)
+        if ignored is not None:
+            loss = xp.where(ignored, xp.zeros_like(loss), loss)
+        return to_input_dtype(loss, logits.dtype, xp)
+
+    if not last or not is_numpy_namespace(xp) or logits.ndim < 2:
+        return compute(logits, labels)
+    return by_rows(
+        compute,
+        (logits, labels),
+        classes=num_classes,
+        out_shape=tuple(labels.shape),
+        out_dtype=logits.dtype,
+    )
 
 
 def _take_class(x: Any, labels: Any, axis: int, xp: Any) -> Any:
@@ -305,8 +336,22 @@ def cross_entropy(probs: Any, labels: Any, *, axis: int = -1) -> Any:
         v.check_floating(fn, "probs", probs)
         v.check_probabilities(fn, "probs", probs, xp)
         wide = wide_dtype(xp, probs)
-        loss = -np.sum(_xlogy_numpy(labels, probs, wide), axis=axis)
-        return to_input_dtype(loss, probs.dtype, xp)
+        last = axis == probs.ndim - 1
+
+        def compute(probs: Any, labels: Any) -> Any:
+            ax = probs.ndim - 1 if last else axis
+            loss = -np.sum(_xlogy_numpy(labels, probs, wide), axis=ax)
+            return to_input_dtype(loss, probs.dtype, xp)
+
+        if not last or probs.ndim < 2:
+            return compute(probs, labels)
+        return by_rows(
+            compute,
+            (probs, labels),
+            classes=int(probs.shape[-1]),
+            out_shape=tuple(probs.shape[:-1]),
+            out_dtype=probs.dtype,
+        )
     p = working(fn, "probs", probs, xp)
     v.check_probabilities(fn, "probs", p, xp)
     y = labels_working(labels, p, xp)
