@@ -7,7 +7,9 @@ one of those formulas is row-local: each output row depends only on the same row
 of the inputs (a max, a sum or a log-sum-exp along the class axis, elementwise
 work otherwise). So the same computation on blocks of whole rows, written into
 one output, gives the same numbers bit for bit, with temporaries a block in size
-that stay in cache and are reused.
+that stay in cache and are reused. (Only the sign of a NaN may differ: NumPy's
+SIMD and scalar loops, a block's tail running the latter, make NaNs of either
+sign from the same ``inf − inf``.)
 
 Only NumPy arrays are blocked (other libraries fuse or schedule on their own), and
 only when the class axis is the last one and every array is C-contiguous, so a
