@@ -71,9 +71,13 @@ CASES: dict[str, Callable[[dict[str, np.ndarray]], Any]] = {
     "sigmoid_bce pos_weight per element": lambda d: (
         crossent.sigmoid_binary_cross_entropy(d["z"], d["y"], pos_weight=d["soft"] * 4)
     ),
+    "logsumexp": lambda d: crossent.logsumexp(d["z"]),
+    "log_softmax": lambda d: crossent.log_softmax(d["z"]),
 }
 
 _MODULE = {
+    "logsumexp": "crossent._core._logsumexp.by_rows",
+    "log_softmax": "crossent._core._logsumexp.by_rows",
     "cross_entropy": "crossent._core._categorical.by_rows",
     "binary_cross_entropy": "crossent._core._blocks.by_rows",
     "sigmoid_bce": "crossent._core._blocks.by_rows",

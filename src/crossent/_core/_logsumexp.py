@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from array_api_compat import is_numpy_namespace
+
 from crossent._core import _validation as v
+from crossent._core._blocks import by_rows
 from crossent._core._namespace import (
     as_array,
     namespace,
@@ -93,17 +96,32 @@ def logsumexp(x: Any, *, axis: int = -1, keepdims: bool = False) -> Any:
     x = as_array(x, xp)
     axis = v.normalize_axis(fn, axis, max(x.ndim, 1))
     v.check_nonempty_axis(fn, "x", x, axis)
-    z = working(fn, "x", x, xp)
-    m = xp.max(z, axis=axis, keepdims=True)
-    all_neg_inf = m == -xp.inf
-    _, log1p_rest = shifted_and_log1p_rest(z, axis, xp)
-    finite_m = xp.isfinite(m)
-    lse = xp.where(finite_m, m, xp.zeros_like(m)) + log1p_rest
-    lse = xp.where(finite_m | xp.isnan(m), lse, m)
-    lse = xp.where(all_neg_inf, m, lse)
-    if not keepdims:
-        lse = xp.squeeze(lse, axis=axis)
-    return to_input_dtype(lse, x.dtype, xp)
+    v.check_floating(fn, "x", x)
+    last = axis == x.ndim - 1
+
+    def compute(x: Any) -> Any:
+        ax = x.ndim - 1 if last else axis
+        z = working(fn, "x", x, xp)
+        m = xp.max(z, axis=ax, keepdims=True)
+        all_neg_inf = m == -xp.inf
+        _, log1p_rest = shifted_and_log1p_rest(z, ax, xp)
+        finite_m = xp.isfinite(m)
+        lse = xp.where(finite_m, m, xp.zeros_like(m)) + log1p_rest
+        lse = xp.where(finite_m | xp.isnan(m), lse, m)
+        lse = xp.where(all_neg_inf, m, lse)
+        return to_input_dtype(xp.squeeze(lse, axis=ax), x.dtype, xp)
+
+    if last and x.ndim >= 2 and is_numpy_namespace(xp):
+        lse = by_rows(
+            compute,
+            (x,),
+            classes=int(x.shape[-1]),
+            out_shape=tuple(x.shape[:-1]),
+            out_dtype=x.dtype,
+        )
+    else:
+        lse = compute(x)
+    return xp.expand_dims(lse, axis=axis) if keepdims else lse
 
 
 def log_softmax(x: Any, *, axis: int = -1) -> Any:
@@ -144,9 +162,24 @@ def log_softmax(x: Any, *, axis: int = -1) -> Any:
     x = as_array(x, xp)
     axis = v.normalize_axis(fn, axis, max(x.ndim, 1))
     v.check_nonempty_axis(fn, "x", x, axis)
-    z = working(fn, "x", x, xp)
-    sh, log1p_rest = shifted_and_log1p_rest(z, axis, xp)
-    return to_input_dtype(sh - log1p_rest, x.dtype, xp)
+    v.check_floating(fn, "x", x)
+    last = axis == x.ndim - 1
+
+    def compute(x: Any) -> Any:
+        z = working(fn, "x", x, xp)
+        sh, log1p_rest = shifted_and_log1p_rest(z, x.ndim - 1 if last else axis, xp)
+        return to_input_dtype(sh - log1p_rest, x.dtype, xp)
+
+    if last and x.ndim >= 2 and is_numpy_namespace(xp):
+        return by_rows(
+            compute,
+            (x,),
+            classes=int(x.shape[-1]),
+            out_shape=tuple(x.shape),
+            out_dtype=x.dtype,
+            per_class=True,
+        )
+    return compute(x)
 
 
 def softplus_working(z: Any, xp: Any) -> Any:
