@@ -84,13 +84,9 @@ _MODULE = {
 }
 
 
-@pytest.mark.parametrize("name", CASES)
-@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
-@pytest.mark.parametrize("shape", [(700, 500), (3, 40, 2_500), (90_000, 3)])
-def test_blocked_equals_whole_bit_for_bit(
-    name: str, dtype: Any, shape: tuple[int, ...], monkeypatch
-) -> None:
-    data = _inputs(dtype, shape, seed=len(name) + shape[-1])
+def _count_blocks(monkeypatch, target: str) -> dict[str, int]:
+    """Patch ``by_rows`` where ``target`` names it so that ``calls["n"]`` counts the
+    computations it runs (one when the input is computed whole)."""
     calls = {"n": 0}
     by_rows = _blocks.by_rows
 
@@ -101,11 +97,22 @@ def test_blocked_equals_whole_bit_for_bit(
 
         return by_rows(counted, *args, **kwargs)
 
+    monkeypatch.setattr(target, counting)
+    return calls
+
+
+@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+@pytest.mark.parametrize("shape", [(700, 500), (3, 40, 2_500), (90_000, 3)])
+def test_blocked_equals_whole_bit_for_bit(
+    name: str, dtype: Any, shape: tuple[int, ...], monkeypatch
+) -> None:
+    data = _inputs(dtype, shape, seed=len(name) + shape[-1])
     target = next(
         (m for k, m in _MODULE.items() if name.startswith(k)),
         "crossent._core._categorical.by_rows",
     )
-    monkeypatch.setattr(target, counting)
+    calls = _count_blocks(monkeypatch, target)
     with np.errstate(all="ignore"):
         blocked = CASES[name](data)
     assert calls["n"] > 4  # it did run in blocks
@@ -122,17 +129,7 @@ def test_blocked_equals_whole_bit_for_bit(
 def test_non_contiguous_inputs_and_other_axes_are_computed_whole(monkeypatch) -> None:
     z = np.random.default_rng(0).normal(size=(1000, 600))
     y = np.eye(600)[np.arange(1000) % 600]
-    calls = {"n": 0}
-    by_rows = _blocks.by_rows
-
-    def counting(compute, *args, **kwargs):
-        def counted(*a):
-            calls["n"] += 1
-            return compute(*a)
-
-        return by_rows(counted, *args, **kwargs)
-
-    monkeypatch.setattr("crossent._core._categorical.by_rows", counting)
+    calls = _count_blocks(monkeypatch, "crossent._core._categorical.by_rows")
     crossent.softmax_cross_entropy(z, y)
     assert calls["n"] > 1
     for zz, yy, axis in [(z[:, ::-1], y[:, ::-1], -1), (z.T, y.T, 0)]:
