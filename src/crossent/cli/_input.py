@@ -71,7 +71,7 @@ def _literal(node: ast.expr) -> Any:
     elif (
         isinstance(node, ast.Attribute)
         and isinstance(node.value, ast.Name)
-        and node.value.id in ("np", "numpy", "math", "float")
+        and node.value.id in ("np", "numpy", "math")
     ):
         name = node.attr
     if name in _SPECIAL:
