@@ -162,6 +162,26 @@ def test_unknown_implementation(run_cli) -> None:
     assert "must name a registered implementation" in res.stderr
 
 
+def test_misspelt_implementation_gets_the_nearest_names(run_cli) -> None:
+    res = run_cli(
+        "compare",
+        "keras.losses.CategoricalCrossentropyy",
+        "textbook.categorical",
+        "--y-true",
+        "[[1,0]]",
+        "--y-pred",
+        "[[0.5,0.5]]",
+    )
+    assert res.returncode == 2
+    line = res.stderr.strip()
+    assert line.startswith(
+        "crossent compare: error: unknown implementation "
+        "'keras.losses.CategoricalCrossentropyy'"
+    )
+    assert "Did you mean keras.losses.CategoricalCrossentropy," in line
+    assert "get:" not in line  # no internal function name
+
+
 def test_pickle_npy_refused(run_cli, tmp_path) -> None:
     np.save(tmp_path / "o.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
     res = run_cli(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -159,8 +160,12 @@ def get(path: str) -> Implementation:
     if key in known:
         return known[key]
     close = sorted(k for k in known if key.split(".")[-1].lower() in k.lower())[:5]
+    if not close:  # a typo: the nearest names by spelling
+        close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.6)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise UnknownImplementationError(
-        f"get: `path` must name a registered implementation (see "
-        f"`crossent frameworks`); got {path!r}.{hint}"
+        f"unknown implementation {path!r}: it must name a registered "
+        f"implementation by its mirror path, such as "
+        f"'keras.losses.CategoricalCrossentropy' or 'textbook.categorical' (see "
+        f"`crossent frameworks`).{hint}"
     )
