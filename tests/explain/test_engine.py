@@ -317,3 +317,43 @@ def test_explain_integer_labels_against_a_sparse_loss() -> None:
     # B: −Σ log p_y / 3 without renormalisation = 0.0945899 (as for one-hot labels)
     assert float(exp.comparison.b.value) == pytest.approx(0.09458991187728844, abs=1e-7)
     assert "renormalized" in exp.codes
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: crossent.explain(SEED_Y, SEED_P[:2]),
+            r"^explain: `y_true` of shape \(3, 3\) does not fit `y_pred` of shape "
+            r"\(2, 3\): give one-hot or soft labels of shape \(2, 3\), or integer "
+            r"class ids of shape \(2,\)\.$",
+        ),
+        (
+            lambda: crossent.explain(SEED_Y, SEED_P, observed="abc"),
+            r"^explain: `observed` must be the number \(or array of numbers\) you "
+            r"saw, such as 0\.0946 or \[0\.105, 0\.805\]; got 'abc'\.$",
+        ),
+        (
+            lambda: crossent.explain(SEED_Y, SEED_P, observed=[0.1, "x"]),
+            r"^explain: `observed` must be .*; got \[0\.1, 'x'\]\.$",
+        ),
+        (
+            lambda: crossent.identify(SEED_Y, SEED_P, None),
+            r"^identify: `observed` must be .*; got None\.$",
+        ),
+        (
+            lambda: crossent.explain(
+                SEED_Y, SEED_P, against="textbook.categorical(reduction='bogus')"
+            ),
+            r"^textbook\.categorical: `reduction` must be one of 'none', 'sum', "
+            r"'mean', 'mean_over_elements'; got 'bogus'\.$",
+        ),
+        (
+            lambda: crossent.trace("exact.binary(reduction='x')", SEED_Y, SEED_P),
+            r"^exact\.binary: `reduction` must be one of .*; got 'x'\.$",
+        ),
+    ],
+)
+def test_bad_input_gets_one_clear_error(call, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()

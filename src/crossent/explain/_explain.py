@@ -15,7 +15,7 @@ from crossent.explain._cause import CAUSE_CODES, Cause
 from crossent.explain._compare import Comparison, attribute
 from crossent.explain._diagnose import _exact_ce, _softmax_ce, diagnose
 from crossent.explain._facts import Facts, facts
-from crossent.explain._identify import Identification, identify
+from crossent.explain._identify import Identification, identify, observed_array
 from crossent.explain._model import model_inputs
 from crossent.explain._render import (
     dict_of,
@@ -587,6 +587,9 @@ def explain(
     >>> e.codes[0]
     'renormalized'
     """
+    if observed is not None:
+        observed_array("explain", observed)  # a clear error for what is not a number
+    _check_shapes(y_true, y_pred)
     f = facts(y_true, y_pred, from_logits=from_logits, _observed=observed, **options)
     against_list = [against] if isinstance(against, str) else list(against or ())
     shared = {
@@ -675,6 +678,25 @@ def explain(
     return Explanation(
         inputs, tuple(values), observed, ident, comp, _order(causes), refs
     )
+
+
+def _check_shapes(y_true: Any, y_pred: Any) -> None:
+    """Shapes no implementation can take together: neither the same (or broadcasting)
+    shape, nor class ids for the predictions' rows."""
+    yt, yp = np.shape(y_true), np.shape(y_pred)
+    ids = len(yt) == len(yp) - 1 and any(
+        yp[:i] + yp[i + 1 :] == yt for i in range(len(yp))
+    )  # class ids, whichever axis holds the classes (the axis rule says which)
+    moved = len(yt) == len(yp) and sorted(yt) == sorted(yp)  # a class axis elsewhere
+    try:
+        np.broadcast_shapes(yt, yp)
+    except ValueError:
+        if not (ids or moved):
+            raise ValueError(
+                f"explain: `y_true` of shape {yt} does not fit `y_pred` of shape {yp}: "
+                f"give one-hot or soft labels of shape {yp}, or integer class ids of "
+                f"shape {yp[:-1]}."
+            ) from None
 
 
 def _same_setup(named: Spec, matched: Spec) -> bool:

@@ -162,6 +162,24 @@ def _option_grid(impl: Implementation) -> Iterator[dict[str, Any]]:
         yield dict(zip(names, values))
 
 
+def observed_array(fn: str, observed: Any) -> np.ndarray:
+    """``observed`` as an array of numbers (a float32 keeps its dtype, which says
+    how it was rounded), or a ValueError naming ``fn``."""
+    try:
+        obs = np.asarray(
+            observed, dtype=np.float64 if not hasattr(observed, "dtype") else None
+        )
+    except (TypeError, ValueError):
+        obs = np.asarray([observed], dtype=object)  # reported below
+    not_numbers = obs.dtype.kind not in "iuf" and obs.dtype.name != "bfloat16"
+    if observed is None or (not_numbers and obs.size):  # [] from empty inputs is fine
+        raise ValueError(
+            f"{fn}: `observed` must be the number (or array of numbers) you saw, such "
+            f"as 0.0946 or [0.105, 0.805]; got {observed!r}."
+        )
+    return obs
+
+
 def decimal_tolerance(observed: Any) -> np.ndarray:
     """Half a unit in the last printed digit of each observed number.
 
@@ -324,9 +342,7 @@ def identify(
     >>> print(found.matches[0].spec)
     textbook.categorical(reduction='mean')
     """
-    obs = np.asarray(
-        observed, dtype=np.float64 if not hasattr(observed, "dtype") else None
-    )
+    obs = observed_array("identify", observed)
     tol = None if tolerance is None else np.asarray(float(tolerance))
     impls = candidates(y_true, y_pred)
     if implementations is not None:

@@ -40,6 +40,14 @@ _REDUCTIONS: tuple[TextbookReduction, ...] = (
 )
 
 
+def _check_reduction(owner: str, reduction: Any) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(
+            f"{owner}: `reduction` must be one of {', '.join(map(repr, _REDUCTIONS))}; "
+            f"got {reduction!r}."
+        )
+
+
 def _reduce(reduction: TextbookReduction, axis: int) -> Step:
     formulas = {
         "none": "value ← ℓ (one per example)",
@@ -85,6 +93,7 @@ def bind_categorical(
     y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none", axis: int = -1
 ) -> tuple[Plan, State]:
     """Plan of ``-np.sum(y_true * np.log(y_pred), axis)`` followed by ``reduction``."""
+    _check_reduction("textbook.categorical", reduction)
     steps = (
         st.log_of_probabilities(source="np.log"),
         st.categorical_terms(source="written by hand"),
@@ -99,6 +108,7 @@ def bind_binary(
     y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none", axis: int = -1
 ) -> tuple[Plan, State]:
     """Plan of ``-np.sum(y*np.log(p) + (1-y)*np.log(1-p), axis)`` then ``reduction``."""
+    _check_reduction("textbook.binary", reduction)
     steps = (
         st.log_of_probabilities(
             source="np.log", complement="log", formula="log p, log(1 − p)"
@@ -190,6 +200,7 @@ def bind_exact_categorical(
             "loss": np.asarray(core.cross_entropy(s["y_pred"], s["y_true"], axis=axis))
         },
     )
+    _check_reduction("exact.categorical", reduction)
     return Plan(
         "exact.categorical",
         (step, _exact_reduce(reduction)),
@@ -210,6 +221,7 @@ def bind_exact_softmax(
             )
         },
     )
+    _check_reduction("exact.softmax", reduction)
     return Plan(
         "exact.softmax",
         (step, _exact_reduce(reduction)),
@@ -228,6 +240,7 @@ def bind_exact_binary(
             "loss": np.asarray(core.binary_cross_entropy(s["y_pred"], s["y_true"]))
         },
     )
+    _check_reduction("exact.binary", reduction)
     return Plan(
         "exact.binary", (step, _exact_reduce(reduction, True)), {"reduction": reduction}
     ), _inputs(y_true, y_pred)
@@ -246,6 +259,7 @@ def bind_exact_sigmoid(
             )
         },
     )
+    _check_reduction("exact.sigmoid_binary", reduction)
     return Plan(
         "exact.sigmoid_binary",
         (step, _exact_reduce(reduction, True)),
