@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import ml_dtypes
@@ -25,6 +23,7 @@ from tests._fast_reference import (
     softmax_loss,
     tolerance,
 )
+from tests._python import python_output
 
 RNG = np.random.default_rng(20240607)
 
@@ -401,7 +400,5 @@ def test_import_does_not_load_numba() -> None:
         "crossent.value_and_grad.sigmoid_binary_cross_entropy(np.zeros((2, 3)), np.ones((2, 3)))\n"
         "print('numba' in sys.modules)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    out = python_output(code)
     assert out == "False"

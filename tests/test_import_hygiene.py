@@ -1,10 +1,9 @@
 """`import crossent` must stay light: NumPy, never a framework, plotting or rich."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
+
+from tests._python import python_output
 
 FORBIDDEN = (
     "torch",
@@ -31,9 +30,7 @@ def test_import_does_not_pull_heavy_modules(module: str) -> None:
         "    print('MISSING'); raise SystemExit(0)\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    out = python_output(code)
     if out == "MISSING":
         pytest.skip(f"{module} does not exist yet")
     assert out == "[]"
@@ -51,9 +48,7 @@ def test_explaining_the_seed_does_not_import_ml_dtypes() -> None:
         "from crossent.frameworks import keras, optax, tf, tf_keras, torch  # noqa\n"
         "print('ml_dtypes' in sys.modules)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    out = python_output(code)
     assert out == "False"
 
 

@@ -1134,17 +1134,16 @@ def rule_nan_input(f: Facts) -> list[Cause]:
         return []
     parts: list[str] = []
     elements: list[tuple[int, ...]] = []
+    bad_rows = np.zeros(f.y_pred.shape[:-1] if f.y_pred.ndim else (), bool)
     for name, bad in found:
         at = _rows(bad)
         elements.extend(at)
         shown = ", ".join(_where(i) for i in at[:4]) + (" …" if len(at) > 4 else "")
         parts.append(f"{len(at)} value(s) of {name} are NaN, at {shown}")
-    bad_rows = np.zeros(f.y_pred.shape[:-1] if f.y_pred.ndim else (), bool)
-    for _name, bad in found:
-        if bad.shape == f.y_pred.shape and bad.ndim:
-            bad_rows |= bad.any(axis=-1)
-        else:  # integer class ids: one per row
-            bad_rows |= bad
+        # a row is hit if any of its classes is NaN (labels of another shape: per row)
+        bad_rows |= (
+            bad.any(axis=-1) if bad.shape == f.y_pred.shape and bad.ndim else bad
+        )
     n_rows = int(np.count_nonzero(bad_rows))
     msg = (
         "; ".join(parts)
