@@ -18,7 +18,7 @@ Examples
 >>> z = np.array([[0.5, 1.5, 0.1], [2.2, 1.3, 1.7]], dtype=np.float32)
 >>> loss, grad = value_and_grad.softmax_cross_entropy_with_integer_labels(z, [1, 2])
 >>> print(loss)
-0.8393433
+0.839343
 >>> print(grad.round(4))
 [[ 0.1139 -0.1903  0.0764]
  [ 0.2484  0.101  -0.3494]]

@@ -112,11 +112,11 @@ def softmax_cross_entropy_with_integer_labels(
     >>> import numpy as np
     >>> from crossent import fast
     >>> z = np.array([[0.5, 1.5, 0.1], [2.2, 1.3, 1.7]], dtype=np.float32)
-    >>> print(fast.softmax_cross_entropy_with_integer_labels(z, [1, 2]))
-    [0.4790107 1.199676 ]
+    >>> print(fast.softmax_cross_entropy_with_integer_labels(z, [1, 2]).round(4))
+    [0.479  1.1997]
     >>> print(fast.softmax_cross_entropy_with_integer_labels(
     ...     z, [1, -100], ignore_index=-100, reduction="mean"))
-    0.4790107
+    0.479011
     """
     value, _ = _api.ce_int(
         "fast.softmax_cross_entropy_with_integer_labels",
@@ -186,8 +186,8 @@ def softmax_cross_entropy(
     >>> import numpy as np
     >>> from crossent import fast
     >>> z = np.array([[0.5, 1.5, -np.inf]])
-    >>> print(fast.softmax_cross_entropy(z, [[0.25, 0.75, 0.0]]))
-    [0.56326169]
+    >>> print(fast.softmax_cross_entropy(z, [[0.25, 0.75, 0.0]]).round(5))
+    [0.56326]
     """
     value, _ = _api.ce_soft(
         "fast.softmax_cross_entropy",
@@ -257,7 +257,7 @@ def sigmoid_binary_cross_entropy(
     >>> from crossent import fast
     >>> z = np.array([[-3.0, 0.0, 40.0]], dtype=np.float32)
     >>> print(fast.sigmoid_binary_cross_entropy(z, [[1, 0, 1]]))
-    [[3.0485873e+00 6.9314718e-01 4.2483541e-18]]
+    [[3.04859e+00 6.93147e-01 4.24835e-18]]
     """
     value, _ = _api.bce(
         "fast.sigmoid_binary_cross_entropy",

@@ -135,7 +135,7 @@ def categorical(
     >>> y = np.eye(3)
     >>> p = np.array([[.9, .05, .05], [.5, .89, .6], [.05, .01, .94]])
     >>> print(round(float(textbook.categorical(y, p, reduction="mean")), 8))
-    0.09458991
+    0.0945899
     """
     plan, state = bind_categorical(y_true, y_pred, reduction=reduction, axis=axis)
     return plan.run(state)["value"]

@@ -91,8 +91,8 @@ def categorical_crossentropy(
     >>> from crossent.frameworks import keras
     >>> y = np.float32([[1, 0, 0], [0, 1, 0]])
     >>> p = np.float32([[0.2, 0.2, 0.2], [1.0, 0.0, 0.0]])
-    >>> print(keras.ops.categorical_crossentropy(y, p))  # renormalised, clipped
-    [ 1.0986123 16.118095 ]
+    >>> print(keras.ops.categorical_crossentropy(y, p).round(3))  # renormalised, clipped
+    [ 1.099 16.118]
     """
     plan, state = bind_categorical(target, output, from_logits=from_logits, axis=axis)
     return np.asarray(plan.run(state)["value"])
@@ -183,8 +183,8 @@ def sparse_categorical_crossentropy(
     >>> import numpy as np
     >>> from crossent.frameworks import keras
     >>> p = np.float32([[0.5, 0.0, 0.0], [0.2, 0.2, 0.2]])
-    >>> print(keras.ops.sparse_categorical_crossentropy(np.array([1, 0]), p))
-    [15.424948   1.0986123]
+    >>> print(keras.ops.sparse_categorical_crossentropy(np.array([1, 0]), p).round(3))
+    [15.425  1.099]
     """
     plan, state = bind_sparse(target, output, from_logits=from_logits, axis=axis)
     return np.asarray(plan.run(state)["value"])
@@ -244,8 +244,8 @@ def binary_crossentropy(
     --------
     >>> import numpy as np
     >>> from crossent.frameworks import keras
-    >>> print(keras.ops.binary_crossentropy(np.float32([1, 0]), np.float32([0, 1])))
-    [16.118095 15.942385]
+    >>> print(keras.ops.binary_crossentropy(np.float32([1, 0]), np.float32([0, 1])).round(3))
+    [16.118 15.942]
     """
     plan, state = bind_binary(target, output, from_logits=from_logits)
     return np.asarray(plan.run(state)["value"])

@@ -245,8 +245,8 @@ def categorical_crossentropy(
     >>> import numpy as np
     >>> from crossent.frameworks import keras2
     >>> y = np.float32([[0, 1, 0]])
-    >>> print(keras2.backend.categorical_crossentropy(y, np.float32([[1, 0, 0]])))
-    [16.118095]
+    >>> print(keras2.backend.categorical_crossentropy(y, np.float32([[1, 0, 0]])).round(3))
+    [16.118]
     """
     plan, state = bind_categorical(target, output, from_logits=from_logits, axis=axis)
     return np.asarray(plan.run(state)["value"])
@@ -313,8 +313,8 @@ def sparse_categorical_crossentropy(
     >>> import numpy as np
     >>> from crossent.frameworks import keras2
     >>> p = np.float32([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])
-    >>> print(keras2.backend.sparse_categorical_crossentropy(np.float32([[1], [2]]), p))
-    [0.05129344 2.3025851 ]
+    >>> print(keras2.backend.sparse_categorical_crossentropy(np.float32([[1], [2]]), p).round(4))
+    [0.0513 2.3026]
     """
     plan, state = bind_sparse(target, output, from_logits=from_logits, axis=axis)
     return np.asarray(plan.run(state)["value"])
@@ -389,7 +389,7 @@ def binary_crossentropy(
     >>> y = np.float32([1, 0, 1, 0])
     >>> p = np.float32([0, 1, 1, 0])
     >>> print(keras2.backend.binary_crossentropy(y, p))
-    [1.6118095e+01 1.5942385e+01 1.1920933e-07 1.0000002e-07]
+    [1.61181e+01 1.59424e+01 1.19209e-07 1.00000e-07]
     """
     plan, state = bind_binary(target, output, from_logits=from_logits)
     return np.asarray(plan.run(state)["value"])

@@ -90,7 +90,7 @@ def weighted_masked_objective(fn: Objective | None) -> Weighted | None:
     >>> weighted = keras2.engine.weighted_masked_objective(per_sample)
     >>> loss = np.float32([1.4076059, 0.1698460, 1.0986123])
     >>> print(weighted(None, loss, np.float32([0.5, 0, 2])))
-    1.4505138
+    1.45051
     """
     if fn is None:
         return None
@@ -174,7 +174,7 @@ def evaluate_loss(
     >>> z = np.float32([[-20.0], [20.0]])
     >>> p = np.float32(1) / (np.float32(1) + np.exp(-z))
     >>> print(keras2.engine.evaluate_loss("binary_crossentropy", np.array([0, 1]), p))
-    1.0960467e-07
+    1.09605e-07
     """
     if isinstance(loss, str):
         if loss not in _LOSSES:

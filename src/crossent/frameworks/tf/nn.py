@@ -230,7 +230,7 @@ def sigmoid_cross_entropy_with_logits(
     >>> import numpy as np
     >>> from crossent.frameworks import tf
     >>> print(tf.nn.sigmoid_cross_entropy_with_logits(labels=np.float32([0, 1]), logits=np.float32([-20, 20])))
-    [2.0611537e-09 2.0611537e-09]
+    [2.06115e-09 2.06115e-09]
     """
     plan, state = bind_sigmoid(labels, logits)
     return np.asarray(plan.run(state)["value"])
@@ -255,8 +255,8 @@ def weighted_cross_entropy_with_logits(
     >>> import numpy as np
     >>> from crossent.frameworks import tf
     >>> out = tf.nn.weighted_cross_entropy_with_logits(np.float32([1.0]), np.float32([-3.0]), 3.0)
-    >>> print(out)
-    [9.145762]
+    >>> print(out.round(3))
+    [9.146]
     """
     plan, state = bind_weighted(labels, logits, pos_weight=pos_weight)
     return np.asarray(plan.run(state)["value"])
