@@ -10,6 +10,7 @@ contributions telescope, so they add up to the whole gap ``B - A``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from crossent.explain._model import model_inputs
+from crossent.explain._question import posed_options
 from crossent.explain._render import (
     dict_of,
     fmt_array,
@@ -26,7 +29,7 @@ from crossent.explain._render import (
     rich_table,
     text_table,
 )
-from crossent.explain._spec import Spec, as_spec, bind
+from crossent.explain._spec import Spec, accepted_options, as_spec, bind
 from crossent.explain._trace import Trace, run_traced
 from crossent.frameworks._plan import CAUSE_OF_STEP, STEP_ORDER, Plan, State
 
@@ -362,6 +365,8 @@ class Comparison:
     a: Trace
     b: Trace
     attribution: tuple[Attribution, ...]
+    note: str = ""
+    """How the two sides were made comparable (reduction, layout), in words."""
 
     @property
     def gap(self) -> float:
@@ -446,6 +451,7 @@ class Comparison:
                 "value": jsonable(self.b.value),
             },
             "gap": jsonable(self.gap),
+            "note": self.note,
             "first_divergence": self.first_divergence,
             "attribution": [a.to_dict() for a in self.attribution],
             "trace_a": self.a.to_dict(),
@@ -461,7 +467,8 @@ class Comparison:
     def _header(self) -> str:
         a = Spec(self.a.implementation, self.a.options)
         b = Spec(self.b.implementation, self.b.options)
-        return (
+        note = f"{self.note}\n" if self.note else ""
+        return note + (
             f"A = {a} = {fmt_array(self.a.value)}\n"
             f"B = {b} = {fmt_array(self.b.value)}\n"
             f"gap B − A = {fmt_value(self.gap)}; first divergent step: "
@@ -496,7 +503,15 @@ class Comparison:
         )
 
 
-def compare(a: Any, b: Any, y_true: Any, y_pred: Any, **options: Any) -> Comparison:
+def compare(
+    a: Any,
+    b: Any,
+    y_true: Any,
+    y_pred: Any,
+    *,
+    from_logits: bool | None = None,
+    **options: Any,
+) -> Comparison:
     """Run two implementations on the same inputs and attribute their gap to steps.
 
     Parameters
@@ -507,8 +522,18 @@ def compare(a: Any, b: Any, y_true: Any, y_pred: Any, **options: Any) -> Compari
         (``"textbook.categorical(reduction='mean')"``) or ``exact.*``.
     y_true, y_pred : array_like
         Targets and predictions (in this order for every implementation).
+        PyTorch's ``(N, C, d1, …)`` layout is recognised (see ``axis``), and 1-D
+        binary vectors are N samples.
+    from_logits : bool, optional
+        ``True`` declares ``y_pred`` to be logits: an implementation that takes
+        probabilities gets the model's softmax (sigmoid for binary losses) of them,
+        so "Keras on softmax(z) against tf.nn on z" is one call.
     **options
-        Options given to whichever of the two accepts them.
+        Options given to whichever of the two accepts them; ``axis`` names the
+        class axis of the inputs. Without ``reduction``, both sides are compared
+        per example (``reduction='none'`` where an implementation takes one); an
+        implementation that only gives one number (scikit-learn's ``log_loss``)
+        makes both sides give their mean. ``Comparison.note`` says which.
 
     Returns
     -------
@@ -529,9 +554,78 @@ def compare(a: Any, b: Any, y_true: Any, y_pred: Any, **options: Any) -> Compari
     None
     """
     spec_a, spec_b = as_spec(a, **options), as_spec(b, **options)
-    plan_a, state_a = bind(spec_a, y_true, y_pred)
-    plan_b, state_b = bind(spec_b, y_true, y_pred)
-    return compare_bound(spec_a, plan_a, state_a, spec_b, plan_b, state_b)
+    torch = {spec_a.implementation.framework, spec_b.implementation.framework}
+    posed = posed_options(
+        y_true, y_pred, dict(options), torch_layout=torch == {"torch"}
+    )
+    if posed.class_axis != -1:
+        spec_a, spec_b = _without_axis(spec_a), _without_axis(spec_b)
+    (spec_a, spec_b), note = like_with_like(spec_a, spec_b)
+    bound = []
+    for spec in (spec_a, spec_b):
+        yp = model_inputs(spec.implementation, spec.options, from_logits, posed.y_pred)
+        bound.append(bind(spec, posed.y_true, yp))
+    notes = [note, *posed.notes]
+    comp = compare_bound(spec_a, *bound[0], spec_b, *bound[1])
+    return dataclasses.replace(comp, note="; ".join(n for n in notes if n))
+
+
+def _without_axis(spec: Spec) -> Spec:
+    return Spec(spec.path, {k: v for k, v in spec.options.items() if k != "axis"})
+
+
+#: Reductions by meaning, as the implementations that take one spell them.
+_SYNONYMS = {
+    "per example": ("none",),
+    "mean": ("mean", "sum_over_batch_size", "auto"),
+    "sum": ("sum",),
+}
+
+
+def _meaning(reduction: Any) -> str | None:
+    return next((k for k, v in _SYNONYMS.items() if reduction in v), None)
+
+
+def _reduction_values(spec: Spec) -> tuple[Any, ...] | None:
+    """The reduction values ``spec``'s implementation takes, or None if it takes none."""
+    impl = spec.implementation
+    if "reduction" not in accepted_options(impl):
+        return None
+    if impl.framework == "exact":
+        return ("none", "sum", "mean", "mean_over_elements")
+    return tuple(impl.options.get("reduction", ()))
+
+
+def like_with_like(spec_a: Spec, spec_b: Spec) -> tuple[tuple[Spec, Spec], str]:
+    """Both sides reduced the same way.
+
+    A side whose spec sets ``reduction`` keeps it, and the other side follows it;
+    with neither set, both give per-example values (both their mean when one side
+    only gives one number: scikit-learn's ``log_loss``). Returns the specs and a
+    note saying what was done ("" when nothing was).
+    """
+    specs = [spec_a, spec_b]
+    set_by_user = [_meaning(s.options.get("reduction")) for s in specs]
+    scalar_only = any(
+        s.implementation.path.startswith(("sklearn.", "sklearn<"))
+        and s.options.get("normalize", True) is not False
+        for s in specs
+    )
+    meaning = next((m for m in set_by_user if m), None)
+    if meaning is None:
+        meaning = "mean" if scalar_only else "per example"
+    changed = False
+    for i, spec in enumerate(specs):
+        values = _reduction_values(spec)
+        if "reduction" in spec.options or not values:
+            continue
+        choice = next((v for v in _SYNONYMS[meaning] if v in values), None)
+        if choice is not None:
+            specs[i] = Spec(spec.path, {**spec.options, "reduction": choice})
+            changed = True
+    why = " (scikit-learn's log_loss gives one number)" if scalar_only else ""
+    note = f"both sides reduced the same way: {meaning}{why}" if changed else ""
+    return (specs[0], specs[1]), note
 
 
 def compare_bound(

@@ -16,6 +16,7 @@ import numpy as np
 import crossent._core as core
 from crossent.explain._cause import Cause
 from crossent.explain._facts import Facts
+from crossent.explain._question import bind_impl
 from crossent.explain._render import fmt_array, fmt_value
 from crossent.frameworks._registry import registry
 
@@ -33,7 +34,7 @@ def run_implementation(path: str, y_true: Any, y_pred: Any, **options: Any) -> A
         return None
     try:
         with np.errstate(all="ignore"):
-            plan, state = impl.bind(y_true, y_pred, **options)
+            plan, state = bind_impl(impl, y_true, y_pred, **options)
             return plan.run(state).get("value")
     except Exception:
         return None
@@ -336,7 +337,9 @@ _PROBS_FIX = (
 
 def rule_binary_vs_categorical(f: Facts) -> list[Cause]:
     """PAIN 13 and seed 003: binary formula on one-hot labels, or one output unit."""
-    if f.label_kind == "binary_column" and f.from_logits is not None:
+    if f.label_kind == "binary_column" and (
+        f.from_logits is not None or f.options.get("_binary_samples")
+    ):
         return []
     if f.num_classes == 1 and f.label_kind in ("binary_column", "one_hot"):
         msg = (
@@ -715,17 +718,20 @@ def rule_ignore_index(f: Facts) -> list[Cause]:
 
 def rule_axis(f: Facts) -> list[Cause]:
     """PAIN 12 and 19: class axis and broadcasting."""
-    yt, yp = f.y_true, f.y_pred
-    if yt.shape == yp.shape:
+    # the shapes as the user gave them (explain moves a class axis 1 last first)
+    yt_shape, yp_shape = f.options.get(
+        "_given_shapes", (f.y_true.shape, f.y_pred.shape)
+    )
+    if yt_shape == yp_shape:
         return []
     out: list[Cause] = []
-    if yt.ndim == yp.ndim - 1 and yt.shape != yp.shape[:-1]:
-        for ax in range(yp.ndim):
-            if yt.shape == yp.shape[:ax] + yp.shape[ax + 1 :]:
+    if len(yt_shape) == len(yp_shape) - 1 and yt_shape != yp_shape[:-1]:
+        for ax in range(len(yp_shape)):
+            if yt_shape == yp_shape[:ax] + yp_shape[ax + 1 :]:
                 msg = (
-                    f"y_true has shape {yt.shape}, which is y_pred {yp.shape} without axis "
-                    f"{ax} (size {yp.shape[ax]}), not without the last axis (size "
-                    f"{yp.shape[-1]}). Keras and optax take the class axis last; PyTorch "
+                    f"y_true has shape {yt_shape}, which is y_pred {yp_shape} without axis "
+                    f"{ax} (size {yp_shape[ax]}), not without the last axis (size "
+                    f"{yp_shape[-1]}). Keras and optax take the class axis last; PyTorch "
                     "takes it at dim 1. If the shapes happened to fit another axis, the "
                     "loss would silently treat the wrong axis as classes."
                 )
@@ -733,14 +739,14 @@ def rule_axis(f: Facts) -> list[Cause]:
                 out.append(Cause("axis", "class axis mismatch", msg, fix))
                 break
     elif (
-        yt.ndim == 1
-        and yp.ndim == 2
-        and yp.shape[1] == 1
-        and yt.shape[0] == yp.shape[0]
+        len(yt_shape) == 1
+        and len(yp_shape) == 2
+        and yp_shape[1] == 1
+        and yt_shape[0] == yp_shape[0]
     ):
-        n = yt.shape[0]
+        n = yt_shape[0]
         msg = (
-            f"y_true has shape {yt.shape} and y_pred {yp.shape}. Broadcasting them "
+            f"y_true has shape {yt_shape} and y_pred {yp_shape}. Broadcasting them "
             f"creates an {n}×{n} comparison, giving a plausible but wrong number; Keras' "
             "loss classes squeeze the trailing 1 first, but raw ops and hand-written "
             "formulas do not."
@@ -1012,9 +1018,12 @@ def rule_label_smoothing(f: Facts) -> list[Cause]:
 
 def rule_class_inference(f: Facts) -> list[Cause]:
     """PAIN 22: scikit-learn infers the classes from y_true."""
-    if f.y_pred.ndim != 1 or f.y_true.shape != f.y_pred.shape:
+    one_d = f.y_pred.ndim == 1 or f.options.get("_binary_samples")
+    if not one_d or f.y_true.shape != f.y_pred.shape:
         return []
     classes = np.unique(f.y_true)
+    if classes.size >= 2:
+        return []  # both classes present: the inference is right, nothing to say
     msg = (
         "y_pred is 1-D: scikit-learn's log_loss reads it as P(class = max(labels)), the "
         f"larger of the sorted labels; y_true has {classes.size} distinct value(s) "

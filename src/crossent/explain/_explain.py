@@ -17,6 +17,7 @@ from crossent.explain._diagnose import _exact_ce, _softmax_ce, diagnose
 from crossent.explain._facts import Facts, facts
 from crossent.explain._identify import Identification, identify, observed_array
 from crossent.explain._model import model_inputs
+from crossent.explain._question import bind_impl, posed_options
 from crossent.explain._render import (
     dict_of,
     fmt_array,
@@ -27,7 +28,7 @@ from crossent.explain._render import (
     text_table,
 )
 from crossent.explain._runs import Runs
-from crossent.explain._spec import Spec, as_spec
+from crossent.explain._spec import Spec, as_spec, check_options
 from crossent.explain._trace import Trace
 from crossent.frameworks._registry import registry
 
@@ -123,6 +124,10 @@ class Explanation:
                 parts.append(f"the gap B − A = {_signed(comp.gap)} comes from {shares}")
             elif comp.gap == 0:
                 parts.append("the two agree")
+        for row in self.values:
+            if row.note.startswith("raises "):
+                reason = row.note.removeprefix("raises ").split(": ", 1)[-1]
+                parts.append(f"{row.spec} cannot run on these inputs ({reason})")
         if not parts:
             parts.append(
                 "crossent computed these inputs with the implementations below"
@@ -318,7 +323,7 @@ def _value_rows(
                 if spec in traced:
                     value = runs.traced(impl, spec.options, yp).final.get("value")
                 else:
-                    plan, state = impl.bind(y_true, yp, **dict(spec.options))
+                    plan, state = bind_impl(impl, y_true, yp, **dict(spec.options))
                     value = plan.run(state).get("value")
                     runs.remember(impl, spec.options, y_true, yp, value)
         except Exception as err:
@@ -590,8 +595,23 @@ def explain(
     if observed is not None:
         observed_array("explain", observed)  # a clear error for what is not a number
     _check_shapes(y_true, y_pred)
-    f = facts(y_true, y_pred, from_logits=from_logits, _observed=observed, **options)
     against_list = [against] if isinstance(against, str) else list(against or ())
+    for spec in _specs(against_list, {}):
+        check_options(spec)
+    given_shapes = (np.shape(y_true), np.shape(y_pred))
+    posed = posed_options(
+        y_true,
+        y_pred,
+        options,
+        torch_layout=bool(against_list)
+        and all(str(a).startswith("torch.") for a in against_list),
+    )
+    y_true, y_pred = posed.y_true, posed.y_pred
+    if posed.notes and np.ndim(posed.y_pred) == 2 and np.shape(posed.y_pred)[1] == 1:
+        options["_binary_samples"] = True  # 1-D vectors: no "one output unit" warning
+    if posed.class_axis != -1:
+        options["_given_shapes"] = given_shapes
+    f = facts(y_true, y_pred, from_logits=from_logits, _observed=observed, **options)
     shared = {
         k: _coerce(v, y_pred) for k, v in options.items() if not k.startswith("_")
     }
@@ -675,6 +695,8 @@ def explain(
         "labels": f.label_kind,
         "predictions": "logits" if from_logits else f.pred_kind,
     }
+    if posed.notes:
+        inputs["read_as"] = "; ".join(posed.notes)
     return Explanation(
         inputs, tuple(values), observed, ident, comp, _order(causes), refs
     )
@@ -740,8 +762,21 @@ def _without_binary(f: Facts) -> Facts:
     return replace(f, options={**f.options, "_categorical_only": True})
 
 
-def _compare_model(a: Spec, b: Spec, f: Facts, runs: Runs) -> Comparison:
-    """compare(), giving each side the model outputs it expects (and reusing runs)."""
+def _compare_model(a: Spec, b: Spec, f: Facts, runs: Runs) -> Comparison | None:
+    """compare(), giving each side the model outputs it expects (and reusing runs).
+
+    None when either side cannot run on these inputs: the value table already
+    says why ("raises ValueError: …"), and the rest of the answer still stands.
+    """
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _compare_runs(a, b, f, runs)
+    except Exception:
+        return None
+
+
+def _compare_runs(a: Spec, b: Spec, f: Facts, runs: Runs) -> Comparison:
     ya = model_inputs(a.implementation, a.options, f.from_logits, runs.y_pred)
     yb = model_inputs(b.implementation, b.options, f.from_logits, runs.y_pred)
     run_a = runs.traced(a.implementation, a.options, ya)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from crossent.explain._model import model_inputs
+from crossent.explain._question import bind_impl, posed_options
 from crossent.explain._render import (
     dict_of,
     fmt_array,
@@ -244,16 +245,27 @@ def _float32_could_match(value: Any, observed: np.ndarray) -> bool:
     return bool(np.all(np.abs(vf - of) <= 1e-3 * (1 + np.abs(of))))
 
 
-def _input_variants(y_true: Any, y_pred: Any) -> list[tuple[str, Any, Any]]:
+def _input_variants(y_true: Any, y_pred: Any) -> list[tuple[str, Any, Any, bool]]:
+    """The inputs as given, then as 1-D vectors (an ``(N, 1)`` column: a framework
+    called on 1-D arrays reduces them as one row), then each cast to float32
+    (the last item: whether the variant is such a cast)."""
     yp = np.asarray(y_pred)
     yt = np.asarray(y_true)
-    out = [(str(yp.dtype) if yp.dtype.kind == "f" else "float64", y_true, y_pred)]
+    name = str(yp.dtype) if yp.dtype.kind == "f" else "float64"
+    layouts = [("", yt, yp)]
+    if yp.ndim == 2 and yp.shape[1] == 1 and yt.shape == yp.shape:
+        layouts.append((", 1-D", yt[:, 0], yp[:, 0]))
+    out = [(name + suffix, a, b, False) for suffix, a, b in layouts]
     if yp.dtype != np.float32:
-        f32 = (
-            yt.astype(np.float32) if yt.dtype.kind == "f" else yt,
-            yp.astype(np.float32),
-        )
-        out.append(("float32", *f32))
+        out += [
+            (
+                "float32" + suffix,
+                a.astype(np.float32) if a.dtype.kind == "f" else a,
+                b.astype(np.float32),
+                True,
+            )
+            for suffix, a, b in layouts
+        ]
     return out
 
 
@@ -304,7 +316,9 @@ def identify(
     Parameters
     ----------
     y_true, y_pred : array_like
-        The inputs that produced ``observed``.
+        The inputs that produced ``observed``. PyTorch's ``(N, C, d1, …)`` layout
+        is recognised (``axis=`` names the class axis), and 1-D binary vectors are
+        N samples.
     observed : float or array_like
         The number (or per-example numbers) you saw.
     tolerance : float, optional
@@ -344,6 +358,12 @@ def identify(
     """
     obs = observed_array("identify", observed)
     tol = None if tolerance is None else np.asarray(float(tolerance))
+    if _runs is None:  # explain() poses the inputs before it calls identify()
+        torch = implementations is not None and all(
+            p.startswith("torch.") for p in implementations
+        )
+        posed = posed_options(y_true, y_pred, fixed, torch_layout=torch)
+        y_true, y_pred = posed.y_true, posed.y_pred
     impls = candidates(y_true, y_pred)
     if implementations is not None:
         by_path = {i.path: i for i in impls}
@@ -360,7 +380,10 @@ def identify(
         for searched in _option_grid(impl):
             options = {**{k: v for k, v in searched.items() if k not in given}, **given}
             # The inputs as given first; float32 only if they do not match as given.
-            for dtype_name, yt, yp in _input_variants(y_true, y_pred):
+            skip_f32 = False
+            for dtype_name, yt, yp, cast in _input_variants(y_true, y_pred):
+                if skip_f32 and cast:
+                    continue
                 tried += 1
                 try:
                     with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -372,7 +395,7 @@ def identify(
                             else (False, None)
                         )
                         if not known:
-                            plan, state = impl.bind(yt, yp, **options)
+                            plan, state = bind_impl(impl, yt, yp, **options)
                             value = _run_sharing_prefix(
                                 impl, plan, state, options, dtype_name, prefixes
                             )
@@ -382,8 +405,7 @@ def identify(
                     continue
                 err = _matches(value, obs, tol)
                 if err is None:
-                    if not _float32_could_match(value, obs):
-                        break
+                    skip_f32 = skip_f32 or not _float32_could_match(value, obs)
                     continue
                 spec = Spec(impl.path, options)
                 match = Match(spec, np.asarray(value), err, dtype_name, impl.summary)

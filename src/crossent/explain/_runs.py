@@ -17,6 +17,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from crossent.explain._question import bind_impl
 from crossent.explain._trace import TraceStep, run_traced
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Implementation, mirror
@@ -81,12 +82,12 @@ class Runs:
     ) -> Run:
         """Bind and run ``impl`` with a trace (once per options, on these inputs)."""
         if y_pred is not self.y_pred:
-            plan, state = impl.bind(self.y_true, y_pred, **dict(options))
+            plan, state = bind_impl(impl, self.y_true, y_pred, **dict(options))
             final, steps = run_traced(plan, state)
             return Run(plan, state, final, steps)
         key = self._key(impl, options)
         if key not in self._runs:
-            plan, state = impl.bind(self.y_true, y_pred, **dict(options))
+            plan, state = bind_impl(impl, self.y_true, y_pred, **dict(options))
             final, steps = run_traced(plan, state)
             self._runs[key] = Run(plan, state, final, steps)
             self._values[key] = final.get("value")

@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from crossent.explain._question import bind_impl
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Implementation, get, mirror
 
-__all__ = ["Spec", "accepted_options", "as_spec", "bind"]
+__all__ = ["Spec", "accepted_options", "as_spec", "bind", "check_options"]
 
 
 @dataclass(frozen=True)
@@ -140,4 +141,34 @@ def accepted_options(impl: Implementation) -> frozenset[str]:
 
 def bind(spec: Spec, y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     """Build ``spec``'s plan and initial state for these inputs."""
-    return spec.implementation.bind(y_true, y_pred, **dict(spec.options))
+    return bind_impl(spec.implementation, y_true, y_pred, **dict(spec.options))
+
+
+def _probe(impl: Implementation) -> tuple[Any, Any]:
+    """Small inputs every implementation of this kind takes."""
+    import numpy as np
+
+    p = np.array([[0.6, 0.4], [0.3, 0.7]])
+    if impl.labels == "integer":
+        return np.array([0, 1]), p
+    if impl.labels == "binary":
+        return np.array([[1.0], [0.0]]), p[:, :1]
+    return np.eye(2), p
+
+
+def check_options(spec: Spec) -> None:
+    """Raise the implementation's own error if ``spec``'s options are invalid.
+
+    Run on small, valid inputs, so an error here is about the options (a bad
+    ``reduction``), never about the user's inputs, which an implementation may
+    reject for reasons of its own (scikit-learn and a single class in y_true).
+    """
+    impl = spec.implementation
+    y_true, y_pred = _probe(impl)
+    if impl.expects == "logits":
+        y_pred = y_pred - 0.5
+    try:
+        bind(spec, y_true, y_pred)
+    except ValueError as err:
+        if "must be" in str(err) or "option" in str(err):
+            raise

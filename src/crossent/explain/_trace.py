@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crossent.explain._model import model_inputs
+from crossent.explain._question import posed_options
 from crossent.explain._render import (
     fmt_array,
     html_table,
@@ -124,7 +126,14 @@ def run_traced(
     return final, tuple(records)
 
 
-def trace(implementation: Any, y_true: Any, y_pred: Any, **options: Any) -> Trace:
+def trace(
+    implementation: Any,
+    y_true: Any,
+    y_pred: Any,
+    *,
+    from_logits: bool | None = None,
+    **options: Any,
+) -> Trace:
     """Run ``implementation`` on ``(y_true, y_pred)`` and record every step.
 
     Parameters
@@ -134,9 +143,14 @@ def trace(implementation: Any, y_true: Any, y_pred: Any, **options: Any) -> Trac
         formula (``"textbook.categorical"``) or ``"path(option=value, ...)"``.
     y_true, y_pred : array_like
         Targets and predictions, in this order whatever the framework's own
-        argument order is.
+        argument order is. PyTorch's ``(N, C, d1, …)`` layout is recognised (see
+        ``axis``), and 1-D binary vectors are N samples.
+    from_logits : bool, optional
+        ``True`` declares ``y_pred`` to be logits: an implementation that takes
+        probabilities gets the model's softmax (sigmoid for binary losses) of them.
     **options
-        The implementation's options (``from_logits=True``, ``reduction="sum"``...).
+        The implementation's options (``reduction="sum"``, ``label_smoothing=0.1``...).
+        ``axis`` names the class axis of the inputs.
 
     Returns
     -------
@@ -153,7 +167,12 @@ def trace(implementation: Any, y_true: Any, y_pred: Any, **options: Any) -> Trac
     [0.10536 0.22314]
     """
     base = as_spec(implementation)
+    impl = base.implementation
+    posed = posed_options(
+        y_true, y_pred, options, torch_layout=impl.framework == "torch"
+    )
     spec = as_spec(Spec(base.path, {**base.options, **options}))
-    plan, state = bind(spec, y_true, y_pred)
+    y_pred = model_inputs(impl, spec.options, from_logits, posed.y_pred)
+    plan, state = bind(spec, posed.y_true, y_pred)
     final, records = run_traced(plan, state)
     return Trace(spec.path, dict(spec.options), records, final.get("value"))
