@@ -781,9 +781,10 @@ def rule_swapped(f: Facts) -> list[Cause]:
 def rule_magnitude(f: Facts) -> list[Cause]:
     """PAIN 28: reference points for the size of a loss."""
     observed = f.options.get("_observed")
-    if observed is None or f.num_classes < 2:
+    values = np.asarray(observed, np.float64)
+    if observed is None or f.num_classes < 2 or not np.any(np.isfinite(values)):
         return []
-    obs = float(np.nanmean(np.asarray(observed, np.float64)))
+    obs = float(np.mean(values[np.isfinite(values)]))
     log_c = math.log(f.num_classes)
     if not (obs > 2 * log_c or (0 < obs < 1e-6)):
         return []
