@@ -1,0 +1,98 @@
+"""``crossent.explain`` on the real-question corpus (``goldens/explain/corpus.json``).
+
+The corpus (``tools/explain_corpus/``, written to JSON by
+``tools/make_explain_corpus.py`` with the real frameworks) holds real user
+questions, the numbers they saw, and the cause an expert names first.  The
+scoring is ``tests/explain/_corpus.py``; ``tools/score_explain_corpus.py``
+prints it case by case.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+
+from crossent.explain import CAUSE_CODES
+from crossent.frameworks import get
+from tests.explain._corpus import Scores, load, run
+
+#: codes the corpus uses that crossent does not have yet (the corpus introduces
+#: them): Keras' fit()/evaluate() computing the loss from the layer's logits, a
+#: log base other than e, a mean of per-batch (or per-sequence) means, and
+#: logits given where log-probabilities are expected (NLLLoss).
+PROPOSED_CODES = ("fit_vs_call", "log_base", "batch_mean", "logits_as_log_probs")
+KNOWN_CODES = frozenset(CAUSE_CODES) | frozenset(PROPOSED_CODES)
+DTYPES = ("float16", "float32", "float64")
+NON_FINITE = ("nan", "inf", "-inf")
+
+# A ratchet, not a goal.  The targets of issue #12 are: headline first in 90 %
+# of the cases, the headline or an acceptable code present in 95 %, and at most
+# 0.3 extra codes per case.  These floors are what explain achieved when they
+# were last set; raise them (never lower them) as explain improves.
+HEADLINE_FIRST_FLOOR = 7  # of 44 cases
+EXPECTED_PRESENT_FLOOR = 26  # of 44 cases
+EXTRA_CODES_CEILING = 64  # extra codes over all 44 cases (1.45 per case)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, Any]:
+    return load()
+
+
+@pytest.fixture(scope="module")
+def scores() -> Scores:
+    return run()[1]
+
+
+def _numbers(x: Any) -> list[Any]:
+    if isinstance(x, list):
+        return [v for item in x for v in _numbers(item)]
+    return [x]
+
+
+def _is_number(v: Any) -> bool:
+    if isinstance(v, str):
+        return v in NON_FINITE
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def test_schema(corpus: dict[str, Any]) -> None:
+    assert corpus["generated_by"] == "tools/make_explain_corpus.py"
+    assert corpus["versions"]
+    cases = corpus["cases"]
+    assert cases
+    assert len({c["id"] for c in cases}) == len(cases)
+    for c in cases:
+        where = c["id"]
+        assert re.fullmatch(r"https?://\S+", c["source"]), where
+        for key in ("title", "question", "expert_answer"):
+            assert c[key], (where, key)
+        assert c["headline"] in KNOWN_CODES, where
+        assert set(c["acceptable"]) <= KNOWN_CODES, where
+        assert c["headline"] not in c["acceptable"], where
+        assert c["dtype"] in DTYPES, where
+        assert c["user_believes_logits"] in (True, False, None), where
+        if c["against"] is not None:
+            get(c["against"].partition("(")[0])  # a registered implementation
+        for key in ("y_true", "y_pred", "observed", "expected"):
+            if key in c:
+                values = _numbers(c[key])
+                assert values, (where, key)
+                assert all(map(_is_number, values)), (where, key)
+        if "observed_for_explain" in c:
+            assert c["observed_for_explain"] in c["observed"], where
+        for name, v in c["options"].items():
+            if isinstance(v, list):
+                assert all(map(_is_number, _numbers(v))), (where, name)
+        np.asarray(c["y_pred"], dtype=c["dtype"])  # rectangular
+
+
+def test_ratchet(scores: Scores) -> None:
+    assert scores.cases == 44  # the floors are counts over these 44 cases
+    assert scores.headline_first >= HEADLINE_FIRST_FLOOR, scores
+    assert scores.expected_present >= EXPECTED_PRESENT_FLOOR, scores
+    assert scores.extra_codes <= EXTRA_CODES_CEILING, scores
