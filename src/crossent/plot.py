@@ -176,24 +176,33 @@ def gap(
 
     from crossent.explain import compare
 
-    comp = compare(a, b, y_true, y_pred, **options)
-    va = np.atleast_1d(np.asarray(comp.a.value, np.float64))
-    vb = np.atleast_1d(np.asarray(comp.b.value, np.float64))
+    comp = compare(a, b, y_true, y_pred, **options)  # both sides reduced alike
+    va = np.atleast_1d(np.asarray(comp.a.value, np.float64)).reshape(-1)
+    vb = np.atleast_1d(np.asarray(comp.b.value, np.float64)).reshape(-1)
+    if va.size != vb.size:
+        raise ValueError(
+            f"plot.gap: {comp.a.implementation} gives {va.size} value(s) and "
+            f"{comp.b.implementation} {vb.size}; give both the same `reduction`."
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
-    n = max(va.size, vb.size)
+    n = va.size
     x = np.arange(n)
     width = 0.38
-    ax.bar(x - width / 2, np.resize(va, n), width, label=f"A: {comp.a.implementation}")
-    ax.bar(x + width / 2, np.resize(vb, n), width, label=f"B: {comp.b.implementation}")
-    if va.size == vb.size:
+    ax.bar(x - width / 2, va, width, label=f"A: {comp.a.implementation}")
+    ax.bar(x + width / 2, vb, width, label=f"B: {comp.b.implementation}")
+    if n <= 40:  # past that the labels overlap; the title gives the total
         for xi, d, top in zip(x, vb - va, np.maximum(va, vb)):
             ax.annotate(f"{d:+.4g}", (xi, top), ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(x)
-    ax.set_xlabel("example")
-    ax.set_ylabel("loss per example")
+        ax.set_xticks(x)
+    per_example = n > 1 or np.ndim(comp.a.value) > 0
+    ax.set_xlabel("example" if per_example else "")
+    ax.set_ylabel("loss per example" if per_example else "loss (reduced)")
+    total = "summed over examples" if per_example else "reduced"
     ax.set_title(
-        f"gap B − A = {comp.gap:+.6g} (first divergent step: {comp.first_divergence})"
+        f"gap B − A = {comp.gap:+.6g} ({total}; first divergent step: "
+        f"{comp.first_divergence})\n{comp.note}",
+        fontsize=9,
     )
     ax.legend(fontsize=8)
     return ax

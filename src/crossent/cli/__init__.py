@@ -135,21 +135,6 @@ def _dtype(name: str) -> Any:
     return np.dtype(name)
 
 
-def _options(args: argparse.Namespace) -> dict[str, Any]:
-    from crossent.cli._input import read_array
-
-    opts: dict[str, Any] = {}
-    if getattr(args, "axis", None) is not None:
-        opts["axis"] = args.axis
-    if getattr(args, "label_smoothing", None) is not None:
-        opts["label_smoothing"] = args.label_smoothing
-    if getattr(args, "reduction", None) is not None:
-        opts["reduction"] = args.reduction
-    if getattr(args, "weights", None) is not None:
-        opts["sample_weight"] = read_array(args.weights, "--weights")
-    return opts
-
-
 def _from_logits(args: argparse.Namespace) -> bool | None:
     return getattr(args, "from_logits", None)
 
@@ -164,14 +149,28 @@ def _emit(obj: Any, args: argparse.Namespace) -> None:
         _print(obj)
 
 
+def _observed(args: argparse.Namespace) -> Any:
+    from crossent.cli._options import read_observed
+
+    if args.observed is None:
+        return None
+    value = read_observed(args.observed, args.log_base)
+    if args.log_base == "2":
+        print(
+            f"note: --observed {args.observed} in bits is {value} in nats (× ln 2), "
+            "the unit every implementation computes in",
+            file=sys.stderr,
+        )
+    return value
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     import crossent
-    from crossent.cli._input import read_array
+    from crossent.cli._options import implementation_options, report_untaken
 
     y_true, y_pred = _inputs(args)
-    observed = (
-        read_array(args.observed, "--observed") if args.observed is not None else None
-    )
+    observed = _observed(args)
+    options = implementation_options(args, dtype=y_pred.dtype)
     with _progress("identifying implementations"):
         exp = crossent.explain(
             y_true,
@@ -179,36 +178,72 @@ def _cmd_explain(args: argparse.Namespace) -> int:
             observed=observed,
             against=args.against or None,
             from_logits=_from_logits(args),
-            **_options(args),
+            **options,
         )
+    report_untaken(args.against or (), args)
     if args.html:
         from crossent.report import html_report
 
-        Path(args.html).write_text(html_report(exp, y_true, y_pred), encoding="utf-8")
-        if not args.json:
-            print(f"wrote {args.html}", file=sys.stderr)
+        _write_output(
+            args.html,
+            "--html",
+            lambda path: path.write_text(
+                html_report(exp, y_true, y_pred), encoding="utf-8"
+            ),
+        )
     if args.json or not args.html:
         _emit(exp, args)
     return 0
 
 
+def _write_output(name: str, arg: str, write: Callable[[Path], Any]) -> Path:
+    """Write a file the user named, or raise one clear InputError."""
+    from crossent.cli._input import InputError
+
+    path = Path(name)
+    if path.is_dir():
+        raise InputError(f"{arg}: {name} is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise InputError(f"{arg}: folder {str(path.parent)!r} does not exist")
+    try:
+        write(path)
+    except OSError as err:
+        raise InputError(f"{arg}: cannot write {name}: {err.strerror}") from None
+    print(f"wrote {path}", file=sys.stderr)
+    return path
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     import crossent
+    from crossent.cli._options import implementation_options, report_untaken
 
     y_true, y_pred = _inputs(args)
-    _emit(crossent.compare(args.a, args.b, y_true, y_pred, **_options(args)), args)
+    comp = crossent.compare(
+        args.a,
+        args.b,
+        y_true,
+        y_pred,
+        from_logits=_from_logits(args),
+        **implementation_options(args, dtype=y_pred.dtype),
+    )
+    report_untaken((args.a, args.b), args)
+    _emit(comp, args)
     return 0
 
 
 def _cmd_identify(args: argparse.Namespace) -> int:
     import crossent
-    from crossent.cli._input import read_array
+    from crossent.cli._options import implementation_options
 
     y_true, y_pred = _inputs(args)
-    observed = read_array(args.observed, "--observed")
     with _progress("trying implementations") as update:
         found = crossent.identify(
-            y_true, y_pred, observed, from_logits=_from_logits(args), progress=update
+            y_true,
+            y_pred,
+            _observed(args),
+            from_logits=_from_logits(args),
+            progress=update,
+            **implementation_options(args, dtype=y_pred.dtype),
         )
     _emit(found, args)
     return 0 if found.matches else 1
@@ -216,9 +251,18 @@ def _cmd_identify(args: argparse.Namespace) -> int:
 
 def _cmd_trace(args: argparse.Namespace) -> int:
     import crossent
+    from crossent.cli._options import implementation_options, report_untaken
 
     y_true, y_pred = _inputs(args)
-    _emit(crossent.trace(args.impl, y_true, y_pred, **_options(args)), args)
+    result = crossent.trace(
+        args.impl,
+        y_true,
+        y_pred,
+        from_logits=_from_logits(args),
+        **implementation_options(args, taken_by=[args.impl], dtype=y_pred.dtype),
+    )
+    report_untaken((args.impl,), args)
+    _emit(result, args)
     return 0
 
 
@@ -237,9 +281,23 @@ def _need_matplotlib() -> Any:
     return plt
 
 
+_PLOT_SUFFIXES = (".png", ".svg", ".pdf", ".jpg", ".jpeg", ".webp")
+
+
 def _cmd_plot(args: argparse.Namespace) -> int:
+    from crossent.cli._input import InputError
+
+    if (
+        Path(args.output).suffix.lower() not in _PLOT_SUFFIXES
+        and not Path(args.output).is_dir()
+    ):
+        raise InputError(
+            f"-o/--output: {args.output!r} needs a picture suffix "
+            f"({', '.join(_PLOT_SUFFIXES)})"
+        )
     plt = _need_matplotlib()
     from crossent import plot
+    from crossent.cli._options import implementation_options
 
     with _progress(f"plotting {args.kind}"):
         if args.kind == "stability":
@@ -250,24 +308,42 @@ def _cmd_plot(args: argparse.Namespace) -> int:
                 stop=args.stop,
             )
         else:
-            if len(args.impl) != 2:
-                from crossent.cli._input import InputError
-
+            if not args.impl or len(args.impl) != 2:
                 raise InputError("plot gap: give exactly two --impl (A and B)")
+            if args.y_true is None or args.y_pred is None:
+                raise InputError("plot gap: --y-true and --y-pred are required")
             y_true, y_pred = _inputs(args)
-            ax = plot.gap(args.impl[0], args.impl[1], y_true, y_pred, **_options(args))
+            ax = plot.gap(
+                args.impl[0],
+                args.impl[1],
+                y_true,
+                y_pred,
+                from_logits=_from_logits(args),
+                **implementation_options(args, dtype=y_pred.dtype),
+            )
         fig = plt.gcf()
         del ax
-        fig.savefig(args.output, dpi=130, bbox_inches="tight")
-        plt.close(fig)
-    print(f"wrote {args.output}", file=sys.stderr)
+        try:
+            _write_output(
+                args.output,
+                "-o/--output",
+                lambda path: fig.savefig(path, dpi=130, bbox_inches="tight"),
+            )
+        finally:
+            plt.close(fig)
     return 0
 
 
 def _cmd_frameworks(args: argparse.Namespace) -> int:
+    from crossent.cli._input import InputError
     from crossent.frameworks._table import frameworks_table
 
-    table = frameworks_table()
+    table = frameworks_table(args.filter, long=args.long)
+    if not table.implementations:
+        raise InputError(
+            f"FILTER: no implementation matches {args.filter!r} (try 'keras', "
+            "'torch', 'binary' or 'crossent frameworks' for all)"
+        )
     if args.markdown:
         print(table.to_markdown(), end="")
     else:
@@ -299,69 +375,80 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- parser
 
 
-def _add_inputs(
-    p: argparse.ArgumentParser,
-    *,
-    observed: bool = False,
-    required_observed: bool = False,
-) -> None:
-    p.add_argument(
-        "--y-true",
-        required=True,
-        metavar="Y",
-        help="targets: literal '[[1,0],[0,1]]', FILE (.npy .npz .csv .tsv .txt) or - (stdin)",
-    )
-    p.add_argument(
-        "--y-pred",
-        required=True,
-        metavar="P",
-        help="predictions (probabilities or logits), same forms",
-    )
-    if observed:
-        p.add_argument(
-            "--observed",
-            required=required_observed,
-            metavar="X",
-            help="the number(s) you saw, e.g. 0.3240 or '[0.1, 0.8]'",
-        )
-    p.add_argument(
-        "--dtype",
-        choices=("float16", "bfloat16", "float32", "float64"),
-        help="cast the inputs to this dtype first",
-    )
-    p.add_argument(
-        "--axis", type=int, help="class axis (where the implementation has one)"
-    )
-    p.add_argument("--label-smoothing", type=float, metavar="ALPHA")
-    p.add_argument("--reduction", help="reduction name as the implementation spells it")
-    p.add_argument("--weights", metavar="W", help="sample weights (literal or file)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--debug", action="store_true", help="show tracebacks")
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Examples in the epilog kept as written; each option's default, when it has one."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if (
+            "%(default)" not in text
+            and action.option_strings
+            and default not in (None, False, argparse.SUPPRESS)
+        ):
+            text += " (default: %(default)s)"
+        return text
 
 
-def _add_logits_flag(p: argparse.ArgumentParser) -> None:
-    g = p.add_mutually_exclusive_group()
-    g.add_argument(
-        "--from-logits",
-        dest="from_logits",
-        action="store_const",
-        const=True,
-        help="y_pred are logits",
-    )
-    g.add_argument(
-        "--from-probs",
-        dest="from_logits",
-        action="store_const",
-        const=False,
-        help="y_pred are probabilities",
+_SEED = (
+    "--y-true '[[1,0,0],[0,1,0],[0,0,1]]' "
+    "--y-pred '[[0.9,0.05,0.05],[0.5,0.89,0.6],[0.05,0.01,0.94]]'"
+)
+
+_EXAMPLES = {
+    "explain": f"""examples:
+  # why does Keras give 0.3240 where -sum(y*log(p)) averaged gives 0.0946?
+  crossent explain {_SEED} --observed 0.0946 --against keras.losses.CategoricalCrossentropy
+  # scikit-learn layout: N binary labels and N probabilities, a number in bits
+  crossent explain --y-true '[0,1,1,0]' --y-pred '[0.2,0.7,0.9,0.4]' --observed 0.4314 --log-base 2
+  # PyTorch's segmentation layout: (N, C, d) logits with (N, d) class ids
+  crossent explain --y-true '[[0,2],[1,1]]' --y-pred '[[[2,0.1],[1,0.2],[0.1,3]],[[0.5,1],[2,2],[0.1,0.3]]]' --against torch.nn.functional.cross_entropy --html report.html""",
+    "compare": f"""examples:
+  crossent compare keras.losses.CategoricalCrossentropy textbook.categorical {_SEED}
+  # Keras on softmax(z) against tf.nn on z: one logits input, --from-logits
+  crossent compare keras.losses.CategoricalCrossentropy tf.nn.softmax_cross_entropy_with_logits --y-true '[[0,1,0]]' --y-pred '[[2.0,1.0,0.1]]' --from-logits
+  # the same reduction on both sides: the batch mean
+  crossent compare torch.nn.functional.cross_entropy exact.softmax --y-true '[0,2]' --y-pred '[[2,1,0.1],[0.5,0.2,3]]' --reduction mean""",
+    "identify": f"""examples:
+  crossent identify {_SEED} --observed 0.2838
+  crossent identify --y-true '[0,2]' --y-pred '[[2,1,0.1],[0.5,0.2,3]]' --observed 0.2044 --class-weight '[1,2,3]'
+  printf 'p0,p1\\n0.8,0.2\\n0.3,0.7\\n' | crossent identify --y-true '[0,1]' --y-pred - --observed 0.2899""",
+    "trace": f"""examples:
+  crossent trace keras.losses.CategoricalCrossentropy {_SEED}
+  crossent trace torch.nn.functional.cross_entropy --y-true '[0,2]' --y-pred '[[2,1,0.1],[0.5,0.2,3]]' --label-smoothing 0.1
+  crossent trace keras.losses.BinaryCrossentropy --y-true '[0,1]' --y-pred '[-3,4]' --from-logits --json""",
+    "plot": f"""examples:
+  crossent plot stability -o stability.png
+  crossent plot stability --impl keras2.custom.logit_round_trip --impl exact.sigmoid_binary --stop 30 -o s.svg
+  crossent plot gap --impl keras.losses.CategoricalCrossentropy --impl textbook.categorical {_SEED} -o gap.png""",
+    "frameworks": """examples:
+  crossent frameworks            # every implementation, one line each
+  crossent frameworks torch      # those whose name or summary contains 'torch'
+  crossent frameworks binary --long""",
+}
+
+
+def _subparser(sub: Any, name: str, help_text: str, **kwargs: Any) -> Any:
+    return sub.add_parser(
+        name,
+        help=help_text,
+        description=help_text[:1].upper() + help_text[1:] + ".",
+        epilog=_EXAMPLES.get(name),
+        formatter_class=_Help,
+        **kwargs,
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``crossent`` command."""
+    from crossent.cli._options import add_input_flags, add_logits_flags
+
     parser = argparse.ArgumentParser(
         prog="crossent",
-        description="Cross-entropy, exactly: reproduce any framework's number, and explain why two numbers differ.",
+        description="Cross-entropy, exactly: reproduce any framework's number, and "
+        "explain why two numbers differ.",
+        epilog="Run 'crossent COMMAND --help' for each command's options and examples.",
+        formatter_class=_Help,
     )
     from crossent import __version__
 
@@ -370,80 +457,118 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser(
-        "explain", help="why do cross-entropy numbers on these inputs differ?"
+    p = _subparser(
+        sub, "explain", "why do cross-entropy numbers on these inputs differ?"
     )
-    _add_inputs(p, observed=True)
-    _add_logits_flag(p)
+    add_input_flags(p, observed=True)
+    add_logits_flags(p)
     p.add_argument(
         "--against",
         action="append",
         metavar="IMPL",
-        help="implementation to compare with (repeatable)",
+        help="implementation you compare with, e.g. keras.losses.BinaryCrossentropy "
+        "or 'textbook.categorical(reduction=\"mean\")' (repeatable; see "
+        "'crossent frameworks')",
     )
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
     p.set_defaults(func=_cmd_explain)
 
-    p = sub.add_parser(
+    p = _subparser(
+        sub,
         "compare",
-        help="two implementations step by step, with the gap attributed to steps",
+        "two implementations step by step, with the gap attributed to steps",
     )
-    p.add_argument("a", metavar="IMPL_A")
-    p.add_argument("b", metavar="IMPL_B")
-    _add_inputs(p)
+    p.add_argument("a", metavar="IMPL_A", help="the first implementation (A)")
+    p.add_argument("b", metavar="IMPL_B", help="the second implementation (B)")
+    add_input_flags(p)
+    add_logits_flags(p)
     p.set_defaults(func=_cmd_compare)
 
-    p = sub.add_parser(
-        "identify", help="which implementations produce an observed number"
-    )
-    _add_inputs(p, observed=True, required_observed=True)
-    _add_logits_flag(p)
+    p = _subparser(sub, "identify", "which implementations produce an observed number")
+    add_input_flags(p, observed=True, required=True)
+    add_logits_flags(p)
     p.set_defaults(func=_cmd_identify)
 
-    p = sub.add_parser(
-        "trace", help="every step of one implementation, with its values"
-    )
-    p.add_argument("impl", metavar="IMPL")
-    _add_inputs(p)
+    p = _subparser(sub, "trace", "every step of one implementation, with its values")
+    p.add_argument("impl", metavar="IMPL", help="the implementation to run")
+    add_input_flags(p)
+    add_logits_flags(p)
     p.set_defaults(func=_cmd_trace)
 
-    p = sub.add_parser("plot", help="stability (loss vs logit magnitude) or gap plots")
-    p.add_argument("kind", choices=("stability", "gap"))
+    p = _subparser(sub, "plot", "stability (loss vs logit magnitude) or gap plots")
+    p.add_argument(
+        "kind",
+        choices=("stability", "gap"),
+        help="stability: the loss of a confident, correct binary prediction against "
+        "the logit magnitude; gap: the per-example losses of two implementations",
+    )
     p.add_argument(
         "--impl",
         action="append",
         metavar="IMPL",
-        help="implementation to draw (repeatable)",
+        help="implementation to draw (repeatable; gap takes exactly two)",
     )
-    p.add_argument("--dtype", choices=("float16", "bfloat16", "float32", "float64"))
+    p.add_argument(
+        "--dtype",
+        choices=("float16", "bfloat16", "float32", "float64"),
+        help="dtype of the logits (stability: float32 if not given; gap: as given)",
+    )
     p.add_argument(
         "--start", type=float, default=0.0, help="smallest logit magnitude (stability)"
     )
     p.add_argument(
         "--stop", type=float, default=40.0, help="largest logit magnitude (stability)"
     )
-    p.add_argument("--y-true", metavar="Y")
-    p.add_argument("--y-pred", metavar="P")
-    p.add_argument("--axis", type=int)
-    p.add_argument("--reduction")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.png")
-    p.add_argument("--debug", action="store_true")
+    p.add_argument("--y-true", metavar="Y", help="targets (gap), as for explain")
+    p.add_argument("--y-pred", metavar="P", help="predictions (gap), as for explain")
+    p.add_argument("--axis", type=int, help="class axis of P (gap)")
+    from crossent.cli._options import FLAGS
+
+    for flag in FLAGS:
+        p.add_argument(
+            flag.flag,
+            dest=flag.flag.lstrip("-").replace("-", "_"),
+            type={"float": float, "int": int}.get(flag.kind, str),
+            metavar=flag.metavar,
+            help=f"(gap) {flag.help}",
+        )
+    add_logits_flags(p)
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE.png",
+        help="the picture to write (.png, .svg, .pdf, .jpg or .webp)",
+    )
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.set_defaults(func=_cmd_plot)
 
-    p = sub.add_parser(
-        "frameworks", help="every implementation and how it differs from the exact core"
+    p = _subparser(
+        sub,
+        "frameworks",
+        "every implementation crossent reproduces, one line each",
+    )
+    p.add_argument(
+        "filter",
+        nargs="?",
+        metavar="FILTER",
+        help="show only implementations whose name, framework or summary contains "
+        "this text (case-insensitive)",
+    )
+    p.add_argument(
+        "--long",
+        action="store_true",
+        help="also versions, input kinds and how each departs from the exact core",
     )
     p.add_argument(
         "--markdown",
         action="store_true",
         help="print the docs table (docs/frameworks.md)",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_cmd_frameworks)
 
-    p = sub.add_parser(
-        "demo", help="walk through the four questions that started crossent"
-    )
+    p = _subparser(sub, "demo", "walk through the four questions that started crossent")
     p.set_defaults(func=_cmd_demo)
 
     from crossent.cli._evaluate import add_evaluate_parser
@@ -479,11 +604,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return func(args)
-    except (InputError, UnknownImplementationError, ValueError, TypeError) as err:
-        if getattr(args, "debug", False):
-            raise
-        message = str(err).splitlines()[0] if str(err) else type(err).__name__
-        print(f"crossent {args.command}: error: {message}", file=sys.stderr)
-        return EXIT_USAGE
     except BrokenPipeError:  # pragma: no cover - e.g. `crossent frameworks | head`
         return 0
+    except KeyboardInterrupt:
+        print(f"crossent {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except (InputError, UnknownImplementationError, ValueError, TypeError) as err:
+        return _one_line(args, err, "error")
+    except Exception as err:  # a mirror raising as its framework does (RuntimeError…)
+        return _one_line(args, err, f"error ({type(err).__name__})")
+
+
+def _one_line(args: argparse.Namespace, err: Exception, kind: str) -> int:
+    """Print ``err`` as one line (the traceback with --debug) and return status 2."""
+    if getattr(args, "debug", False):
+        raise err
+    message = str(err).splitlines()[0] if str(err) else type(err).__name__
+    print(f"crossent {args.command}: {kind}: {message}", file=sys.stderr)
+    return EXIT_USAGE

@@ -34,11 +34,17 @@ def add_evaluate_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("predictions", metavar="PATH", help="logits (or probabilities)")
     p.add_argument(
-        "--labels", required=True, metavar="PATH", help="class indices or targets"
+        "--labels",
+        "--y-true",
+        dest="labels",
+        required=True,
+        metavar="PATH",
+        help="class indices or targets",
     )
     p.add_argument("--weights", metavar="PATH", help="one weight per per-example loss")
     p.add_argument(
         "--probs",
+        "--from-probs",
         dest="from_logits",
         action="store_false",
         help="PATH holds probabilities, not logits (log-loss)",
@@ -98,7 +104,7 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
     except ImportError:
         raise InputError(
             "evaluate: --scheduler and --workers need dask.distributed; "
-            "pip install 'crossent[evaluate]'"
+            "pip install 'crossent[dask]'"
         ) from None
     if args.workers is not None:
         if args.workers < 1:

@@ -23,6 +23,8 @@ def _from_text(text: str, arg: str) -> np.ndarray:
     text = text.strip()
     if not text:
         raise InputError(f"{arg}: empty input")
+    if text[0] not in "[(" and "\n" in text:
+        return _from_delimited(text, arg, None)  # a table: CSV, TSV or spaces
     if text[0] in "[(-0123456789.":
         try:
             value = json.loads(text)
@@ -114,9 +116,13 @@ def _from_delimited(text: str, arg: str, delimiter: str | None) -> np.ndarray:
         try:
             parsed.append([_number(c) for c in cells])
         except ValueError:
+            if i == 0 and len(rows) > 1:
+                continue  # a header row ("p0,p1,p2"): column names, not numbers
             raise InputError(
                 f"{arg}: line {i + 1} is not numeric: {line[:60]!r}"
             ) from None
+    if not parsed:
+        raise InputError(f"{arg}: no numeric rows")
     if len({len(r) for r in parsed}) > 1:
         raise InputError(
             f"{arg}: ragged table (rows have {sorted({len(r) for r in parsed})} columns)"
@@ -128,7 +134,7 @@ def _from_delimited(text: str, arg: str, delimiter: str | None) -> np.ndarray:
 
 
 def _number(cell: str) -> float | int:
-    cell = cell.strip()
+    cell = cell.strip().strip('"')
     try:
         return int(cell)
     except ValueError:

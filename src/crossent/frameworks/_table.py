@@ -24,9 +24,14 @@ class FrameworksTable:
     """Every registered implementation (the output of ``crossent frameworks``)."""
 
     implementations: tuple[Implementation, ...]
+    long: bool = True
+    """All columns (the docs table); short: the name and what it computes."""
 
     def rows(self) -> list[list[str]]:
-        """One row per implementation: path, versions, input, what it computes, divergences."""
+        """One row per implementation: path, versions, input, what it computes,
+        divergences (short: path and what it computes)."""
+        if not self.long:
+            return [[i.path, i.summary] for i in self.implementations]
         return [
             [
                 i.path,
@@ -37,6 +42,11 @@ class FrameworksTable:
             ]
             for i in self.implementations
         ]
+
+    def _headers(self) -> list[str]:
+        if not self.long:
+            return ["implementation", "computes"]
+        return ["implementation", "versions", "takes", "computes", "differs from exact"]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dictionary."""
@@ -71,7 +81,7 @@ class FrameworksTable:
             "| implementation | versions | takes | computes | differs from the exact core |",
             "|---|---|---|---|---|",
         ]
-        for row in self.rows():
+        for row in FrameworksTable(self.implementations).rows():
             cells = [c.replace("|", "\\|") for c in row]
             cells[0] = f"`{cells[0]}`"
             lines.append("| " + " | ".join(cells) + " |")
@@ -85,16 +95,20 @@ class FrameworksTable:
         return "\n".join(lines) + "\n"
 
     def __str__(self) -> str:
+        import shutil
+
         from crossent.explain._render import text_table
 
-        headers = [
-            "implementation",
-            "versions",
-            "takes",
-            "computes",
-            "differs from exact",
-        ]
-        return text_table(headers, self.rows())
+        rows = self.rows()
+        if not self.long:  # one line each, cut to the terminal (COLUMNS when piped)
+            width = shutil.get_terminal_size((100, 24)).columns
+            name = max((len(r[0]) for r in rows), default=0)
+            room = max(20, width - name - 3)
+            rows = [
+                [r[0], r[1] if len(r[1]) <= room else r[1][: room - 1] + "…"]
+                for r in rows
+            ]
+        return text_table(self._headers(), rows)
 
     def __rich_console__(
         self, console: Console, options: ConsoleOptions
@@ -102,7 +116,7 @@ class FrameworksTable:
         from crossent.explain._render import rich_table
 
         yield rich_table(
-            ["implementation", "versions", "takes", "computes", "differs from exact"],
+            self._headers(),
             self.rows(),
             title="implementations",
             title_justify="left",
@@ -111,6 +125,13 @@ class FrameworksTable:
         )
 
 
-def frameworks_table() -> FrameworksTable:
-    """Every registered implementation, in registry order."""
-    return FrameworksTable(tuple(registry().values()))
+def frameworks_table(text: str | None = None, *, long: bool = True) -> FrameworksTable:
+    """Registered implementations, in registry order: all, or those whose path,
+    framework or summary contains ``text`` (case-insensitive)."""
+    impls = tuple(registry().values())
+    if text:
+        needle = text.lower()
+        impls = tuple(
+            i for i in impls if needle in f"{i.path} {i.framework} {i.summary}".lower()
+        )
+    return FrameworksTable(impls, long)
