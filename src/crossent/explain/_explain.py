@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import crossent._core as core
+from crossent.explain._answer import Answer, answer
 from crossent.explain._cause import CAUSE_CODES, Cause
 from crossent.explain._compare import Comparison, attribute
 from crossent.explain._diagnose import _exact_ce, _softmax_ce, diagnose
@@ -71,6 +72,7 @@ class Explanation:
     comparison: Comparison | None
     causes: tuple[Cause, ...]
     reference_points: Mapping[str, float] = field(default_factory=dict)
+    answer: Answer | None = field(default=None, compare=False, repr=False)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -627,32 +629,11 @@ def explain(
     )
     ident = None
     comp = None
+    ans = None
     binary_involved = any(
         s.implementation.labels == "binary" for s in _specs(against_list, shared)
     )
-    if observed is not None:
-        # With `against`, the observed number is looked for among those implementations
-        # and the hand-written formulas (what people compare frameworks with); without,
-        # among everything registered (see `identify`).
-        search = None
-        if against_list:
-            search = [s.path for s in _specs(against_list, shared)] + _textbook_for(f)
-        # On large inputs, explain() needs one producer to compare, not the full list
-        # (crossent.identify gives that): the search stops at the first match.
-        large = f.y_pred.size > _LARGE
-        ident = identify(
-            y_true,
-            y_pred,
-            observed,
-            from_logits=from_logits,
-            implementations=search,
-            first_only=large,
-            _runs=runs,
-            **shared,
-        )
-        if ident.matches and ident.matches[0].spec.implementation.labels == "binary":
-            binary_involved = True
-    if f.label_kind == "one_hot" and not binary_involved:
+    if f.label_kind == "one_hot" and not binary_involved and observed is None:
         f = _without_binary(f)
     causes = diagnose(f)
     if (
@@ -661,21 +642,33 @@ def explain(
         causes = [
             c for c in causes if c.code != "magnitude" or c.details.get("at_floor")
         ]
-    if ident is not None and ident.matches:
-        a_spec = ident.matches[0].spec
-        if against_list:
-            # B: the first implementation named that is not the one that matched
-            others = [
-                x for x in _specs(against_list, shared) if not _same_setup(x, a_spec)
-            ]
-            b_spec = (
-                _reduced_like(others[0], ident.matches[0].value, a_spec)
-                if others
-                else _reference_spec(f, ident.matches[0].value, a_spec)
-            )
-        else:
-            b_spec = _reference_spec(f, ident.matches[0].value, a_spec)
-        comp = _compare_model(a_spec, b_spec, f, runs)
+    if observed is not None:
+        ans = answer(
+            y_true,
+            y_pred,
+            observed,
+            f,
+            _specs(against_list, shared),
+            shared,
+            runs,
+            causes,
+            from_logits=from_logits,
+            large=f.y_pred.size > _LARGE,
+        )
+        ident = ans.identification
+        causes = list(ans.causes)
+        best = ans.best
+        if best is not None and not (best.config.inputs or best.config.output):
+            b_spec = ans.reference.spec
+            if against_list and len(against_list) >= 2 and _same_setup(
+                _specs(against_list, shared)[0], best.config.spec
+            ):
+                b_spec = _reduced_like(
+                    _specs(against_list, shared)[1], best.value, best.config.spec
+                )
+            elif not against_list:
+                b_spec = _reference_spec(f, best.value, best.config.spec)
+            comp = _compare_model(best.config.spec, b_spec, f, runs)
     elif len(against_list) >= 2:
         specs = _specs(against_list, shared)
         a_value = values[0].value if values else None
@@ -685,7 +678,7 @@ def explain(
         specs = _specs(against_list, shared)
         a_value = values[0].value if values else None
         comp = _compare_model(specs[0], _reference_spec(f, a_value, specs[0]), f, runs)
-    if comp is not None:
+    if comp is not None and observed is None:
         causes = _attach_contributions(causes, comp, f)
     refs = _reference_points(f)
     inputs = {
@@ -698,7 +691,7 @@ def explain(
     if posed.notes:
         inputs["read_as"] = "; ".join(posed.notes)
     return Explanation(
-        inputs, tuple(values), observed, ident, comp, _order(causes), refs
+        inputs, tuple(values), observed, ident, comp, _order(causes), refs, ans
     )
 
 

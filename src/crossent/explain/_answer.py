@@ -1,0 +1,175 @@
+"""The answer to a question with an observed number: search, deviations, causes.
+
+The pipeline, top to bottom:
+
+1. **question**: the posed inputs, the observed number, the reference R (the first
+   implementation named in ``against``, else the exact formula for these inputs);
+2. **hypotheses and search** (:mod:`._search`): R, R with one deviation, the
+   registered implementations :func:`identify` finds (``against`` never narrows
+   that search), R with two deviations;
+3. **deviations → causes** (:mod:`._deviations`): the cheapest hypothesis's
+   deviations, each one cause with its sequential share of the gap; the diagnosis
+   rules are evidence, read into the message of a cause with the same code;
+4. when nothing reproduces the number, the nearest hypotheses with their values
+   and distances, and only the facts the inputs show (NaN present, labels out of
+   range), never a diagnosis the evidence does not support.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from crossent.explain._cause import Cause
+from crossent.explain._deviations import TEXT, causes_of, given_deviations
+from crossent.explain._facts import Facts
+from crossent.explain._hypothesis import Config, Question, evaluate
+from crossent.explain._identify import Identification, Match, identify
+from crossent.explain._runs import Runs
+from crossent.explain._search import Hypothesis, search
+from crossent.explain._spec import Spec, as_spec
+
+__all__ = ["Answer", "Near", "answer"]
+
+# Diagnosis codes that state facts of the inputs, kept even when nothing matches.
+_FACT_CODES = frozenset({"nan_input", "label_range", "memory"})
+
+
+@dataclass(frozen=True)
+class Near:
+    """A hypothesis that does not reproduce the number, and how far it is."""
+
+    description: str
+    value: Any
+    distance: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the search found for an observed number."""
+
+    reference: Config
+    reference_value: Any
+    best: Hypothesis | None
+    found: tuple[Hypothesis, ...]
+    identification: Identification
+    causes: tuple[Cause, ...]
+    nearest: tuple[Near, ...] = ()
+
+
+def _reference_path(f: Facts) -> str:
+    logits = f.from_logits or (f.from_logits is None and f.pred_kind == "logits")
+    if f.label_kind in ("binary_column", "multi_hot"):
+        return "exact.sigmoid_binary" if logits else "exact.binary"
+    return "exact.softmax" if logits else "exact.categorical"
+
+
+def _producers(ident: Identification) -> list[Config]:
+    out = []
+    for m in ident.matches:
+        if "1-D" in m.input_dtype:
+            continue
+        cast = m.input_dtype if m.input_dtype.startswith("float32") else ""
+        out.append(Config(m.spec, dtype=cast))
+    return out
+
+
+def answer(
+    y_true: Any,
+    y_pred: Any,
+    observed: Any,
+    f: Facts,
+    against: Sequence[Spec],
+    shared: dict[str, Any],
+    runs: Runs,
+    evidence: Sequence[Cause],
+    *,
+    from_logits: bool | None,
+    large: bool,
+) -> Answer:
+    """Search for what produced ``observed`` and explain it against the reference."""
+    logits = bool(f.from_logits or (f.from_logits is None and f.pred_kind == "logits"))
+    obs = np.asarray(observed, np.float64 if not hasattr(observed, "dtype") else None)
+    q = Question(np.asarray(y_true), np.asarray(y_pred), obs, logits, f.label_kind)
+    ref_spec = against[0] if against else as_spec(_reference_path(f), **shared)
+    ref = Config(ref_spec)
+    fixed = set(shared)
+    # The reference first: on large inputs, a match there needs no registry search.
+    base = search(q, ref, (), fixed=fixed, large=True) if large else []
+    if base and not base[0].deviations:
+        ident = Identification(
+            observed,
+            None,
+            (Match(ref_spec, base[0].value, base[0].error, str(q.y_pred.dtype), ref_spec.implementation.summary),),
+            1,
+        )
+        found = base
+    else:
+        ident = identify(
+            y_true, y_pred, observed, from_logits=from_logits, first_only=large,
+            _runs=runs, **shared,
+        )
+        found = search(q, ref, _producers(ident), fixed=fixed, large=large)
+    by_code = {c.code: c for c in evidence}
+    ref_value = evaluate(q, ref)
+    if not found:
+        kept = tuple(c for c in evidence if c.code in _FACT_CODES)
+        return Answer(ref, ref_value, None, (), ident, kept, _nearest(q, ref, against, shared))
+    best = found[0]
+    if best.deviations:
+        causes = causes_of(q, ref, best, f, runs, by_code)
+    else:
+        causes = [
+            _given_cause(code, what, share, by_code)
+            for code, what, share, _ in given_deviations(q, ref, dict(shared))
+        ]
+    causes += [c for c in evidence if c.code == "nan_input" and c.code not in {x.code for x in causes}]
+    ident = _with_best(ident, best)
+    return Answer(ref, ref_value, best, tuple(found), ident, tuple(causes))
+
+
+def _given_cause(code: str, what: str, share: float, evidence: dict[str, Cause]) -> Cause:
+    title, fix = TEXT.get(code, (code, "Make both sides compute the same thing."))
+    msg = f"The reference reproduces the number as given; {what} moves it by {share:+.6g}."
+    ev = evidence.get(code)
+    if ev is not None:
+        return replace(ev, message=f"{msg} {ev.message}", contribution=share)
+    return Cause(code, title, msg, fix, (), share, {"deviation": "given"})
+
+
+def _with_best(ident: Identification, best: Hypothesis) -> Identification:
+    cfg = best.config
+    if not (cfg.inputs or cfg.output) and any(
+        m.spec == cfg.spec for m in ident.matches[:1]
+    ):
+        return ident
+    dtype = cfg.dtype or "as given"
+    first = Match(cfg.spec, np.asarray(best.value), best.error, dtype, cfg.describe())
+    rest = tuple(m for m in ident.matches if not (m.spec == cfg.spec and not (cfg.inputs or cfg.output)))
+    return replace(ident, matches=(first, *rest))
+
+
+def _nearest(q: Question, ref: Config, against: Sequence[Spec], shared: dict[str, Any]) -> tuple[Near, ...]:
+    """The closest hypotheses, by relative distance, when none matches."""
+    from crossent.explain._hypothesis import INPUTS, OUTPUTS
+
+    cands = [ref] + [Config(s) for s in against[1:]]
+    cands += [replace(ref, inputs=n) for n in INPUTS if n not in ("log_eps", "clip_eps")]
+    cands += [replace(ref, output=n) for n in OUTPUTS if n != "batch_mean"]
+    obs = q.observed.astype(np.float64)
+    out = []
+    for c in cands:
+        v = evaluate(q, c)
+        if v is None:
+            continue
+        with np.errstate(all="ignore"):
+            d = float(np.max(np.abs(np.asarray(v, np.float64) - obs) / np.maximum(np.abs(obs), 1e-12)))
+        if math.isnan(d):
+            continue
+        out.append(Near(c.describe(), v, d))
+    out.sort(key=lambda n: n.distance)
+    return tuple(out[:3])

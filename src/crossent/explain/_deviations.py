@@ -1,0 +1,348 @@
+"""From the hypothesis found to causes: one cause per deviation, with its share.
+
+The deviations between the reference R (what the user compared with) and the
+hypothesis H that reproduces the number are made one at a time, in the order the
+computation runs (inputs, then the implementation and its options, then the
+reduction): R = c₀ → c₁ → … → cₖ = H. Each cause's contribution is
+``value(cᵢ₋₁) − value(cᵢ)``, so they add up to the gap B − A = R − H, and each
+belongs to the deviation that made it (sequential order).
+
+A change of implementation is split by the step attribution of :func:`compare`,
+but a step's cause is kept only when the inputs support it (rows that do not sum to
+1 for ``renormalized``, a different label family for ``binary_vs_categorical``, …);
+a step's share whose label the facts do not support goes to the supported cause
+with the largest share. When R itself reproduces the number, what explains it is
+what the user gave: options that move the value, a narrow dtype, probabilities
+passed to a loss that takes logits.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from crossent.explain._cause import Cause
+from crossent.explain._compare import Comparison, attribute
+from crossent.explain._facts import Facts
+from crossent.explain._hypothesis import Config, Deviation, Question, evaluate
+from crossent.explain._model import expects, model_inputs
+from crossent.explain._render import fmt_value
+from crossent.explain._runs import Runs
+from crossent.explain._search import Hypothesis, apply
+from crossent.explain._spec import Spec
+from crossent.explain._trace import Trace
+
+__all__ = ["causes_of", "compare_model", "given_deviations"]
+
+_ORDER = {"given": 0, "input": 1, "implementation": 2, "option": 3, "output": 4}
+
+#: code → (title, fix), for causes found by the search.
+TEXT: dict[str, tuple[str, str]] = {
+    "probs_as_logits": (
+        "softmax/sigmoid applied to probabilities",
+        "Give a loss that applies softmax/sigmoid itself (from_logits=True, "
+        "torch.nn.CrossEntropyLoss, tf.nn.*_with_logits) the logits, not the "
+        "softmax/sigmoid outputs.",
+    ),
+    "logits_as_probs": (
+        "logits read as probabilities",
+        "Pass from_logits=True (or apply softmax/sigmoid first).",
+    ),
+    "logits_as_log_probs": (
+        "logits used as log-probabilities",
+        "Apply log_softmax before NLLLoss or a hand-written −Σ y·(log p), or use "
+        "cross_entropy on the logits.",
+    ),
+    "reduction": (
+        "a different reduction",
+        "Reduce both numbers the same way (mean over examples, or sum).",
+    ),
+    "batch_mean": (
+        "a mean of per-batch means",
+        "Weight each batch's mean by its size (or sum the losses and divide by N).",
+    ),
+    "log_base": (
+        "logarithm in base 2",
+        "Divide by ln 2 to convert nats to bits (or multiply bits by ln 2).",
+    ),
+    "log_clamped": (
+        "ε added inside the log",
+        "Use log_softmax / a fused cross-entropy instead of log(p + ε).",
+    ),
+    "clipped": (
+        "probabilities clipped",
+        "Compute from logits (from_logits=True) to avoid the clip.",
+    ),
+    "swapped_arguments": (
+        "arguments swapped",
+        "Pass (y_true, y_pred) in the order the function takes them.",
+    ),
+    "label_smoothing": (
+        "label smoothing",
+        "Set the same label_smoothing on both sides.",
+    ),
+    "focal": ("focal-loss parameters", "Set the same alpha, gamma and class balancing."),
+    "weighting": ("weights", "Apply the same weights on both sides."),
+    "axis": ("class axis", "Name the class axis (axis=…) or move it last."),
+    "ignore_index": ("ignored targets", "Use the same ignore_index on both sides."),
+    "precision": (
+        "dtype and rounding",
+        "Compute the loss in float32 or float64.",
+    ),
+    "binary_vs_categorical": (
+        "binary and categorical formulas",
+        "Use the categorical loss for one label per example, the binary one for "
+        "independent labels.",
+    ),
+    "multi_label": (
+        "several true classes per example",
+        "For multi-label targets use sigmoid outputs and binary cross-entropy.",
+    ),
+    "renormalized": ("rows renormalised", "Normalise the rows, or compare like with like."),
+    "overflow": ("probabilities turned back into logits", "Compute from logits."),
+}
+
+
+def _signed(x: float) -> str:
+    return ("+" if x >= 0 else "") + fmt_value(x, 6)
+
+
+def _total(v: Any) -> float:
+    a = np.asarray(v, np.float64)
+    return float(a.sum()) if a.ndim else float(a)
+
+
+def _sequence(q: Question, ref: Config, devs: Sequence[Deviation]) -> list[float]:
+    """``value(cᵢ₋₁) − value(cᵢ)`` for each deviation, in the order given."""
+    cfg, prev = ref, evaluate(q, ref)
+    out = []
+    for d in devs:
+        cfg = apply(cfg, d)
+        v = evaluate(q, cfg)
+        with np.errstate(all="ignore"):
+            out.append(_total(prev) - _total(v) if prev is not None and v is not None else math.nan)
+        prev = v
+    return out
+
+
+def _cause(code: str, message: str, contribution: float | None, evidence: dict[str, Cause],
+           details: dict[str, Any]) -> Cause:
+    title, fix = TEXT.get(code, (code.replace("_", " "), "Make both sides compute the same thing."))
+    ev = evidence.get(code)
+    elements: tuple[tuple[int, ...], ...] = ()
+    if ev is not None:
+        message = f"{message} {ev.message}"
+        fix, elements = ev.fix, ev.elements
+    return Cause(code, title, message, fix, elements, contribution, details)
+
+
+def causes_of(
+    q: Question,
+    ref: Config,
+    hyp: Hypothesis,
+    f: Facts,
+    runs: Runs,
+    evidence: dict[str, Cause],
+) -> list[Cause]:
+    """The causes of the gap between ``ref`` and the hypothesis ``hyp``."""
+    devs = sorted(hyp.deviations, key=lambda d: _ORDER.get(d.kind, 9))
+    shares = _sequence(q, ref, devs)
+    out: list[Cause] = []
+    cfg = ref
+    for d, share in zip(devs, shares):
+        before = evaluate(q, cfg)
+        cfg = apply(cfg, d)
+        after = evaluate(q, cfg)
+        if d.kind == "implementation":
+            out += _implementation_causes(q, ref, cfg, share, f, runs, evidence)
+            continue
+        msg = (
+            f"{d.label}: {fmt_value(_total(before), 7) if before is not None else '—'} "
+            f"becomes {fmt_value(_total(after), 7) if after is not None else '—'} "
+            f"(B − A share {_signed(share)})."
+        )
+        out.append(_cause(d.code, msg, share, evidence, {"deviation": d.kind, **_jsonable(d.detail)}))
+    return _merge(out)
+
+
+def _jsonable(detail: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in dict(detail).items():
+        if isinstance(v, Spec):
+            out[k] = str(v)
+        elif isinstance(v, tuple):
+            out[k] = {a: b for a, b in v} if all(isinstance(x, tuple) for x in v) else list(v)
+        else:
+            out[k] = v
+    return out
+
+
+def _merge(causes: list[Cause]) -> list[Cause]:
+    """One cause per code, contributions added."""
+    by: dict[str, Cause] = {}
+    for c in causes:
+        if c.code in by:
+            old = by[c.code]
+            total = (old.contribution or 0.0) + (c.contribution or 0.0)
+            by[c.code] = replace(old, contribution=total)
+        else:
+            by[c.code] = c
+    return list(by.values())
+
+
+def _supported(code: str, step: str, a: Config, b: Config, f: Facts) -> bool:
+    ia, ib = a.spec.implementation, b.spec.implementation
+    if code == "binary_vs_categorical":
+        return (ia.labels == "binary") != (ib.labels == "binary")
+    if code == "renormalized":
+        return not f.rows_sum_to_one
+    if code == "logits_as_probs":
+        return expects(ia, a.spec.options) != expects(ib, b.spec.options)
+    if code == "label_smoothing":
+        return any("label_smoothing" in s.spec.options for s in (a, b))
+    return True
+
+
+def _implementation_causes(
+    q: Question, ref: Config, producer: Config, share: float, f: Facts, runs: Runs,
+    evidence: dict[str, Cause],
+) -> list[Cause]:
+    ia, ib = producer.spec.implementation, ref.spec.implementation
+    family = (ia.labels == "binary") != (ib.labels == "binary")
+    if family:
+        multi = f.label_kind == "multi_hot" or (
+            f.y_true.ndim == f.y_pred.ndim and bool(np.any((f.y_true > 0).sum(-1) > 1))
+        )
+        code = "multi_label" if multi and ia.labels != "binary" else "binary_vs_categorical"
+        msg = (
+            f"{producer.spec} ({'binary' if ia.labels == 'binary' else 'categorical'}) "
+            f"computes a different per-class formula from {ref.spec}: the binary one adds "
+            f"−(1−y)·log(1−p) for every class, the categorical one only −y·log p."
+        )
+        return [_cause(code, msg, share, evidence, {"deviation": "implementation"})]
+    comp = compare_model(producer.spec, ref.spec, f, runs)
+    items: list[tuple[str, float, str]] = []
+    if comp is not None:
+        for a in comp.attribution:
+            if math.isfinite(a.contribution) and abs(a.contribution) > comp.noise:
+                items.append((a.cause, float(a.contribution), a.step))
+        if not math.isfinite(comp.gap) and comp.nonfinite_step is not None:
+            items = [(comp.nonfinite_step.cause, comp.gap, comp.nonfinite_step.step)]
+    kept = [(c, v, s) for c, v, s in items if _supported(c, s, producer, ref, f)]
+    if not kept and items:
+        kept = [max(items, key=lambda t: abs(t[1]))]
+    if not kept:
+        return []
+    dropped = sum(v for c, v, s in items if (c, v, s) not in kept)
+    if dropped and math.isfinite(dropped):
+        i = max(range(len(kept)), key=lambda j: abs(kept[j][1]))
+        c, v, s = kept[i]
+        kept[i] = (c, v + dropped, s)
+    total = sum(v for _, v, _ in kept)
+    scale = share / total if total and math.isfinite(share) and math.isfinite(total) else 1.0
+    out = []
+    for code, v, step in kept:
+        msg = (
+            f"{producer.spec} and {ref.spec} differ at step '{step}'; there it moves "
+            f"the value by {_signed(v * scale)}."
+        )
+        out.append(_cause(code, msg, v * scale, evidence, {"deviation": "implementation", "step": step}))
+    return out
+
+
+def given_deviations(
+    q: Question, ref: Config, user: dict[str, Any]
+) -> list[tuple[str, str, float, str]]:
+    """What the user gave that makes ``ref``'s value what it is, when ``ref`` itself
+    reproduces the number: ``(code, what, contribution, option)`` each."""
+    out: list[tuple[str, str, float, str]] = []
+    cur = evaluate(q, ref)
+    if cur is None:
+        return out
+    cfg = ref
+    for name in [k for k in user if k in cfg.spec.options]:
+        plain = cfg.with_options(**{name: None})
+        plain = replace(plain, spec=Spec(plain.spec.path, {k: v for k, v in plain.spec.options.items() if k != name}))
+        v = evaluate(q, plain)
+        if v is None or _close(v, cur):
+            continue
+        from crossent.explain._hypothesis import option_code
+
+        out.append((option_code(name, None, user[name]), f"{name} given", _total(v) - _total(cur), name))
+        cfg, cur = plain, v
+    impl = ref.spec.implementation
+    dtype = q.y_pred.dtype
+    if dtype.kind == "f" and dtype != np.float64:
+        wide = evaluate(q, replace(cfg, dtype="float64"))
+        if wide is not None and not _close(wide, cur, loose=True):
+            out.append(("precision", f"computed in {dtype}", _total(wide) - _total(cur), ""))
+            return out
+    if expects(impl, ref.spec.options) == "logits" and _probabilities(q, impl.labels == "binary"):
+        with np.errstate(all="ignore"):
+            p = np.asarray(q.y_pred, np.float64)
+            x = np.log(p) if impl.labels != "binary" else np.log(p) - np.log1p(-p)
+        code = "logits_as_log_probs" if "nll" in impl.path else "probs_as_logits"
+        v = _value_on(q, ref, x)
+        if v is not None:
+            out.append((code, "probabilities given where logits are expected", _total(v) - _total(cur), ""))
+    elif "nll" in impl.path and q.logits:
+        import crossent._core as core
+
+        v = _value_on(q, ref, np.asarray(core.log_softmax(np.asarray(q.y_pred, np.float64))))
+        if v is not None:
+            out.append(("logits_as_log_probs", "logits given where log-probabilities are expected", _total(v) - _total(cur), ""))
+    return out
+
+
+def _close(a: Any, b: Any, loose: bool = False) -> bool:
+    x, y = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    if x.shape != y.shape:
+        return False
+    rtol = 1e-4 if loose else 1e-12
+    with np.errstate(all="ignore"):
+        return bool(np.all((np.isnan(x) & np.isnan(y)) | (x == y) | (np.abs(x - y) <= rtol * (1 + np.abs(y)))))
+
+
+def _probabilities(q: Question, binary: bool) -> bool:
+    p = np.asarray(q.y_pred, np.float64)
+    if not p.size or not np.all((p >= 0) & (p <= 1)):
+        return False
+    return binary or bool(np.allclose(p.sum(-1), 1, atol=1e-3))
+
+
+def _value_on(q: Question, ref: Config, y_pred: np.ndarray) -> Any:
+    other = Question(q.y_true, y_pred.astype(q.y_pred.dtype), q.observed, True, q.label_kind, q.tolerance)
+    return evaluate(other, ref)
+
+
+def compare_model(a: Spec, b: Spec, f: Facts, runs: Runs) -> Comparison | None:
+    """compare(), giving each side the model outputs it expects (and reusing runs).
+
+    None when either side cannot run on these inputs.
+    """
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ya = model_inputs(a.implementation, a.options, f.from_logits, runs.y_pred)
+            yb = model_inputs(b.implementation, b.options, f.from_logits, runs.y_pred)
+            run_a = runs.traced(a.implementation, a.options, ya)
+            run_b = runs.traced(b.implementation, b.options, yb)
+            return Comparison(
+                Trace(a.path, dict(a.options), run_a.steps, run_a.final.get("value")),
+                Trace(b.path, dict(b.options), run_b.steps, run_b.final.get("value")),
+                attribute(
+                    run_a.plan,
+                    run_a.state,
+                    run_b.plan,
+                    run_b.state,
+                    _final_a=run_a.final,
+                    _changes_a=[s.values for s in run_a.steps],
+                ),
+            )
+    except Exception:
+        return None

@@ -1,0 +1,305 @@
+"""Hypotheses: what could have produced the observed number.
+
+A hypothesis is a :class:`Config`: a registered implementation with its options,
+an *input* transformation that models a mistake made before the loss (probabilities
+softmaxed again, logits read as probabilities or as log-probabilities, an ε added
+inside the log, the arguments swapped) and an *output* transformation made after it
+(a sum where the framework means, a mean over every element, the log in base 2, a
+mean of per-batch means). :func:`evaluate` computes a config's number on the
+question's inputs, reduced to the shape of the observed number the way the user
+would (a ``.mean()`` of an unreduced output is what people do, not a deviation).
+
+A :class:`Deviation` is one difference between two configs, with the stable cause
+code it stands for; the explanation is the list of deviations between what the
+user compared with and the config that reproduces the number.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+import crossent._core as core
+from crossent.explain._identify import _matches
+from crossent.explain._model import expects
+from crossent.explain._question import bind_impl
+from crossent.explain._spec import Spec
+
+__all__ = [
+    "INPUTS",
+    "OUTPUTS",
+    "Config",
+    "Deviation",
+    "Question",
+    "evaluate",
+    "option_code",
+]
+
+#: Input transformations: name → (cause code, what the user did).
+INPUTS: Mapping[str, tuple[str, str]] = {
+    "activated_again": (
+        "probs_as_logits",
+        "softmax/sigmoid applied to values that were already probabilities",
+    ),
+    "raw_logits": ("logits_as_probs", "logits used as probabilities"),
+    "as_log_probs": (
+        "logits_as_log_probs",
+        "predictions used as log-probabilities (no log_softmax)",
+    ),
+    "log_eps": ("log_clamped", "a small ε added inside the log"),
+    "clip_eps": ("clipped", "probabilities clipped to [ε, 1 − ε]"),
+    "swapped": ("swapped_arguments", "y_true and y_pred swapped"),
+}
+
+#: Output transformations: name → (cause code, what the user did).
+OUTPUTS: Mapping[str, tuple[str, str]] = {
+    "sum": ("reduction", "summed over the examples instead of averaged"),
+    "elements": ("reduction", "averaged over every element (N·C), not the N examples"),
+    "log2": ("log_base", "the log taken in base 2 (bits, not nats)"),
+    "batch_mean": ("batch_mean", "a mean of per-batch means"),
+}
+
+#: Option → cause code, for deviations that change one option.
+_OPTION_CODES: Mapping[str, str] = {
+    "reduction": "reduction",
+    "normalize": "reduction",
+    "label_smoothing": "label_smoothing",
+    "axis": "axis",
+    "alpha": "focal",
+    "gamma": "focal",
+    "apply_class_balancing": "focal",
+    "sample_weight": "weighting",
+    "weight": "weighting",
+    "pos_weight": "weighting",
+    "ignore_index": "ignore_index",
+    "eps": "clipped",
+    "epsilon": "clipped",
+}
+
+
+def option_code(name: str, old: Any, new: Any) -> str:
+    """The cause code of changing option ``name`` from ``old`` to ``new``."""
+    if name == "from_logits":
+        return "logits_as_probs" if not new else "probs_as_logits"
+    return _OPTION_CODES.get(name, "reduction" if "reduc" in name else "weighting")
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """One difference between what the user compared with and what produced the number."""
+
+    code: str
+    kind: str  # "option", "input", "output", "implementation", "given"
+    label: str
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    """An implementation with options, and the transformations around it."""
+
+    spec: Spec
+    inputs: str = ""
+    output: str = ""
+    params: tuple[tuple[str, Any], ...] = ()
+    dtype: str = ""  # "" as given, else the dtype the inputs were cast to
+
+    def with_options(self, **options: Any) -> Config:
+        """A copy with these options set (None removes one)."""
+        merged = {**self.spec.options, **options}
+        kept = {k: v for k, v in merged.items() if v is not None or k == "alpha"}
+        return replace(self, spec=Spec(self.spec.path, kept))
+
+    def describe(self) -> str:
+        """``keras.losses.X(...)`` with its transformations in words."""
+        parts = [str(self.spec)]
+        p = dict(self.params)
+        if self.inputs:
+            extra = f" (ε = {p['eps']:.3g})" if "eps" in p else ""
+            parts.append(f"on inputs with {INPUTS[self.inputs][1]}{extra}")
+        if self.output:
+            extra = f" (batches of {p['batch']})" if "batch" in p else ""
+            parts.append(f"then {OUTPUTS[self.output][1]}{extra}")
+        if self.dtype:
+            parts.append(f"computed in {self.dtype}")
+        return ", ".join(parts)
+
+
+@dataclass
+class Question:
+    """The posed inputs, the observed number and the caches of one explain() call."""
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    observed: np.ndarray
+    logits: bool  # the predictions are logits (declared or inferred)
+    label_kind: str
+    tolerance: np.ndarray | None = None
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        """The number of examples (all axes but the class axis)."""
+        return int(np.prod(self.y_pred.shape[:-1])) if self.y_pred.ndim else 1
+
+    @property
+    def classes(self) -> int:
+        return int(self.y_pred.shape[-1]) if self.y_pred.ndim else 1
+
+    def matches(self, value: Any) -> float | None:
+        """The relative error when ``value`` reproduces the observed number, else None."""
+        if value is None:
+            return None
+        return _matches(value, self.observed, self.tolerance)
+
+
+def _key(cfg: Config) -> tuple[Any, ...]:
+    opts = tuple(sorted((k, repr(v)) for k, v in cfg.spec.options.items()))
+    return (cfg.spec.path, opts, cfg.inputs, cfg.params, cfg.dtype)
+
+
+def _act(x: np.ndarray, binary: bool) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        if binary:
+            one = np.asarray(1, x.dtype)
+            return np.asarray(one / (one + np.exp(-x)), x.dtype)
+        return np.exp(np.asarray(core.log_softmax(x))).astype(x.dtype)
+
+
+def _dense(q: Question) -> np.ndarray:
+    yt = q.y_true
+    if yt.dtype.kind in "iu" and yt.ndim == q.y_pred.ndim - 1:
+        c = q.classes
+        safe = np.clip(yt, 0, c - 1)
+        return np.eye(c)[safe] * ((yt >= 0) & (yt < c))[..., None]
+    return np.asarray(yt, np.float64)
+
+
+def _reduce_like(spec: Spec, per: np.ndarray) -> np.ndarray:
+    red = str(spec.options.get("reduction", "mean"))
+    if red == "none":
+        return per
+    return np.asarray(per.sum() if red == "sum" else per.mean())
+
+
+def _formula(q: Question, cfg: Config, binary: bool) -> np.ndarray | None:
+    """The hand-written formulas behind the ``as_log_probs``/``log_eps``/``clip_eps``
+    inputs, computed in float64 and reduced as ``cfg.spec`` reduces."""
+    y = _dense(q)
+    x = np.asarray(q.y_pred, np.float64)
+    with np.errstate(all="ignore"):
+        if cfg.inputs == "as_log_probs":
+            if binary:
+                return None
+            return _reduce_like(cfg.spec, -(y * x).sum(-1))
+        p = _act(x, binary) if q.logits else x
+        eps = float(dict(cfg.params).get("eps", 0.0))
+        if cfg.inputs == "clip_eps":
+            p = np.clip(p, eps, 1 - eps)
+            eps = 0.0
+        if binary:
+            t = -(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))
+            return _reduce_like(cfg.spec, t.mean(-1))
+        t = -np.where(y != 0, y * np.log(p + eps), 0.0)
+        return _reduce_like(cfg.spec, t.sum(-1))
+
+
+def raw(q: Question, cfg: Config) -> np.ndarray | None:
+    """What ``cfg``'s implementation returns on the (transformed) inputs; None when
+    it cannot run on them."""
+    key = ("raw", *_key(cfg))
+    if key in q.cache:
+        return q.cache[key]  # type: ignore[no-any-return]
+    q.cache[key] = out = _raw(q, cfg)
+    return out
+
+
+def _raw(q: Question, cfg: Config) -> np.ndarray | None:
+    impl = cfg.spec.implementation
+    binary = impl.labels == "binary"
+    wants_probs = expects(impl, cfg.spec.options) == "probabilities"
+    yt, yp = q.y_true, q.y_pred
+    if cfg.dtype:
+        yp = yp.astype(cfg.dtype)
+        yt = yt.astype(cfg.dtype) if yt.dtype.kind == "f" else yt
+    if cfg.inputs in ("as_log_probs", "log_eps", "clip_eps"):
+        return _formula(q, cfg, binary)
+    if cfg.inputs == "raw_logits":
+        if not (q.logits and wants_probs):
+            return None
+    elif wants_probs and q.logits and cfg.spec.options.get("from_logits") is not False:
+        # the model's own softmax/sigmoid (an explicit from_logits=False on logits
+        # means these very values were given as probabilities)
+        yp = _act(yp, binary)
+    if cfg.inputs == "activated_again":
+        if not wants_probs:
+            return None
+        yp = _act(yp, binary)
+    elif cfg.inputs == "swapped":
+        if yt.shape != yp.shape or yt.dtype.kind in "iu":
+            return None
+        yt, yp = yp, yt
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            plan, state = bind_impl(impl, yt, yp, **dict(cfg.spec.options))
+            value = plan.run(state).get("value")
+    except Exception:
+        return None
+    v = np.asarray(value)
+    return v if v.dtype.kind in "fV" else None
+
+
+def evaluate(q: Question, cfg: Config) -> np.ndarray | None:
+    """``cfg``'s number, in the shape of the observed number (None if it has none)."""
+    r = raw(q, cfg)
+    if r is None:
+        return None
+    dtype = r.dtype
+    v = r.astype(np.float64)
+    shape = q.observed.shape
+    p = dict(cfg.params)
+    with np.errstate(all="ignore"):
+        if cfg.output in ("", "log2"):
+            b = _fit(v, shape)
+            if b is None:
+                return None
+            out = b / math.log(2) if cfg.output == "log2" else b
+        elif shape != ():
+            return None
+        elif cfg.output == "sum":
+            out = np.asarray(v.sum() if v.ndim else v * q.rows)
+        elif cfg.output == "elements":
+            if q.classes < 2:
+                return None
+            out = np.asarray(v.sum() / q.y_pred.size if v.ndim else v / q.classes)
+        elif cfg.output == "batch_mean":
+            if v.ndim == 0:
+                return None
+            per = v.reshape(v.shape[0], -1).mean(-1)
+            size = int(p.get("batch", 0))
+            if not 0 < size < per.size:
+                return None
+            chunks = [per[i : i + size].mean() for i in range(0, per.size, size)]
+            out = np.asarray(np.mean(chunks))
+        else:
+            return None
+    return np.asarray(out).astype(dtype) if dtype.kind == "f" else np.asarray(out)
+
+
+def _fit(v: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """``v`` in the observed number's shape, the way the user would reduce it."""
+    if v.shape == shape:
+        return v
+    if shape == ():
+        return np.asarray(v.mean())
+    if v.ndim == len(shape) + 1 and v.shape[:-1] == shape:
+        return v.sum(-1)  # per-element binary losses summed per row
+    if v.size == int(np.prod(shape)):
+        return v.reshape(shape)
+    return None

@@ -1,0 +1,279 @@
+"""The search: which hypothesis reproduces the observed number, simplest first.
+
+Starting from the reference (what the user compared with, or the exact formula for
+these inputs), the search tries, in order of cost:
+
+1. the reference itself (no deviation);
+2. one deviation: another value of one of its options (continuous ones solved from
+   the number), one input transformation (a mistake made before the loss), one
+   output transformation (a mistake made after it);
+3. another registered implementation (what :func:`identify` finds);
+4. two deviations: an option or input deviation followed by an output one.
+
+Each deviation costs 1 less a little for how common the mistake is in practice
+(double softmax and a sum for a mean are everyday; base-2 logs are rare). Every
+hypothesis found is kept with its cost, so the explanation can say why the first is
+first; the search stops at the first cost level with a match. ``against`` only sets
+the reference: the registry is searched whatever it names.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from crossent.explain._hypothesis import (
+    INPUTS,
+    OUTPUTS,
+    Config,
+    Deviation,
+    Question,
+    evaluate,
+    option_code,
+)
+from crossent.explain._solve import snap, solutions
+from crossent.explain._spec import Spec, accepted_options
+
+__all__ = ["Hypothesis", "apply", "search"]
+
+#: How common each mistake is in practice (0–1); lowers a deviation's cost.
+COMMON: dict[str, float] = {
+    "probs_as_logits": 0.3,
+    "reduction": 0.25,
+    "logits_as_probs": 0.25,
+    "logits_as_log_probs": 0.2,
+    "label_smoothing": 0.2,
+    "clipped": 0.15,
+    "log_clamped": 0.15,
+    "focal": 0.1,
+    "axis": 0.1,
+    "weighting": 0.1,
+    "log_base": 0.1,
+    "batch_mean": 0.05,
+    "swapped_arguments": 0.05,
+}
+
+_IMPLEMENTATION_COST = 1.2
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """A config that reproduces the number, and the deviations that lead to it."""
+
+    config: Config
+    deviations: tuple[Deviation, ...]
+    value: Any
+    error: float
+    cost: float
+
+
+def cost(devs: Sequence[Deviation]) -> float:
+    """Fewer deviations first; among equals, the more common mistakes."""
+    total = 0.0
+    for d in devs:
+        base = _IMPLEMENTATION_COST if d.kind == "implementation" else 1.0
+        total += base - 0.3 * COMMON.get(d.code, 0.0)
+    return total
+
+
+def apply(cfg: Config, dev: Deviation) -> Config:
+    """``cfg`` with one deviation made."""
+    d = dev.detail
+    if dev.kind == "option":
+        if d["option"] == "*":
+            return cfg.with_options(**d["to"])
+        return cfg.with_options(**{d["option"]: d["to"]})
+    if dev.kind == "input":
+        params = tuple(p for p in cfg.params if p[0] != "eps") + tuple(d.get("params", ()))
+        return replace(cfg, inputs=d["inputs"], params=params)
+    if dev.kind == "output":
+        params = tuple(p for p in cfg.params if p[0] != "batch") + tuple(d.get("params", ()))
+        return replace(cfg, output=d["output"], params=params)
+    if dev.kind == "implementation":
+        spec: Spec = d["spec"]
+        return replace(cfg, spec=spec, dtype=d.get("dtype", cfg.dtype))
+    return cfg
+
+
+def _option_deviations(q: Question, ref: Config, fixed: set[str]) -> Iterator[Deviation]:
+    """Another value of one option of the reference; continuous ones solved."""
+    impl = ref.spec.implementation
+    opts = dict(ref.spec.options)
+    accepted = accepted_options(impl)
+    for name, values in impl.options.items():
+        if name in fixed:
+            continue
+        current = opts.get(name, values[0])
+        for v in values:
+            if _same(v, current):
+                continue
+            yield Deviation(
+                option_code(name, current, v),
+                "option",
+                f"{name}={v!r} instead of {current!r}",
+                {"option": name, "from": current, "to": v},
+            )
+    for name, v in opts.items():  # options the user set, back at their default
+        if name in fixed or name in impl.options or name in ("reduction",):
+            continue
+        yield Deviation(
+            option_code(name, v, None),
+            "option",
+            f"{name} left at its default instead of {v!r}",
+            {"option": name, "from": v, "to": None},
+        )
+    obs = q.observed.astype(np.float64)
+    if obs.size and np.all(np.isfinite(obs)):
+
+        def run(o: dict[str, Any]) -> Any:
+            return evaluate(q, replace(ref, spec=Spec(ref.spec.path, o)))
+
+        for sol in solutions(
+            {n for n in accepted if n not in fixed},
+            opts,
+            run,
+            lambda v: q.matches(v) is not None,
+            float(obs.mean()),
+        ):
+            changed = {k: v for k, v in sol.items() if not _same(v, opts.get(k))}
+            code = option_code(next(iter(changed)), None, None)
+            text = ", ".join(f"{k}={v!r}" for k, v in changed.items())
+            yield Deviation(code, "option", text, {"option": "*", "to": changed})
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    except (TypeError, ValueError):
+        return a is b
+
+
+def _eps_solution(q: Question, ref: Config, name: str) -> Deviation | None:
+    """The ε of a hand-written ``log(p + ε)`` or ``clip(p, ε, 1 − ε)``, solved."""
+    obs = q.observed.astype(np.float64)
+    if not (obs.size and np.all(np.isfinite(obs))):
+        return None
+
+    def g(e: float) -> float | None:
+        v = evaluate(q, replace(ref, inputs=name, params=(("eps", e),)))
+        return None if v is None else float(np.mean(np.asarray(v, np.float64)))
+
+    target = float(obs.mean())
+    lo, hi = -20.0, -1.0
+    a, b = g(10**lo), g(10**hi)
+    if a is None or b is None or not (min(a, b) <= target <= max(a, b)):
+        return None
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        m = g(10**mid)
+        if m is None:
+            return None
+        if (m > target) == (a > b):
+            lo = mid
+        else:
+            hi = mid
+    exponent = math.floor((lo + hi) / 2)
+    mant = 10 ** ((lo + hi) / 2 - exponent)
+
+    def ok(m: float) -> bool:
+        cfg = replace(ref, inputs=name, params=(("eps", m * 10.0**exponent),))
+        return q.matches(evaluate(q, cfg)) is not None
+
+    m = snap(mant, ok)
+    if m is None:
+        return None
+    eps = float(f"{m * 10.0**exponent:.6g}")
+    code, what = INPUTS[name]
+    return Deviation(code, "input", what, {"inputs": name, "params": (("eps", eps),)})
+
+
+def _input_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
+    for name, (code, what) in INPUTS.items():
+        if name in ("log_eps", "clip_eps"):
+            dev = _eps_solution(q, ref, name)
+            if dev is not None:
+                yield dev
+            continue
+        yield Deviation(code, "input", what, {"inputs": name})
+
+
+def _output_deviations(q: Question) -> Iterator[Deviation]:
+    for name, (code, what) in OUTPUTS.items():
+        if name == "batch_mean":
+            for size in range(1, q.rows):
+                if q.rows % size:
+                    yield Deviation(
+                        code, "output", what, {"output": name, "params": (("batch", size),)}
+                    )
+            continue
+        yield Deviation(code, "output", what, {"output": name})
+
+
+def _try(q: Question, ref: Config, devs: tuple[Deviation, ...]) -> Hypothesis | None:
+    cfg = ref
+    prev = evaluate(q, ref)
+    for d in devs:
+        cfg = apply(cfg, d)
+        v = evaluate(q, cfg)
+        if v is None or (prev is not None and _same_value(v, prev)):
+            return None  # a deviation that changes nothing is no deviation
+        prev = v
+    err = q.matches(prev)
+    if err is None:
+        return None
+    return Hypothesis(cfg, devs, prev, err, cost(devs))
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    x, y = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    return x.shape == y.shape and bool(np.all((x == y) | (np.isnan(x) & np.isnan(y))))
+
+
+def search(
+    q: Question,
+    ref: Config,
+    producers: Sequence[Config] = (),
+    *,
+    fixed: set[str] | None = None,
+    large: bool = False,
+) -> list[Hypothesis]:
+    """Hypotheses that reproduce ``q.observed``, cheapest first (empty if none).
+
+    ``producers`` are the registered implementations that reproduce it on their
+    own (from :func:`identify`); ``fixed`` the options the user gave.
+    """
+    fixed = fixed or set()
+    found: list[Hypothesis] = []
+    base = _try(q, ref, ())
+    if base is not None:
+        return [base]
+    single: list[Deviation] = list(_option_deviations(q, ref, fixed))
+    if not large:
+        single += list(_input_deviations(q, ref))
+    outputs = list(_output_deviations(q))
+    for d in single + outputs:
+        h = _try(q, ref, (d,))
+        if h is not None:
+            found.append(h)
+    for p in producers:
+        dev = Deviation(
+            "implementation",
+            "implementation",
+            f"{p.spec} instead of {ref.spec}",
+            {"spec": p.spec, "dtype": p.dtype},
+        )
+        h = _try(q, ref, (dev,))
+        if h is not None:
+            found.append(h)
+    if not found and not large:
+        for d in single:
+            for o in outputs:
+                h = _try(q, ref, (d, o))
+                if h is not None:
+                    found.append(h)
+    found.sort(key=lambda h: (round(h.cost, 6), h.error))
+    return found
