@@ -11,6 +11,7 @@ contributions telescope, so they add up to the whole gap ``B - A``.
 from __future__ import annotations
 
 import dataclasses
+import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -497,7 +498,7 @@ class Comparison:
         )
 
     def _repr_html_(self) -> str:
-        header = "<br>".join(self._header().splitlines())
+        header = "<br>".join(html.escape(line) for line in self._header().splitlines())
         return f"<p>{header}</p>" + html_table(
             ["step", "cause", "A does", "B does", "contribution"], self._rows()
         )

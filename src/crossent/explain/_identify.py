@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import math
 import warnings
@@ -131,7 +132,9 @@ class Identification:
             "rel. error",
             "what it computes",
         ]
-        return f"<p>{self._header()}</p>" + html_table(headers, self._rows())
+        return f"<p>{html.escape(self._header())}</p>" + html_table(
+            headers, self._rows()
+        )
 
 
 def label_kind(y_true: Any, y_pred: Any) -> str:

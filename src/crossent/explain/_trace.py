@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -103,7 +104,8 @@ class Trace:
         )
 
     def _repr_html_(self) -> str:
-        title = f"<p><b>{Spec(self.implementation, self.options)}</b> = {fmt_array(self.value)}</p>"
+        spec = html.escape(str(Spec(self.implementation, self.options)))
+        title = f"<p><b>{spec}</b> = {html.escape(fmt_array(self.value))}</p>"
         return title + html_table(["step", "formula", "effect", "values"], self._rows())
 
 
