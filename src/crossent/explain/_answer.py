@@ -29,7 +29,9 @@ from crossent.explain._deviations import TEXT, causes_of, given_deviations
 from crossent.explain._facts import Facts
 from crossent.explain._hypothesis import Config, Question, evaluate
 from crossent.explain._identify import Identification, Match, identify
+from crossent.explain._model import expects
 from crossent.explain._runs import Runs
+from crossent.explain._render import fmt_value
 from crossent.explain._search import Hypothesis, search
 from crossent.explain._spec import Spec, as_spec
 
@@ -92,11 +94,22 @@ def answer(
     large: bool,
 ) -> Answer:
     """Search for what produced ``observed`` and explain it against the reference."""
-    logits = bool(f.from_logits or (f.from_logits is None and f.pred_kind == "logits"))
-    obs = np.asarray(observed, np.float64 if not hasattr(observed, "dtype") else None)
-    q = Question(np.asarray(y_true), np.asarray(y_pred), obs, logits, f.label_kind)
     ref_spec = against[0] if against else as_spec(_reference_path(f), **shared)
     ref = Config(ref_spec)
+    # Logits when declared, when they look like logits, or when the user compares
+    # with a loss that takes logits (then that is what they believe they have).
+    logits = bool(
+        f.from_logits
+        or (
+            f.from_logits is None
+            and (
+                f.pred_kind == "logits"
+                or expects(ref_spec.implementation, ref_spec.options) == "logits"
+            )
+        )
+    )
+    obs = np.asarray(observed, np.float64 if not hasattr(observed, "dtype") else None)
+    q = Question(np.asarray(y_true), np.asarray(y_pred), obs, logits, f.label_kind)
     fixed = set(shared)
     # The reference first: on large inputs, a match there needs no registry search.
     base = search(q, ref, (), fixed=fixed, large=True) if large else []
@@ -118,6 +131,9 @@ def answer(
     ref_value = evaluate(q, ref)
     if not found:
         kept = tuple(c for c in evidence if c.code in _FACT_CODES)
+        ceiling = _above_clip_ceiling(q, ref)
+        if ceiling is not None:
+            kept = (ceiling, *kept)
         return Answer(ref, ref_value, None, (), ident, kept, _nearest(q, ref, against, shared))
     best = found[0]
     if best.deviations:
@@ -173,3 +189,29 @@ def _nearest(q: Question, ref: Config, against: Sequence[Spec], shared: dict[str
         out.append(Near(c.describe(), v, d))
     out.sort(key=lambda n: n.distance)
     return tuple(out[:3])
+
+
+def _above_clip_ceiling(q: Question, ref: Config) -> Cause | None:
+    """fit_vs_call, when the number is above anything Keras' probability path can
+    give: with p clipped to [ε, 1 − ε] no element costs more than −log ε, so a
+    larger loss was computed from logits (Keras' fit()/evaluate() use the output
+    layer's pre-activation, which predict() does not return)."""
+    impl = ref.spec.implementation
+    if impl.framework not in ("keras", "tf_keras", "keras2") or expects(
+        impl, ref.spec.options
+    ) != "probabilities" or q.logits:
+        return None
+    obs = q.observed.astype(np.float64)
+    eps = 1e-7
+    cap = -math.log(eps) * (q.rows if "sum" in str(ref.spec.options.get("reduction", "")) else 1)
+    if not (obs.size and np.all(np.isfinite(obs)) and float(np.max(obs)) > cap * 1.01):
+        return None
+    title, fix = TEXT["fit_vs_call"]
+    msg = (
+        f"{fmt_value(float(np.max(obs)), 7)} is above −log(1e-7) = {fmt_value(-math.log(eps), 7)}, "
+        f"the most {ref.spec} can give on probabilities (it clips p to [1e-7, 1 − 1e-7]). "
+        "Such a number comes from logits: inside fit()/evaluate() Keras computes the loss "
+        "from the output layer's pre-activation (the sigmoid/softmax input), while "
+        "predict() returns the clipped probabilities."
+    )
+    return Cause("fit_vs_call", title, msg, fix, (), None, {"ceiling": -math.log(eps)})

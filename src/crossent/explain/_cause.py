@@ -36,6 +36,11 @@ CauseCode = Literal[
     "memory",
     # NaN in y_pred or y_true (PAIN.md item 8: "my loss is NaN").
     "nan_input",
+    # Issue #12: mistakes the search over hypotheses finds.
+    "logits_as_log_probs",
+    "batch_mean",
+    "log_base",
+    "fit_vs_call",
 ]
 
 #: Every cause code, in the order explanations list them when contributions tie.

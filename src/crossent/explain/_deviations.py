@@ -105,6 +105,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "renormalized": ("rows renormalised", "Normalise the rows, or compare like with like."),
     "overflow": ("probabilities turned back into logits", "Compute from logits."),
+    "fit_vs_call": (
+        "loss computed from the layer's logits in fit/evaluate",
+        "Compare evaluate() with the loss on the logits (from_logits=True), or "
+        "with a loss computed by a model without the final activation.",
+    ),
 }
 
 

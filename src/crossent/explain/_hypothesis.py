@@ -28,7 +28,7 @@ import crossent._core as core
 from crossent.explain._identify import _matches
 from crossent.explain._model import expects
 from crossent.explain._question import bind_impl
-from crossent.explain._spec import Spec
+from crossent.explain._spec import Spec, accepted_options
 
 __all__ = [
     "INPUTS",
@@ -54,6 +54,15 @@ INPUTS: Mapping[str, tuple[str, str]] = {
     "log_eps": ("log_clamped", "a small ε added inside the log"),
     "clip_eps": ("clipped", "probabilities clipped to [ε, 1 − ε]"),
     "swapped": ("swapped_arguments", "y_true and y_pred swapped"),
+    "other_family": (
+        "binary_vs_categorical",
+        "the other family's formula (binary summed over classes, or categorical "
+        "−Σ y·log p on sigmoid outputs)",
+    ),
+    "layer_logits": (
+        "fit_vs_call",
+        "the loss computed from the output layer's logits (Keras fit/evaluate)",
+    ),
 }
 
 #: Output transformations: name → (cause code, what the user did).
@@ -121,6 +130,7 @@ class Config:
         p = dict(self.params)
         if self.inputs:
             extra = f" (ε = {p['eps']:.3g})" if "eps" in p else ""
+            extra += f" (c = {p['shift']:.6g})" if "shift" in p else ""
             parts.append(f"on inputs with {INPUTS[self.inputs][1]}{extra}")
         if self.output:
             extra = f" (batches of {p['batch']})" if "batch" in p else ""
@@ -180,9 +190,14 @@ def _dense(q: Question) -> np.ndarray:
     return np.asarray(yt, np.float64)
 
 
+_FORMULAS = ("as_log_probs", "log_eps", "clip_eps", "other_family")
+
+
 def _reduce_like(spec: Spec, per: np.ndarray) -> np.ndarray:
-    red = str(spec.options.get("reduction", "mean"))
-    if red == "none":
+    """Per-example losses reduced as ``spec`` reduces (unreduced when it names no
+    reduction: the shape of the observed number decides)."""
+    red = spec.options.get("reduction")
+    if red is None or red == "none":
         return per
     return np.asarray(per.sum() if red == "sum" else per.mean())
 
@@ -198,6 +213,12 @@ def _formula(q: Question, cfg: Config, binary: bool) -> np.ndarray | None:
                 return None
             return _reduce_like(cfg.spec, -(y * x).sum(-1))
         p = _act(x, binary) if q.logits else x
+        if cfg.inputs == "other_family":
+            if not binary:  # the binary formula, summed over the classes
+                t = -(y * np.log(p) + (1 - y) * np.log1p(-p))
+                return _reduce_like(cfg.spec, t.sum(-1))
+            t = -np.where(y != 0, y * np.log(p), 0.0)  # −Σ y log p on sigmoid outputs
+            return _reduce_like(cfg.spec, t.sum(-1))
         eps = float(dict(cfg.params).get("eps", 0.0))
         if cfg.inputs == "clip_eps":
             p = np.clip(p, eps, 1 - eps)
@@ -227,8 +248,12 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
     if cfg.dtype:
         yp = yp.astype(cfg.dtype)
         yt = yt.astype(cfg.dtype) if yt.dtype.kind == "f" else yt
-    if cfg.inputs in ("as_log_probs", "log_eps", "clip_eps"):
-        return _formula(q, cfg, binary)
+    if cfg.inputs in _FORMULAS:
+        out = _formula(q, cfg, binary)
+        if out is None:
+            return None
+        # computed in float64, rounded to the inputs' dtype as the user's code would be
+        return out.astype(yp.dtype) if yp.dtype.kind == "f" else out
     if cfg.inputs == "raw_logits":
         if not (q.logits and wants_probs):
             return None
@@ -240,14 +265,33 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
         if not wants_probs:
             return None
         yp = _act(yp, binary)
+    elif cfg.inputs == "layer_logits":
+        # Keras' fit()/evaluate() give the loss the output layer's pre-activation:
+        # logit(p) behind a sigmoid, log p + c behind a softmax (c solved)
+        if not (binary and wants_probs and "from_logits" in accepted_options(impl)):
+            return None
+        with np.errstate(all="ignore"):
+            pf = yp.astype(np.float64)
+            shift = dict(cfg.params).get("shift")
+            if shift is None:
+                z = np.log(pf) - np.log1p(-pf)
+            else:
+                z = np.log(pf) + float(shift)
+        yp = z.astype(yp.dtype)
+        options = {**dict(cfg.spec.options), "from_logits": True}
+        return _run(impl, yt, yp, options)
     elif cfg.inputs == "swapped":
         if yt.shape != yp.shape or yt.dtype.kind in "iu":
             return None
         yt, yp = yp, yt
+    return _run(impl, yt, yp, dict(cfg.spec.options))
+
+
+def _run(impl: Any, yt: Any, yp: Any, options: dict[str, Any]) -> np.ndarray | None:
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            plan, state = bind_impl(impl, yt, yp, **dict(cfg.spec.options))
+            plan, state = bind_impl(impl, yt, yp, **options)
             value = plan.run(state).get("value")
     except Exception:
         return None

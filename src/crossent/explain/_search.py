@@ -35,6 +35,7 @@ from crossent.explain._hypothesis import (
     evaluate,
     option_code,
 )
+from crossent.explain._model import expects
 from crossent.explain._solve import snap, solutions
 from crossent.explain._spec import Spec, accepted_options
 
@@ -71,13 +72,31 @@ class Hypothesis:
     cost: float
 
 
-def cost(devs: Sequence[Deviation]) -> float:
-    """Fewer deviations first; among equals, the more common mistakes."""
+def cost(devs: Sequence[Deviation], ref: Config | None = None) -> float:
+    """Fewer deviations first; among equals, the more common mistakes, values
+    solved with fewer digits, and implementations closer to the reference."""
     total = 0.0
     for d in devs:
         base = _IMPLEMENTATION_COST if d.kind == "implementation" else 1.0
-        total += base - 0.3 * COMMON.get(d.code, 0.0)
+        total += base - 0.3 * COMMON.get(d.code, 0.0) + 0.05 * d.detail.get("digits", 0)
+        if d.code in ("clipped", "log_clamped") and ref is not None:
+            # frameworks clip probabilities; hand-written formulas add ε to the log
+            takes = expects(ref.spec.implementation, ref.spec.options)
+            total += 0.01 * ((d.code == "clipped") == (takes == "logits"))
+        if d.kind == "implementation" and ref is not None:
+            a, b = d.detail["spec"].implementation, ref.spec.implementation
+            total += 0.1 * ((a.labels == "binary") != (b.labels == "binary"))
+            total += 0.05 * (a.framework != b.framework)
+            total += 0.02 * bool(d.detail.get("dtype"))
     return total
+
+
+def digits(x: Any) -> int:
+    """Significant digits of a solved value (0.2 → 1, 0.25 → 2, 2e-07 → 1)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return 0
+    mant = f"{abs(float(x)):.6e}".split("e")[0].replace(".", "").rstrip("0")
+    return max(len(mant), 1)
 
 
 def apply(cfg: Config, dev: Deviation) -> Config:
@@ -88,7 +107,8 @@ def apply(cfg: Config, dev: Deviation) -> Config:
             return cfg.with_options(**d["to"])
         return cfg.with_options(**{d["option"]: d["to"]})
     if dev.kind == "input":
-        params = tuple(p for p in cfg.params if p[0] != "eps") + tuple(d.get("params", ()))
+        params = tuple(p for p in cfg.params if p[0] not in ("eps", "shift"))
+        params += tuple(d.get("params", ()))
         return replace(cfg, inputs=d["inputs"], params=params)
     if dev.kind == "output":
         params = tuple(p for p in cfg.params if p[0] != "batch") + tuple(d.get("params", ()))
@@ -140,9 +160,14 @@ def _option_deviations(q: Question, ref: Config, fixed: set[str]) -> Iterator[De
             float(obs.mean()),
         ):
             changed = {k: v for k, v in sol.items() if not _same(v, opts.get(k))}
+            n = max(digits(v) for v in changed.values())
+            if n > 3:
+                continue  # a value fitted to the number, not one a person would set
             code = option_code(next(iter(changed)), None, None)
             text = ", ".join(f"{k}={v!r}" for k, v in changed.items())
-            yield Deviation(code, "option", text, {"option": "*", "to": changed})
+            yield Deviation(
+                code, "option", text, {"option": "*", "to": changed, "digits": n}
+            )
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -187,14 +212,71 @@ def _eps_solution(q: Question, ref: Config, name: str) -> Deviation | None:
     if m is None:
         return None
     eps = float(f"{m * 10.0**exponent:.6g}")
+    if digits(eps) > 2:
+        return None
     code, what = INPUTS[name]
-    return Deviation(code, "input", what, {"inputs": name, "params": (("eps", eps),)})
+    return Deviation(
+        code, "input", what, {"inputs": name, "params": (("eps", eps),), "digits": digits(eps)}
+    )
+
+
+def _shift_solution(q: Question, ref: Config) -> Deviation | None:
+    """Keras' fit()/evaluate() on a softmax layer's logits log p + c: c solved."""
+    obs = q.observed.astype(np.float64)
+    if not (obs.size and np.all(np.isfinite(obs))) or q.classes < 2:
+        return None
+
+    def g(c: float) -> float | None:
+        v = evaluate(q, replace(ref, inputs="layer_logits", params=(("shift", c),)))
+        return None if v is None else float(np.mean(np.asarray(v, np.float64))) - float(obs.mean())
+
+    coarse = [float(c) for c in np.linspace(-20, 20, 81)]
+    vals = [g(c) for c in coarse]
+    known = [(c, v) for c, v in zip(coarse, vals) if v is not None]
+    if not known:
+        return None
+    low = min(known, key=lambda t: t[1])[0]  # the loss is convex in c: refine its dip
+    fine = [float(c) for c in np.linspace(low - 0.5, low + 0.5, 101)]
+    points = sorted({*coarse, *fine})
+    vals = [g(c) for c in points]
+    for (c0, v0), (c1, v1) in zip(zip(points, vals), zip(points[1:], vals[1:])):
+        if v0 is None or v1 is None or v0 * v1 > 0:
+            continue
+        lo, hi = float(c0), float(c1)
+        for _ in range(50):
+            mid = (lo + hi) / 2
+            vm = g(mid)
+            if vm is None:
+                return None
+            if (vm > 0) == (v0 > 0):
+                lo = mid
+            else:
+                hi = mid
+        shift = (lo + hi) / 2
+        cfg = replace(ref, inputs="layer_logits", params=(("shift", shift),))
+        if q.matches(evaluate(q, cfg)) is not None:
+            code, what = INPUTS["layer_logits"]
+            return Deviation(
+                code, "input", what, {"inputs": "layer_logits", "params": (("shift", shift),)}
+            )
+    return None
 
 
 def _input_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
     for name, (code, what) in INPUTS.items():
         if name in ("log_eps", "clip_eps"):
             dev = _eps_solution(q, ref, name)
+            if dev is not None:
+                yield dev
+            continue
+        if name == "layer_logits" and not np.all(np.isfinite(q.observed)):
+            continue  # a NaN says nothing about where the logits came from
+        if name == "other_family" and ref.spec.implementation.labels == "binary":
+            hot = np.asarray(q.y_true)
+            if hot.ndim == q.y_pred.ndim and bool(np.any((hot > 0).sum(-1) > 1)):
+                code, what = "multi_label", "the categorical formula on multi-hot labels"
+        if name == "layer_logits" and q.classes >= 2:
+            dev = _shift_solution(q, ref)
             if dev is not None:
                 yield dev
             continue
@@ -225,7 +307,7 @@ def _try(q: Question, ref: Config, devs: tuple[Deviation, ...]) -> Hypothesis | 
     err = q.matches(prev)
     if err is None:
         return None
-    return Hypothesis(cfg, devs, prev, err, cost(devs))
+    return Hypothesis(cfg, devs, prev, err, cost(devs, ref))
 
 
 def _same_value(a: Any, b: Any) -> bool:
