@@ -762,6 +762,27 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+class _SizesError(ValueError):
+    """--sizes that are not NxC pairs of positive integers."""
+
+
+def _parse_sizes(text: str) -> list[tuple[int, int]]:
+    """``"4096x1000,8192x32000"`` as (N, C) pairs, or a _SizesError naming --sizes."""
+    out = []
+    for item in text.split(","):
+        parts = item.strip().lower().split("x")
+        try:
+            n, c = (int(v) for v in parts)
+        except ValueError:
+            raise _SizesError(
+                f"--sizes: {item.strip()!r} is not NxC (e.g. 4096x1000)"
+            ) from None
+        if n < 1 or c < 1:
+            raise _SizesError(f"--sizes: {item.strip()!r} needs N ≥ 1 and C ≥ 1")
+        out.append((n, c))
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark (see the module docstring); returns the exit status."""
     args = _parse(argv)
@@ -777,7 +798,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(stderr=True)
     sizes: Sequence[tuple[int, int]] = QUICK_SIZES if args.quick else FULL_SIZES
     if args.sizes:
-        sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]  # type: ignore[misc]
+        try:
+            sizes = _parse_sizes(args.sizes)
+        except _SizesError as err:
+            print(f"crossent bench: error: {err}", file=sys.stderr)
+            return 2
     bce = None if args.no_bce else (QUICK_BCE if args.quick else FULL_BCE)
     wanted = set(args.impls.split(",")) if args.impls else None
     unknown = sorted((wanted or set()) - set(CE_IMPLS) - set(BCE_IMPLS))

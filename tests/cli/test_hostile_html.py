@@ -23,7 +23,7 @@ def _no_markup_survives(page: str) -> None:
         "html", "head", "meta", "title", "style", "body", "h1", "h2", "h4", "p", "b",
         "br", "code", "div", "table", "thead", "tbody", "tr", "th", "td", "footer",
         "svg", "g", "path", "defs", "clippath", "clipPath", "use", "text", "rect",
-        "style", "metadata", "rdf", "RDF", "cc", "Work", "dc", "type", "date",
+        "metadata", "rdf", "RDF", "cc", "Work", "dc", "type", "date",
         "format", "creator", "Agent", "polyline", "line", "tspan", "desc",
     }  # fmt: skip
     assert tags <= allowed | {t.lower() for t in allowed}, tags - allowed
@@ -56,7 +56,7 @@ def test_trace_compare_and_identify_escape_their_headers() -> None:
             np.array([0.3, 0.6]),
             0.6,
             implementations=["sklearn.metrics.log_loss"],
-        )._repr_html_(),  # fmt: skip
+        )._repr_html_(),
     ]
     for page in pages:
         assert "<img" not in page

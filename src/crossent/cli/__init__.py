@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -98,7 +99,16 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any]:
         if y_pred.dtype.kind not in "fiu":
             raise InputError(f"--y-pred: cannot cast {y_pred.dtype} to {args.dtype}")
         dtype = _dtype(args.dtype)
-        y_pred = y_pred.astype(dtype)
+        with np.errstate(over="ignore"):
+            cast = y_pred.astype(dtype)
+        overflow = np.isinf(cast.astype(np.float64)) & np.isfinite(y_pred)
+        if overflow.any():
+            big = float(np.max(np.abs(y_pred[overflow])))
+            raise InputError(
+                f"--dtype: {args.dtype} cannot hold {big:g} from --y-pred (it would be "
+                f"inf; the largest {args.dtype} is {float(np.finfo(dtype).max):g})"
+            )
+        y_pred = cast
         if y_true.dtype.kind == "f":
             y_true = y_true.astype(dtype)
     if y_pred.dtype.kind in "iu":
@@ -110,6 +120,12 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any]:
         # dense targets (one-hot, soft, binary) come in the predictions' dtype, as a
         # framework's model feeds them; written as integers they are still targets
         y_true = y_true.astype(y_pred.dtype)
+    axis = getattr(args, "axis", None)
+    if axis is not None and not -max(y_pred.ndim, 1) <= axis < max(y_pred.ndim, 1):
+        raise InputError(
+            f"--axis: {axis} is out of range for --y-pred of shape {y_pred.shape} "
+            f"(give -{y_pred.ndim} … {y_pred.ndim - 1})"
+        )
     if not integer and y_true.shape != y_pred.shape:
         raise InputError(
             f"--y-true: shape {y_true.shape} does not match --y-pred {y_pred.shape} "
@@ -144,7 +160,13 @@ def _from_logits(args: argparse.Namespace) -> bool | None:
 
 def _emit(obj: Any, args: argparse.Namespace) -> None:
     if getattr(args, "json", False):
-        print(json.dumps(obj.to_dict(), indent=2, ensure_ascii=False))
+        from crossent.explain._render import jsonable
+
+        # valid JSON always: inf and NaN as the strings the README documents
+        text = json.dumps(
+            jsonable(obj.to_dict()), indent=2, ensure_ascii=False, allow_nan=False
+        )
+        print(text)
     else:
         _print(obj)
 
@@ -299,6 +321,14 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     from crossent import plot
     from crossent.cli._options import implementation_options
 
+    if not (math.isfinite(args.start) and math.isfinite(args.stop)):
+        raise InputError(
+            f"--start/--stop: must be finite; got {args.start} and {args.stop}"
+        )
+    if not 0 <= args.start < args.stop:
+        raise InputError(
+            f"--start/--stop: need 0 ≤ start < stop; got {args.start} and {args.stop}"
+        )
     with _progress(f"plotting {args.kind}"):
         if args.kind == "stability":
             ax = plot.stability(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -135,8 +136,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from crossent.cli._input import InputError
     from crossent.evaluate import evaluate
 
-    if not args.batch_mb > 0:
-        raise InputError(f"--batch-mb: must be positive; got {args.batch_mb}")
+    if not (math.isfinite(args.batch_mb) and args.batch_mb > 0):
+        raise InputError(f"--batch-mb: must be a positive finite number; got {args.batch_mb}")
     try:
         with _client(args) as client, _progress("evaluating rows") as update:
             result = evaluate(

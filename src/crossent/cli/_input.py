@@ -6,7 +6,10 @@ import ast
 import io
 import json
 import math
+import os
+import stat
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +31,13 @@ def _from_text(text: str, arg: str) -> np.ndarray:
     if text[0] in "[(-0123456789.":
         try:
             value = json.loads(text)
+        except RecursionError:
+            raise InputError(f"{arg}: nested too deeply to be an array") from None
         except json.JSONDecodeError:
             try:
                 value = _literal(ast.parse(text, mode="eval").body)
+            except (RecursionError, MemoryError):
+                raise InputError(f"{arg}: nested too deeply to be an array") from None
             except SyntaxError as err:
                 raise InputError(
                     f"{arg}: cannot parse {text[:40]!r} as an array literal ({err.msg})"
@@ -123,6 +130,8 @@ def _from_delimited(text: str, arg: str, delimiter: str | None) -> np.ndarray:
             ) from None
     if not parsed:
         raise InputError(f"{arg}: no numeric rows")
+    if any(isinstance(c, int) and not -(2**63) <= c < 2**63 for r in parsed for c in r):
+        raise InputError(f"{arg}: an integer does not fit in 64 bits")
     if len({len(r) for r in parsed}) > 1:
         raise InputError(
             f"{arg}: ragged table (rows have {sorted({len(r) for r in parsed})} columns)"
@@ -141,27 +150,130 @@ def _number(cell: str) -> float | int:
         return float(cell)
 
 
-def _from_file(path: Path, arg: str) -> np.ndarray:
+def max_input_bytes() -> int:
+    """The most bytes one input may hold: ``CROSSENT_MAX_INPUT_MB`` (MiB), else a
+    quarter of the memory available now (at least 64 MiB)."""
+    env = os.environ.get("CROSSENT_MAX_INPUT_MB")
+    if env:
+        try:
+            mb = float(env)
+        except ValueError:
+            mb = math.nan
+        if not (math.isfinite(mb) and mb > 0):
+            raise InputError(
+                f"CROSSENT_MAX_INPUT_MB: must be a positive number; got {env!r}"
+            )
+        return int(mb * 2**20)
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
+        free = 2**32
+    return max(64 * 2**20, free // 4)
+
+
+def _too_big(arg: str, what: str, size: int, limit: int) -> InputError:
+    return InputError(
+        f"{arg}: {what} is {size / 2**20:,.1f} MiB, over the limit of "
+        f"{limit / 2**20:,.1f} MiB (set CROSSENT_MAX_INPUT_MB to raise it)"
+    )
+
+
+def _checked(arr: np.ndarray, arg: str, source: str) -> np.ndarray:
+    """Numbers only: no objects, strings, dates, complex values or bytes."""
+    if arr.dtype.kind == "b":
+        return arr.astype(np.int64)
+    if arr.dtype.kind not in "iuf" and arr.dtype.name != "bfloat16":
+        raise InputError(
+            f"{arg}: {source} holds {arr.dtype} values; expected real numbers "
+            "(integers or floats)"
+        )
+    return arr
+
+
+def _read_npy(path: Path, arg: str, limit: int) -> np.ndarray:
+    with path.open("rb") as fh:
+        try:
+            version = np.lib.format.read_magic(fh)
+            shape, _, dtype = (
+                np.lib.format.read_array_header_1_0(fh)
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0(fh)
+            )
+        except ValueError as err:
+            raise InputError(f"{arg}: {path} is not a valid .npy file: {err}") from None
+        if dtype.hasobject:
+            raise InputError(
+                f"{arg}: {path} holds Python objects (pickle), which are not loaded"
+            )
+        declared = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+        if declared > limit:
+            raise _too_big(arg, f"{path} (declared shape {shape})", declared, limit)
+        body = path.stat().st_size - fh.tell()
+        if declared > body:
+            raise InputError(
+                f"{arg}: {path} declares shape {shape} ({declared:,} bytes) but holds "
+                f"{body:,} bytes of data"
+            )
+    return _checked(np.asarray(np.load(path, allow_pickle=False)), arg, str(path))
+
+
+def _read_npz(path: Path, arg: str, limit: int, member: str | None) -> np.ndarray:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = [i for i in zf.infolist() if i.filename.endswith(".npy")]
+    except (zipfile.BadZipFile, OSError) as err:
+        raise InputError(f"{arg}: {path} is not a valid .npz file: {err}") from None
+    names = [i.filename[: -len(".npy")] for i in infos]
+    if member is None:
+        if len(infos) != 1:
+            raise InputError(
+                f"{arg}: {path} holds {len(names)} arrays ({', '.join(names[:8])}); "
+                "use FILE.npz:NAME"
+            )
+        member = names[0]
+    if member not in names:
+        raise InputError(
+            f"{arg}: {path} has no array {member!r} (it has {', '.join(names[:8])})"
+        )
+    size = infos[names.index(member)].file_size  # uncompressed, as the zip declares
+    if size > limit:
+        raise _too_big(arg, f"{path}:{member} uncompressed", size, limit)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return _checked(np.asarray(data[member]), arg, f"{path}:{member}")
+    except ValueError as err:
+        raise InputError(f"{arg}: {path}:{member}: {err}") from None
+
+
+def _read_text(path: Path, arg: str, limit: int) -> str:
+    with path.open("rb") as fh:
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:
+        raise _too_big(arg, str(path), len(raw), limit)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{arg}: {path} is neither .npy/.npz nor UTF-8 text") from None
+
+
+def _from_file(path: Path, arg: str, member: str | None = None) -> np.ndarray:
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        raise InputError(f"{arg}: cannot read {path}: {err.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{arg}: {path} is a directory; give a file")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):  # a pipe: `<(…)`
+        raise InputError(f"{arg}: {path} is a special file; give a regular file")
+    limit = max_input_bytes()
+    if stat.S_ISREG(mode) and path.stat().st_size > limit:
+        raise _too_big(arg, str(path), path.stat().st_size, limit)
     suffix = path.suffix.lower()
     if suffix == ".npy":
-        try:
-            return np.asarray(np.load(path, allow_pickle=False))
-        except ValueError as err:
-            raise InputError(
-                f"{arg}: {path} holds Python objects (pickle), which are not loaded: {err}"
-            ) from None
+        return _read_npy(path, arg, limit)
     if suffix == ".npz":
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                names = list(data.keys())
-                if len(names) != 1:
-                    raise InputError(
-                        f"{arg}: {path} holds {len(names)} arrays ({', '.join(names)}); use FILE.npz:NAME"
-                    )
-                return np.asarray(data[names[0]])
-        except ValueError as err:
-            raise InputError(f"{arg}: {path}: {err}") from None
-    text = path.read_text()
+        return _read_npz(path, arg, limit, member)
+    text = _read_text(path, arg, limit)
     delimiter = {".csv": ",", ".tsv": "\t"}.get(suffix)
     if suffix in (".csv", ".tsv", ".txt"):
         return _from_delimited(text, arg, delimiter)
@@ -172,11 +284,20 @@ def read_array(
     spec: str, arg: str, *, stdin: io.TextIOBase | None = None
 ) -> np.ndarray:
     """An array from ``spec``: an inline literal, ``FILE`` (.npy, .npz[:NAME], .csv,
-    .tsv, .txt, or a literal in a text file), or ``-`` for standard input."""
+    .tsv, .txt, or a literal in a text file), or ``-`` for standard input.
+
+    Reads are bounded (:func:`max_input_bytes`), special files refused, and the
+    values must be real numbers."""
     if spec == "-":
         stream = stdin if stdin is not None else sys.stdin
-        return _from_text(stream.read(), arg)
+        limit = max_input_bytes()
+        text = stream.read(limit + 1)
+        if len(text) > limit:
+            raise _too_big(arg, "standard input", len(text), limit)
+        return _from_text(text, arg)
     stripped = spec.strip()
+    if not stripped:
+        raise InputError(f"{arg}: empty input")
     if stripped[:1] in "[(" or _looks_numeric(stripped):
         return _from_text(stripped, arg)
     name, _, member = spec.partition(":")
@@ -184,12 +305,7 @@ def read_array(
     if path.suffix.lower() == ".npz" and member:
         if not path.exists():
             raise InputError(f"{arg}: no such file: {name}")
-        with np.load(path, allow_pickle=False) as data:
-            if member not in data:
-                raise InputError(
-                    f"{arg}: {name} has no array {member!r} (it has {', '.join(data.keys())})"
-                )
-            return np.asarray(data[member])
+        return _from_file(path, arg, member)
     if not path.exists():
         raise InputError(
             f"{arg}: no such file: {spec} (give an array literal like '[[1,0],[0,1]]', a .npy/.npz/.csv file, or - for stdin)"

@@ -201,7 +201,9 @@ def implementation_options(
 
 
 def _all_options(args: argparse.Namespace, dtype: Any) -> dict[str, Any]:
-    from crossent.cli._input import read_array
+    import numpy as np
+
+    from crossent.cli._input import InputError, read_array
 
     opts: dict[str, Any] = {}
     if getattr(args, "axis", None) is not None:
@@ -212,13 +214,17 @@ def _all_options(args: argparse.Namespace, dtype: Any) -> dict[str, Any]:
             continue
         if flag.kind == "array":
             value = read_array(value, flag.flag)
-            if flag.flag != "--labels" and dtype is not None:
-                value = value.astype(dtype)
+            if flag.flag != "--labels":
+                if dtype is not None:
+                    value = value.astype(dtype)
+                if not np.all(np.isfinite(value)) or np.any(value < 0):
+                    raise InputError(
+                        f"{flag.flag}: weights must be finite and ≥ 0; got "
+                        f"{np.asarray(value).reshape(-1)[:6].tolist()}"
+                    )
             if value.ndim == 0 or (flag.names == ("pos_weight",) and value.size == 1):
                 value = value.reshape(-1) if value.ndim else value
         if flag.kind == "float" and not math.isfinite(value):
-            from crossent.cli._input import InputError
-
             raise InputError(f"{flag.flag}: must be a finite number; got {value}")
         for name in flag.names:
             opts[name] = value
