@@ -24,14 +24,16 @@ from typing import Any
 
 import numpy as np
 
+import crossent._core as core
 from crossent.explain._cause import Cause
 from crossent.explain._deviations import TEXT, causes_of, given_deviations
+from crossent.explain._diagnose import _exact_ce, _softmax_ce
 from crossent.explain._facts import Facts
 from crossent.explain._hypothesis import Config, Question, evaluate
 from crossent.explain._identify import Identification, Match, identify
 from crossent.explain._model import expects
+from crossent.explain._render import fmt_array, fmt_value
 from crossent.explain._runs import Runs
-from crossent.explain._render import fmt_value
 from crossent.explain._search import Hypothesis, search
 from crossent.explain._spec import Spec, as_spec
 
@@ -39,6 +41,8 @@ __all__ = ["Answer", "Near", "answer"]
 
 # Diagnosis codes that state facts of the inputs, kept even when nothing matches.
 _FACT_CODES = frozenset({"nan_input", "label_range", "memory"})
+# ... and those that say how frameworks would read these very inputs differently.
+_SHOWN_BY_INPUTS = _FACT_CODES | {"renormalized", "multi_label", "masked_logits"}
 
 
 @dataclass(frozen=True)
@@ -117,24 +121,42 @@ def answer(
         ident = Identification(
             observed,
             None,
-            (Match(ref_spec, base[0].value, base[0].error, str(q.y_pred.dtype), ref_spec.implementation.summary),),
+            (
+                Match(
+                    ref_spec,
+                    base[0].value,
+                    base[0].error,
+                    str(q.y_pred.dtype),
+                    ref_spec.implementation.summary,
+                ),
+            ),
             1,
         )
         found = base
     else:
         ident = identify(
-            y_true, y_pred, observed, from_logits=from_logits, first_only=large,
-            _runs=runs, **shared,
+            y_true,
+            y_pred,
+            observed,
+            from_logits=from_logits,
+            first_only=large,
+            _runs=runs,
+            **shared,
         )
         found = search(q, ref, _producers(ident), fixed=fixed, large=large)
     by_code = {c.code: c for c in evidence}
+    by_code.setdefault("reduction", _reduction_evidence(f))
     ref_value = evaluate(q, ref)
     if not found:
-        kept = tuple(c for c in evidence if c.code in _FACT_CODES)
+        kept = tuple(
+            c for c in evidence if c.code in _FACT_CODES or _claims_match(c, obs)
+        )
         ceiling = _above_clip_ceiling(q, ref)
         if ceiling is not None:
             kept = (ceiling, *kept)
-        return Answer(ref, ref_value, None, (), ident, kept, _nearest(q, ref, against, shared))
+        return Answer(
+            ref, ref_value, None, (), ident, kept, _nearest(q, ref, against, shared)
+        )
     best = found[0]
     if best.deviations:
         causes = causes_of(q, ref, best, f, runs, by_code)
@@ -143,12 +165,40 @@ def answer(
             _given_cause(code, what, share, by_code)
             for code, what, share, _ in given_deviations(q, ref, dict(shared))
         ]
-    causes += [c for c in evidence if c.code == "nan_input" and c.code not in {x.code for x in causes}]
+        if not causes:
+            # The reference reproduces it as given: what the inputs show that
+            # frameworks treat differently (rows not summing to 1, …).
+            causes = [c for c in evidence if c.code in _SHOWN_BY_INPUTS]
+    have = {x.code for x in causes}
+    causes += [
+        c
+        for c in evidence
+        if c.code not in have and (c.code == "nan_input" or _claims_match(c, obs))
+    ]
     ident = _with_best(ident, best)
     return Answer(ref, ref_value, best, tuple(found), ident, tuple(causes))
 
 
-def _given_cause(code: str, what: str, share: float, evidence: dict[str, Cause]) -> Cause:
+def _claims_match(c: Cause, obs: np.ndarray) -> bool:
+    """A diagnosis that names this very number: a focal loss at γ = 0 equal to
+    CE/K, a label-smoothing convention that gives it, Keras' clipping floor."""
+    if c.code == "focal":
+        return True  # rule_focal fires only when the number equals its candidate
+    if c.code == "magnitude":
+        return bool(c.details.get("at_floor"))
+    if c.code == "label_smoothing" and obs.size and np.all(np.isfinite(obs)):
+        target = float(np.mean(obs.astype(np.float64)))
+        return any(
+            isinstance(v, float) and abs(v - target) <= 1e-4 * (1 + abs(target))
+            for k, v in c.details.items()
+            if k != "unsmoothed"
+        )
+    return False
+
+
+def _given_cause(
+    code: str, what: str, share: float, evidence: dict[str, Cause]
+) -> Cause:
     title, fix = TEXT.get(code, (code, "Make both sides compute the same thing."))
     msg = f"The reference reproduces the number as given; {what} moves it by {share:+.6g}."
     ev = evidence.get(code)
@@ -158,32 +208,55 @@ def _given_cause(code: str, what: str, share: float, evidence: dict[str, Cause])
 
 
 def _with_best(ident: Identification, best: Hypothesis) -> Identification:
+    """The registered implementations that compute the number as they are, then
+    the best hypothesis when it needs a transformation of the inputs or output."""
     cfg = best.config
-    if not (cfg.inputs or cfg.output) and any(
-        m.spec == cfg.spec for m in ident.matches[:1]
-    ):
-        return ident
+    if not (cfg.inputs or cfg.output):
+        same = [m for m in ident.matches if _same_spec(m.spec, cfg.spec)]
+        if not same:
+            dtype = cfg.dtype or str(np.asarray(best.value).dtype)
+            same = [
+                Match(
+                    cfg.spec,
+                    np.asarray(best.value),
+                    best.error,
+                    dtype,
+                    cfg.spec.implementation.summary,
+                )
+            ]
+        rest = tuple(m for m in ident.matches if m not in same)
+        return replace(ident, matches=(same[0], *rest))
     dtype = cfg.dtype or "as given"
-    first = Match(cfg.spec, np.asarray(best.value), best.error, dtype, cfg.describe())
-    rest = tuple(m for m in ident.matches if not (m.spec == cfg.spec and not (cfg.inputs or cfg.output)))
-    return replace(ident, matches=(first, *rest))
+    hyp = Match(cfg.spec, np.asarray(best.value), best.error, dtype, cfg.describe())
+    return replace(ident, matches=(*ident.matches, hyp))
 
 
-def _nearest(q: Question, ref: Config, against: Sequence[Spec], shared: dict[str, Any]) -> tuple[Near, ...]:
+def _nearest(
+    q: Question, ref: Config, against: Sequence[Spec], shared: dict[str, Any]
+) -> tuple[Near, ...]:
     """The closest hypotheses, by relative distance, when none matches."""
     from crossent.explain._hypothesis import INPUTS, OUTPUTS
 
     cands = [ref] + [Config(s) for s in against[1:]]
-    cands += [replace(ref, inputs=n) for n in INPUTS if n not in ("log_eps", "clip_eps")]
+    cands += [
+        replace(ref, inputs=n) for n in INPUTS if n not in ("log_eps", "clip_eps")
+    ]
     cands += [replace(ref, output=n) for n in OUTPUTS if n != "batch_mean"]
     obs = q.observed.astype(np.float64)
     out = []
+    seen: list[Any] = []
     for c in cands:
         v = evaluate(q, c)
-        if v is None:
-            continue
+        if v is None or any(np.array_equal(v, w, equal_nan=True) for w in seen):
+            continue  # a transformation that changes nothing here
+        seen.append(v)
         with np.errstate(all="ignore"):
-            d = float(np.max(np.abs(np.asarray(v, np.float64) - obs) / np.maximum(np.abs(obs), 1e-12)))
+            d = float(
+                np.max(
+                    np.abs(np.asarray(v, np.float64) - obs)
+                    / np.maximum(np.abs(obs), 1e-12)
+                )
+            )
         if math.isnan(d):
             continue
         out.append(Near(c.describe(), v, d))
@@ -197,13 +270,17 @@ def _above_clip_ceiling(q: Question, ref: Config) -> Cause | None:
     larger loss was computed from logits (Keras' fit()/evaluate() use the output
     layer's pre-activation, which predict() does not return)."""
     impl = ref.spec.implementation
-    if impl.framework not in ("keras", "tf_keras", "keras2") or expects(
-        impl, ref.spec.options
-    ) != "probabilities" or q.logits:
+    if (
+        impl.framework not in ("keras", "tf_keras", "keras2")
+        or expects(impl, ref.spec.options) != "probabilities"
+        or q.logits
+    ):
         return None
     obs = q.observed.astype(np.float64)
     eps = 1e-7
-    cap = -math.log(eps) * (q.rows if "sum" in str(ref.spec.options.get("reduction", "")) else 1)
+    cap = -math.log(eps) * (
+        q.rows if "sum" in str(ref.spec.options.get("reduction", "")) else 1
+    )
     if not (obs.size and np.all(np.isfinite(obs)) and float(np.max(obs)) > cap * 1.01):
         return None
     title, fix = TEXT["fit_vs_call"]
@@ -215,3 +292,58 @@ def _above_clip_ceiling(q: Question, ref: Config) -> Cause | None:
         "predict() returns the clipped probabilities."
     )
     return Cause("fit_vs_call", title, msg, fix, (), None, {"ceiling": -math.log(eps)})
+
+
+def _same_spec(a: Spec, b: Spec) -> bool:
+    """``a`` is ``b`` with some defaults spelled out (identify lists the options
+    it tried)."""
+    if a.path != b.path:
+        return False
+    for k, v in b.options.items():
+        if k not in a.options:
+            return False
+        try:
+            if not np.array_equal(np.asarray(a.options[k]), np.asarray(v)):
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
+
+
+def _exact_rows(f: Facts) -> Any:
+    """The exact per-example losses of these inputs."""
+    with np.errstate(all="ignore"):
+        if f.label_kind in ("binary_column", "multi_hot"):
+            return np.asarray(
+                core.binary_cross_entropy(np.clip(f.y_pred, 0, 1), f.y_true)
+            ).sum(axis=-1)
+        if f.pred_kind == "logits" or f.from_logits:
+            return _softmax_ce(f)
+        return _exact_ce(f)
+
+
+def _reduction_evidence(f: Facts) -> Cause:
+    """The exact per-example losses under each reduction (evidence for ``reduction``)."""
+    loss = np.asarray(_exact_rows(f))
+    n = loss.size
+    values = {
+        "per example": fmt_array(loss),
+        "mean over examples": fmt_value(np.mean(loss), 7),
+        "sum": fmt_value(np.sum(loss), 7),
+        f"mean over all {f.y_pred.size} elements": fmt_value(
+            np.sum(loss) / max(f.y_pred.size, 1), 7
+        ),
+    }
+    listing = "; ".join(f"{k} {v}" for k, v in values.items())
+    msg = (
+        f"For these {n} example(s), the exact per-example losses reduce to: {listing}. "
+        "Keras' default 'sum_over_batch_size' divides by the number of loss elements; "
+        "PyTorch's 'mean' with class weights divides by Σ w[y]; np.mean over the "
+        "unsummed terms divides by N·C."
+    )
+    return Cause(
+        "reduction",
+        "different reductions",
+        msg,
+        "Use the same reduction on both sides.",
+    )

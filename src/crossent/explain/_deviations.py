@@ -86,7 +86,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "label smoothing",
         "Set the same label_smoothing on both sides.",
     ),
-    "focal": ("focal-loss parameters", "Set the same alpha, gamma and class balancing."),
+    "focal": (
+        "focal-loss parameters",
+        "Set the same alpha, gamma and class balancing.",
+    ),
     "weighting": ("weights", "Apply the same weights on both sides."),
     "axis": ("class axis", "Name the class axis (axis=…) or move it last."),
     "ignore_index": ("ignored targets", "Use the same ignore_index on both sides."),
@@ -103,7 +106,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "several true classes per example",
         "For multi-label targets use sigmoid outputs and binary cross-entropy.",
     ),
-    "renormalized": ("rows renormalised", "Normalise the rows, or compare like with like."),
+    "renormalized": (
+        "rows renormalised",
+        "Normalise the rows, or compare like with like.",
+    ),
     "overflow": ("probabilities turned back into logits", "Compute from logits."),
     "fit_vs_call": (
         "loss computed from the layer's logits in fit/evaluate",
@@ -130,19 +136,31 @@ def _sequence(q: Question, ref: Config, devs: Sequence[Deviation]) -> list[float
         cfg = apply(cfg, d)
         v = evaluate(q, cfg)
         with np.errstate(all="ignore"):
-            out.append(_total(prev) - _total(v) if prev is not None and v is not None else math.nan)
+            out.append(
+                _total(prev) - _total(v)
+                if prev is not None and v is not None
+                else math.nan
+            )
         prev = v
     return out
 
 
-def _cause(code: str, message: str, contribution: float | None, evidence: dict[str, Cause],
-           details: dict[str, Any]) -> Cause:
-    title, fix = TEXT.get(code, (code.replace("_", " "), "Make both sides compute the same thing."))
+def _cause(
+    code: str,
+    message: str,
+    contribution: float | None,
+    evidence: dict[str, Cause],
+    details: dict[str, Any],
+) -> Cause:
+    title, fix = TEXT.get(
+        code, (code.replace("_", " "), "Make both sides compute the same thing.")
+    )
     ev = evidence.get(code)
     elements: tuple[tuple[int, ...], ...] = ()
-    if ev is not None:
+    if ev is not None:  # the diagnosis of the inputs, as evidence for this cause
         message = f"{message} {ev.message}"
-        fix, elements = ev.fix, ev.elements
+        fix, elements, title = ev.fix, ev.elements, ev.title
+        details = {**ev.details, **details}
     return Cause(code, title, message, fix, elements, contribution, details)
 
 
@@ -171,7 +189,15 @@ def causes_of(
             f"becomes {fmt_value(_total(after), 7) if after is not None else '—'} "
             f"(B − A share {_signed(share)})."
         )
-        out.append(_cause(d.code, msg, share, evidence, {"deviation": d.kind, **_jsonable(d.detail)}))
+        out.append(
+            _cause(
+                d.code,
+                msg,
+                share,
+                evidence,
+                {"deviation": d.kind, **_jsonable(d.detail)},
+            )
+        )
     return _merge(out)
 
 
@@ -181,7 +207,7 @@ def _jsonable(detail: Any) -> dict[str, Any]:
         if isinstance(v, Spec):
             out[k] = str(v)
         elif isinstance(v, tuple):
-            out[k] = {a: b for a, b in v} if all(isinstance(x, tuple) for x in v) else list(v)
+            out[k] = dict(v) if all(isinstance(x, tuple) for x in v) else list(v)
         else:
             out[k] = v
     return out
@@ -214,7 +240,12 @@ def _supported(code: str, step: str, a: Config, b: Config, f: Facts) -> bool:
 
 
 def _implementation_causes(
-    q: Question, ref: Config, producer: Config, share: float, f: Facts, runs: Runs,
+    q: Question,
+    ref: Config,
+    producer: Config,
+    share: float,
+    f: Facts,
+    runs: Runs,
     evidence: dict[str, Cause],
 ) -> list[Cause]:
     ia, ib = producer.spec.implementation, ref.spec.implementation
@@ -223,7 +254,11 @@ def _implementation_causes(
         multi = f.label_kind == "multi_hot" or (
             f.y_true.ndim == f.y_pred.ndim and bool(np.any((f.y_true > 0).sum(-1) > 1))
         )
-        code = "multi_label" if multi and ia.labels != "binary" else "binary_vs_categorical"
+        code = (
+            "multi_label"
+            if multi and ia.labels != "binary"
+            else "binary_vs_categorical"
+        )
         msg = (
             f"{producer.spec} ({'binary' if ia.labels == 'binary' else 'categorical'}) "
             f"computes a different per-class formula from {ref.spec}: the binary one adds "
@@ -249,14 +284,26 @@ def _implementation_causes(
         c, v, s = kept[i]
         kept[i] = (c, v + dropped, s)
     total = sum(v for _, v, _ in kept)
-    scale = share / total if total and math.isfinite(share) and math.isfinite(total) else 1.0
+    scale = (
+        share / total
+        if total and math.isfinite(share) and math.isfinite(total)
+        else 1.0
+    )
     out = []
     for code, v, step in kept:
         msg = (
             f"{producer.spec} and {ref.spec} differ at step '{step}'; there it moves "
             f"the value by {_signed(v * scale)}."
         )
-        out.append(_cause(code, msg, v * scale, evidence, {"deviation": "implementation", "step": step}))
+        out.append(
+            _cause(
+                code,
+                msg,
+                v * scale,
+                evidence,
+                {"deviation": "implementation", "step": step},
+            )
+        )
     return out
 
 
@@ -272,35 +319,68 @@ def given_deviations(
     cfg = ref
     for name in [k for k in user if k in cfg.spec.options]:
         plain = cfg.with_options(**{name: None})
-        plain = replace(plain, spec=Spec(plain.spec.path, {k: v for k, v in plain.spec.options.items() if k != name}))
+        plain = replace(
+            plain,
+            spec=Spec(
+                plain.spec.path,
+                {k: v for k, v in plain.spec.options.items() if k != name},
+            ),
+        )
         v = evaluate(q, plain)
         if v is None or _close(v, cur):
             continue
         from crossent.explain._hypothesis import option_code
 
-        out.append((option_code(name, None, user[name]), f"{name} given", _total(v) - _total(cur), name))
+        out.append(
+            (
+                option_code(name, None, user[name]),
+                f"{name} given",
+                _total(v) - _total(cur),
+                name,
+            )
+        )
         cfg, cur = plain, v
     impl = ref.spec.implementation
     dtype = q.y_pred.dtype
     if dtype.kind == "f" and dtype != np.float64:
         wide = evaluate(q, replace(cfg, dtype="float64"))
         if wide is not None and not _close(wide, cur, loose=True):
-            out.append(("precision", f"computed in {dtype}", _total(wide) - _total(cur), ""))
+            out.append(
+                ("precision", f"computed in {dtype}", _total(wide) - _total(cur), "")
+            )
             return out
-    if expects(impl, ref.spec.options) == "logits" and _probabilities(q, impl.labels == "binary"):
+    if expects(impl, ref.spec.options) == "logits" and _probabilities(
+        q, impl.labels == "binary"
+    ):
         with np.errstate(all="ignore"):
             p = np.asarray(q.y_pred, np.float64)
             x = np.log(p) if impl.labels != "binary" else np.log(p) - np.log1p(-p)
         code = "logits_as_log_probs" if "nll" in impl.path else "probs_as_logits"
         v = _value_on(q, ref, x)
         if v is not None:
-            out.append((code, "probabilities given where logits are expected", _total(v) - _total(cur), ""))
+            out.append(
+                (
+                    code,
+                    "probabilities given where logits are expected",
+                    _total(v) - _total(cur),
+                    "",
+                )
+            )
     elif "nll" in impl.path and q.logits:
         import crossent._core as core
 
-        v = _value_on(q, ref, np.asarray(core.log_softmax(np.asarray(q.y_pred, np.float64))))
+        v = _value_on(
+            q, ref, np.asarray(core.log_softmax(np.asarray(q.y_pred, np.float64)))
+        )
         if v is not None:
-            out.append(("logits_as_log_probs", "logits given where log-probabilities are expected", _total(v) - _total(cur), ""))
+            out.append(
+                (
+                    "logits_as_log_probs",
+                    "logits given where log-probabilities are expected",
+                    _total(v) - _total(cur),
+                    "",
+                )
+            )
     return out
 
 
@@ -310,7 +390,13 @@ def _close(a: Any, b: Any, loose: bool = False) -> bool:
         return False
     rtol = 1e-4 if loose else 1e-12
     with np.errstate(all="ignore"):
-        return bool(np.all((np.isnan(x) & np.isnan(y)) | (x == y) | (np.abs(x - y) <= rtol * (1 + np.abs(y)))))
+        return bool(
+            np.all(
+                (np.isnan(x) & np.isnan(y))
+                | (x == y)
+                | (np.abs(x - y) <= rtol * (1 + np.abs(y)))
+            )
+        )
 
 
 def _probabilities(q: Question, binary: bool) -> bool:
@@ -321,7 +407,14 @@ def _probabilities(q: Question, binary: bool) -> bool:
 
 
 def _value_on(q: Question, ref: Config, y_pred: np.ndarray) -> Any:
-    other = Question(q.y_true, y_pred.astype(q.y_pred.dtype), q.observed, True, q.label_kind, q.tolerance)
+    other = Question(
+        q.y_true,
+        y_pred.astype(q.y_pred.dtype),
+        q.observed,
+        True,
+        q.label_kind,
+        q.tolerance,
+    )
     return evaluate(other, ref)
 
 

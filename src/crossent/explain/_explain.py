@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-import crossent._core as core
-from crossent.explain._answer import Answer, answer
+from crossent.explain._answer import Answer, _exact_rows, answer
 from crossent.explain._cause import CAUSE_CODES, Cause
 from crossent.explain._compare import Comparison, attribute
-from crossent.explain._diagnose import _exact_ce, _softmax_ce, diagnose
+from crossent.explain._diagnose import diagnose
 from crossent.explain._facts import Facts, facts
-from crossent.explain._identify import Identification, identify, observed_array
+from crossent.explain._identify import Identification, observed_array
 from crossent.explain._model import model_inputs
 from crossent.explain._question import bind_impl, posed_options
 from crossent.explain._render import (
@@ -86,6 +85,8 @@ class Explanation:
     @property
     def summary(self) -> str:
         """One paragraph: what the observed number is and where the gap comes from."""
+        if self.answer is not None:
+            return _answer_summary(self, self.answer)
         parts: list[str] = []
         ident, comp = self.identification, self.comparison
         if self.observed is not None:
@@ -246,6 +247,65 @@ class Explanation:
                 f"<p>{html.escape(c.message)}</p><p><b>Fix:</b> {html.escape(c.fix)}</p></div>"
             )
         return "\n".join(parts)
+
+
+def _answer_summary(e: Explanation, ans: Answer) -> str:
+    """Headline first: the cause, what computes the number, the gap and its parts."""
+    obs = fmt_array(e.observed)
+    ref = ans.reference
+    parts: list[str] = []
+    lead = f"{e.causes[0].code}: " if e.causes else ""
+    best = ans.best
+    if best is None:
+        near = "; ".join(
+            f"{n.description} gives {fmt_array(n.value)} ({n.distance:.2%} off)"
+            for n in ans.nearest
+        )
+        parts.append(
+            f"{lead}nothing crossent knows reproduces {obs}"
+            + (f" (nearest: {near})" if near else "")
+        )
+        parts.append("no cause is given that the numbers do not support")
+    else:
+        what, also = best.config.describe(), ""
+        if not (best.config.inputs or best.config.output) and e.identification:
+            what = str(e.identification.matches[0].spec)
+            others = list(
+                dict.fromkeys(str(m.spec) for m in e.identification.matches[1:])
+            )
+            if others:
+                shown = ", ".join(others[:2])
+                more = f" and {len(others) - 2} more" if len(others) > 2 else ""
+                verb = "does" if len(others) == 1 else "do"
+                also = f" (as {verb} {shown}{more})"
+        parts.append(f"{lead}{obs} is what {what} computes{also}")
+        if best.deviations or e.causes:
+            parts.append(f"{ref.spec} gives {fmt_array(ans.reference_value)}")
+        moving = [c for c in e.causes if c.contribution is not None]
+        gap = sum(c.contribution or 0.0 for c in moving)
+        if moving and all(math.isfinite(c.contribution or 0.0) for c in moving):
+            named = [f"{c.code} ({_signed(c.contribution or 0.0)})" for c in moving]
+            shares = (
+                named[0]
+                if len(named) == 1
+                else ", ".join(named[:-1]) + " and " + named[-1]
+            )
+            parts.append(f"the gap B − A = {_signed(gap)} comes from {shares}")
+        elif moving:
+            parts.append(f"{moving[0].code} makes the value inf/NaN")
+        elif not best.deviations and not e.causes:
+            parts.append("the two agree")
+        if len({round(h.cost, 6) for h in ans.found}) > 1:
+            parts.append(
+                f"chosen over {len(ans.found) - 1} other hypothesis(es) that also "
+                f"reproduce it: fewest deviations from {ref.spec}, then the commoner "
+                "mistake"
+            )
+    for row in e.values:
+        if row.note.startswith("raises "):
+            reason = row.note.removeprefix("raises ").split(": ", 1)[-1]
+            parts.append(f"{row.spec} cannot run on these inputs ({reason})")
+    return "; ".join(parts) + "."
 
 
 _DEFAULTS: Mapping[tuple[str, str], tuple[str, ...]] = {
@@ -447,17 +507,6 @@ def _reduction_cause(comp: Comparison, f: Facts) -> Cause:
     )
 
 
-def _exact_rows(f: Facts) -> Any:
-    with np.errstate(all="ignore"):
-        if f.label_kind in ("binary_column", "multi_hot"):
-            return np.asarray(
-                core.binary_cross_entropy(np.clip(f.y_pred, 0, 1), f.y_true)
-            ).sum(axis=-1)
-        if f.pred_kind == "logits" or f.from_logits:
-            return _softmax_ce(f)
-        return _exact_ce(f)
-
-
 def _generic_cause(code: str, items: list[Any], comp: Comparison) -> Cause:
     steps = ", ".join(
         f"step '{a.step}' (A: {a.formula_a}; B: {a.formula_b}) moves the value by {fmt_value(a.contribution, 6)}"
@@ -500,7 +549,7 @@ def _share(contribution: float) -> str:
 
 
 def _attach_contributions(
-    causes: list[Cause], comp: Comparison, f: Facts
+    causes: list[Cause], comp: Comparison, f: Facts, *, only_known: bool = False
 ) -> list[Cause]:
     """Put each step's share of the gap on its cause (rounding noise left out).
 
@@ -522,6 +571,8 @@ def _attach_contributions(
         finite = math.isfinite(comp.gap)
         total = float(sum(a.contribution for a in items)) if finite else comp.gap
         idx = next((i for i, c in enumerate(out) if c.code == code), None)
+        if idx is None and only_known:
+            continue
         if idx is None:
             cause = (
                 _reduction_cause(comp, f)
@@ -657,18 +708,11 @@ def explain(
         )
         ident = ans.identification
         causes = list(ans.causes)
-        best = ans.best
-        if best is not None and not (best.config.inputs or best.config.output):
-            b_spec = ans.reference.spec
-            if against_list and len(against_list) >= 2 and _same_setup(
-                _specs(against_list, shared)[0], best.config.spec
-            ):
-                b_spec = _reduced_like(
-                    _specs(against_list, shared)[1], best.value, best.config.spec
-                )
-            elif not against_list:
-                b_spec = _reference_spec(f, best.value, best.config.spec)
-            comp = _compare_model(best.config.spec, b_spec, f, runs)
+        comp = _shown_comparison(ans, against_list, shared, f, runs)
+        if comp is not None and ans.best is not None and not ans.best.deviations:
+            # the reference reproduces the number: the facts the inputs show get
+            # their share of the gap to the exact formula (no cause from a step name)
+            causes = _attach_contributions(causes, comp, f, only_known=True)
     elif len(against_list) >= 2:
         specs = _specs(against_list, shared)
         a_value = values[0].value if values else None
@@ -753,6 +797,39 @@ def _without_binary(f: Facts) -> Facts:
     from dataclasses import replace
 
     return replace(f, options={**f.options, "_categorical_only": True})
+
+
+def _shown_comparison(
+    ans: Answer,
+    against_list: Sequence[Any],
+    shared: Mapping[str, Any],
+    f: Facts,
+    runs: Runs,
+) -> Comparison | None:
+    """The step comparison shown next to the answer: the implementation that
+    computes the number (the best hypothesis's, or the first registered match when
+    the best needs a transformation) against the reference."""
+    best = ans.best
+    if best is None:
+        return None
+    a_spec = best.config.spec
+    if best.config.inputs or best.config.output:
+        plain = [
+            m
+            for m in ans.identification.matches
+            if m.input_dtype != "as given" and "," not in m.input_dtype
+        ]
+        if not plain:
+            return None
+        a_spec = plain[0].spec
+    specs = _specs(against_list, shared)
+    if len(specs) >= 2 and _same_setup(specs[0], a_spec):
+        b_spec = _reduced_like(specs[1], best.value, a_spec)
+    elif not specs or _same_setup(specs[0], a_spec):
+        b_spec = _reference_spec(f, best.value, a_spec)
+    else:
+        b_spec = ans.reference.spec
+    return _compare_model(a_spec, b_spec, f, runs)
 
 
 def _compare_model(a: Spec, b: Spec, f: Facts, runs: Runs) -> Comparison | None:

@@ -37,6 +37,7 @@ __all__ = [
     "Deviation",
     "Question",
     "evaluate",
+    "faithful",
     "option_code",
 ]
 
@@ -178,7 +179,8 @@ def _act(x: np.ndarray, binary: bool) -> np.ndarray:
         if binary:
             one = np.asarray(1, x.dtype)
             return np.asarray(one / (one + np.exp(-x)), x.dtype)
-        return np.exp(np.asarray(core.log_softmax(x))).astype(x.dtype)
+        out: np.ndarray = np.exp(np.asarray(core.log_softmax(x))).astype(x.dtype)
+        return out
 
 
 def _dense(q: Question) -> np.ndarray:
@@ -186,7 +188,8 @@ def _dense(q: Question) -> np.ndarray:
     if yt.dtype.kind in "iu" and yt.ndim == q.y_pred.ndim - 1:
         c = q.classes
         safe = np.clip(yt, 0, c - 1)
-        return np.eye(c)[safe] * ((yt >= 0) & (yt < c))[..., None]
+        dense: np.ndarray = np.eye(c)[safe] * ((yt >= 0) & (yt < c))[..., None]
+        return dense
     return np.asarray(yt, np.float64)
 
 
@@ -228,6 +231,46 @@ def _formula(q: Question, cfg: Config, binary: bool) -> np.ndarray | None:
             return _reduce_like(cfg.spec, t.mean(-1))
         t = -np.where(y != 0, y * np.log(p + eps), 0.0)
         return _reduce_like(cfg.spec, t.sum(-1))
+
+
+def faithful(q: Question, ref: Config) -> bool:
+    """Whether the hand-written formula stands for ``ref`` where no ε bites.
+
+    The ``log_eps``/``clip_eps``/``as_log_probs``/``other_family`` hypotheses
+    compute −Σ y·log p (or the binary formula) by hand; they are one deviation from
+    ``ref`` only if that formula, with no ε, gives ``ref``'s value on the rows whose
+    probabilities are all in [1e-3, 1 − 1e-3] (none such: nothing to contradict).
+    A reference that renormalises, smooths or weights is not that formula.
+    """
+    key = ("faithful", *_key(ref))
+    if key in q.cache:
+        return bool(q.cache[key])
+    q.cache[key] = ok = _faithful(q, ref)
+    return ok
+
+
+def _faithful(q: Question, ref: Config) -> bool:
+    if any(np.ndim(v) > 0 for v in ref.spec.options.values()):
+        return False  # weights: the formula has none
+    binary = ref.spec.implementation.labels == "binary"
+    x = np.asarray(q.y_pred, np.float64)
+    p = _act(x, binary) if q.logits else x
+    if p.ndim < 2:
+        return False
+    normal = np.all((p >= 1e-3) & (p <= 1 - 1e-3), axis=-1)
+    while normal.ndim > 1:
+        normal = normal.all(-1)
+    if not normal.any():
+        return True
+    sub = Question(
+        q.y_true[normal], q.y_pred[normal], np.asarray(0.0), q.logits, q.label_kind
+    )
+    plain = replace(ref, inputs="log_eps", params=(("eps", 0.0),))
+    a, b = evaluate(sub, ref), evaluate(sub, plain)
+    if a is None or b is None:
+        return False
+    a64, b64 = float(a), float(b)
+    return math.isfinite(a64) and abs(a64 - b64) <= 1e-5 * (1 + abs(a64))
 
 
 def raw(q: Question, cfg: Config) -> np.ndarray | None:
@@ -343,7 +386,8 @@ def _fit(v: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     if shape == ():
         return np.asarray(v.mean())
     if v.ndim == len(shape) + 1 and v.shape[:-1] == shape:
-        return v.sum(-1)  # per-element binary losses summed per row
+        rows: np.ndarray = v.sum(-1)  # per-element binary losses summed per row
+        return rows
     if v.size == int(np.prod(shape)):
         return v.reshape(shape)
     return None

@@ -27,12 +27,14 @@ from typing import Any
 import numpy as np
 
 from crossent.explain._hypothesis import (
+    _FORMULAS,
     INPUTS,
     OUTPUTS,
     Config,
     Deviation,
     Question,
     evaluate,
+    faithful,
     option_code,
 )
 from crossent.explain._model import expects
@@ -111,7 +113,9 @@ def apply(cfg: Config, dev: Deviation) -> Config:
         params += tuple(d.get("params", ()))
         return replace(cfg, inputs=d["inputs"], params=params)
     if dev.kind == "output":
-        params = tuple(p for p in cfg.params if p[0] != "batch") + tuple(d.get("params", ()))
+        params = tuple(p for p in cfg.params if p[0] != "batch") + tuple(
+            d.get("params", ())
+        )
         return replace(cfg, output=d["output"], params=params)
     if dev.kind == "implementation":
         spec: Spec = d["spec"]
@@ -119,7 +123,9 @@ def apply(cfg: Config, dev: Deviation) -> Config:
     return cfg
 
 
-def _option_deviations(q: Question, ref: Config, fixed: set[str]) -> Iterator[Deviation]:
+def _option_deviations(
+    q: Question, ref: Config, fixed: set[str]
+) -> Iterator[Deviation]:
     """Another value of one option of the reference; continuous ones solved."""
     impl = ref.spec.implementation
     opts = dict(ref.spec.options)
@@ -212,11 +218,14 @@ def _eps_solution(q: Question, ref: Config, name: str) -> Deviation | None:
     if m is None:
         return None
     eps = float(f"{m * 10.0**exponent:.6g}")
-    if digits(eps) > 2:
-        return None
+    if digits(eps) > 2 or not 1e-16 <= eps <= 1e-2:
+        return None  # not an ε anyone writes (1e-20 is "no ε at all")
     code, what = INPUTS[name]
     return Deviation(
-        code, "input", what, {"inputs": name, "params": (("eps", eps),), "digits": digits(eps)}
+        code,
+        "input",
+        what,
+        {"inputs": name, "params": (("eps", eps),), "digits": digits(eps)},
     )
 
 
@@ -228,7 +237,11 @@ def _shift_solution(q: Question, ref: Config) -> Deviation | None:
 
     def g(c: float) -> float | None:
         v = evaluate(q, replace(ref, inputs="layer_logits", params=(("shift", c),)))
-        return None if v is None else float(np.mean(np.asarray(v, np.float64))) - float(obs.mean())
+        return (
+            None
+            if v is None
+            else float(np.mean(np.asarray(v, np.float64))) - float(obs.mean())
+        )
 
     coarse = [float(c) for c in np.linspace(-20, 20, 81)]
     vals = [g(c) for c in coarse]
@@ -257,13 +270,19 @@ def _shift_solution(q: Question, ref: Config) -> Deviation | None:
         if q.matches(evaluate(q, cfg)) is not None:
             code, what = INPUTS["layer_logits"]
             return Deviation(
-                code, "input", what, {"inputs": "layer_logits", "params": (("shift", shift),)}
+                code,
+                "input",
+                what,
+                {"inputs": "layer_logits", "params": (("shift", shift),)},
             )
     return None
 
 
 def _input_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
+    by_hand = faithful(q, ref)
     for name, (code, what) in INPUTS.items():
+        if name in _FORMULAS and not by_hand:
+            continue  # the formula is not the reference: more than one deviation
         if name in ("log_eps", "clip_eps"):
             dev = _eps_solution(q, ref, name)
             if dev is not None:
@@ -274,7 +293,10 @@ def _input_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
         if name == "other_family" and ref.spec.implementation.labels == "binary":
             hot = np.asarray(q.y_true)
             if hot.ndim == q.y_pred.ndim and bool(np.any((hot > 0).sum(-1) > 1)):
-                code, what = "multi_label", "the categorical formula on multi-hot labels"
+                code, what = (
+                    "multi_label",
+                    "the categorical formula on multi-hot labels",
+                )
         if name == "layer_logits" and q.classes >= 2:
             dev = _shift_solution(q, ref)
             if dev is not None:
@@ -289,7 +311,10 @@ def _output_deviations(q: Question) -> Iterator[Deviation]:
             for size in range(1, q.rows):
                 if q.rows % size:
                     yield Deviation(
-                        code, "output", what, {"output": name, "params": (("batch", size),)}
+                        code,
+                        "output",
+                        what,
+                        {"output": name, "params": (("batch", size),)},
                     )
             continue
         yield Deviation(code, "output", what, {"output": name})

@@ -68,7 +68,7 @@ def bisect(
 
 def snap(t: float, ok: Callable[[float], bool]) -> float | None:
     """The roundest value near ``t`` that ``ok`` accepts (``0.2``, not ``0.1999997``)."""
-    for digits in range(0, 7):
+    for digits in range(7):
         r = round(t, digits)
         if ok(r):
             return float(r)
@@ -100,7 +100,9 @@ def solutions(
     def g_of(name: str, fixed: dict[str, Any]) -> Value:
         return lambda t: _scalar(evaluate({**base, **fixed, name: t}))
 
-    def accept(name: str, fixed: dict[str, Any], t: float | None) -> dict[str, Any] | None:
+    def accept(
+        name: str, fixed: dict[str, Any], t: float | None
+    ) -> dict[str, Any] | None:
         if t is None:
             return None
         chosen = snap(t, lambda r: matches(evaluate({**base, **fixed, name: r})))
@@ -116,7 +118,9 @@ def solutions(
         if "alpha" in accepted and "alpha" not in base:
             for gamma in _GAMMAS:
                 fixed = {"gamma": gamma}
-                found = accept("alpha", fixed, linear(g_of("alpha", fixed), target, 0, 1))
+                found = accept(
+                    "alpha", fixed, linear(g_of("alpha", fixed), target, 0, 1)
+                )
                 if found is not None:
                     yield found
                     return
