@@ -26,10 +26,14 @@ from crossent.explain import compare, explain, identify, trace
 __version__ = "0.1.0.dev0"
 
 # Subpackages imported on first use, so `import crossent` stays light.
-_LAZY = ("evaluate", "fast", "frameworks", "plot", "report", "value_and_grad")
+_LAZY = ("evaluate", "fast", "frameworks", "linear", "plot", "report", "value_and_grad")
 
 
 def __getattr__(name: str) -> object:
+    if name == "linear_cross_entropy":  # the fast kernels load on first use
+        from crossent.linear import linear_cross_entropy
+
+        return linear_cross_entropy
     if name in _LAZY:
         import importlib
 
@@ -47,6 +51,7 @@ __all__ = [
     "explain",
     "fast",
     "identify",
+    "linear_cross_entropy",
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
