@@ -95,7 +95,10 @@ def test_progress_is_reported_per_batch(
         (["--labels", "missing.npy"], "no such file or directory: missing.npy"),
         (["--labels", "{labels}", "--axis", "0"], "`axis` must not be 0"),
         (["--labels", "{weights}"], "must be integer class indices; got dtype float64"),
-        (["--labels", "{labels}", "--batch-mb", "0"], "--batch-mb: must be a positive finite number"),
+        (
+            ["--labels", "{labels}", "--batch-mb", "0"],
+            "--batch-mb: must be a positive finite number",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(

@@ -137,7 +137,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     from crossent.evaluate import evaluate
 
     if not (math.isfinite(args.batch_mb) and args.batch_mb > 0):
-        raise InputError(f"--batch-mb: must be a positive finite number; got {args.batch_mb}")
+        raise InputError(
+            f"--batch-mb: must be a positive finite number; got {args.batch_mb}"
+        )
     try:
         with _client(args) as client, _progress("evaluating rows") as update:
             result = evaluate(
