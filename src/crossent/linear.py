@@ -72,6 +72,7 @@ def linear_cross_entropy(
     reduction: str = "mean",
     block_bytes: int = DEFAULT_BLOCK_BYTES,
     backend: str = "auto",
+    row_scale: npt.ArrayLike | None = None,
 ) -> LinearCrossEntropy:
     r"""Softmax cross-entropy of ``h @ W.T + bias`` and its gradients, in blocks.
 
@@ -101,6 +102,9 @@ def linear_cross_entropy(
         The most bytes of logits alive at once (at least one row).
     backend : {"auto", "numba", "numpy"}, default "auto"
         The fused kernel (:mod:`crossent.fast`).
+    row_scale : array_like, optional
+        A factor per row (shape ``h.shape[:-1]``) applied to the gradients only:
+        the backward pass of ``reduction="none"`` given the upstream gradient.
 
     Returns
     -------
@@ -159,6 +163,14 @@ def linear_cross_entropy(
     # the labels are checked against the logits' shape, which is never allocated
     logits_shape = np.broadcast_to(np.zeros((), cd), (*shape, n_classes))
     y = _api.int_labels(_FN, labels, logits_shape, ignore).reshape(-1)
+    scale_rows = None
+    if row_scale is not None:
+        scale_rows = np.asarray(row_scale, dtype=np.float64)
+        if scale_rows.shape != shape:
+            raise ValueError(
+                f"{_FN}: `row_scale` must have shape {shape}; got {scale_rows.shape}."
+            )
+        scale_rows = scale_rows.reshape(-1)
     name = _dispatch.select_backend(_FN, backend, h2.shape[0] * n_classes)
     denominator = _api.int_denominator(y, ignore, w_cls)
     scale = 1.0 if red != "mean" else (1.0 / denominator if denominator else 0.0)
@@ -186,6 +198,8 @@ def linear_cross_entropy(
             g2=None,
             backend=name,
         )
+        if scale_rows is not None:
+            z *= scale_rows[lo : lo + step, None].astype(cd)
         np.matmul(z, wc, out=grad_h[lo : lo + step])
         grad_w += z.T @ hb
         if grad_b is not None:
