@@ -30,7 +30,7 @@ from crossent.explain._deviations import TEXT, causes_of, given_deviations
 from crossent.explain._diagnose import _exact_ce, _softmax_ce
 from crossent.explain._facts import Facts
 from crossent.explain._hypothesis import Config, Question, evaluate
-from crossent.explain._identify import Identification, Match, identify
+from crossent.explain._identify import Identification, Match, _dtype_name, identify
 from crossent.explain._model import expects
 from crossent.explain._render import fmt_array, fmt_value
 from crossent.explain._runs import Runs
@@ -74,12 +74,14 @@ def _reference_path(f: Facts) -> str:
     return "exact.softmax" if logits else "exact.categorical"
 
 
-def _producers(ident: Identification) -> list[Config]:
+def _producers(ident: Identification, given: str) -> list[Config]:
+    """identify()'s matches as configs (a float32 cast only where the inputs are not
+    float32 already; a 1-D reading has no config)."""
     out = []
     for m in ident.matches:
         if "1-D" in m.input_dtype:
             continue
-        cast = m.input_dtype if m.input_dtype.startswith("float32") else ""
+        cast = m.input_dtype if m.input_dtype != given else ""
         out.append(Config(m.spec, dtype=cast))
     return out
 
@@ -143,7 +145,9 @@ def answer(
             _runs=runs,
             **shared,
         )
-        found = search(q, ref, _producers(ident), fixed=fixed, large=large)
+        found = search(
+            q, ref, _producers(ident, _dtype_name(q.y_pred)), fixed=fixed, large=large
+        )
     by_code = {c.code: c for c in evidence}
     by_code.setdefault("reduction", _reduction_evidence(f))
     ref_value = evaluate(q, ref)

@@ -265,6 +265,12 @@ def _implementation_causes(
             f"−(1−y)·log(1−p) for every class, the categorical one only −y·log p."
         )
         return [_cause(code, msg, share, evidence, {"deviation": "implementation"})]
+    if ("focal" in ia.path.lower()) != ("focal" in ib.path.lower()):
+        msg = (
+            f"{producer.spec} is a focal loss and {ref.spec} is not (or the other way "
+            "round): the focal term (1 − p_t)^γ and α weighting scale every element."
+        )
+        return [_cause("focal", msg, share, evidence, {"deviation": "implementation"})]
     comp = compare_model(producer.spec, ref.spec, f, runs)
     items: list[tuple[str, float, str]] = []
     if comp is not None:
@@ -273,6 +279,8 @@ def _implementation_causes(
                 items.append((a.cause, float(a.contribution), a.step))
         if not math.isfinite(comp.gap) and comp.nonfinite_step is not None:
             items = [(comp.nonfinite_step.cause, comp.gap, comp.nonfinite_step.step)]
+    floor = max(1e-4 * abs(share) if math.isfinite(share) else 0.0, 1e-7)
+    items = [(c, v, s) for c, v, s in items if not abs(v) < floor]  # rounding noise
     kept = [(c, v, s) for c, v, s in items if _supported(c, s, producer, ref, f)]
     if not kept and items:
         kept = [max(items, key=lambda t: abs(t[1]))]

@@ -52,6 +52,12 @@ INPUTS: Mapping[str, tuple[str, str]] = {
         "logits_as_log_probs",
         "predictions used as log-probabilities (no log_softmax)",
     ),
+    "probs_as_log_probs": (
+        "logits_as_log_probs",
+        "probabilities used as log-probabilities (softmax, not log_softmax, before "
+        "an NLL)",
+    ),
+    "smoothed": ("label_smoothing", "labels smoothed by hand (y·(1 − ε) + ε/C)"),
     "log_eps": ("log_clamped", "a small ε added inside the log"),
     "clip_eps": ("clipped", "probabilities clipped to [ε, 1 − ε]"),
     "swapped": ("swapped_arguments", "y_true and y_pred swapped"),
@@ -72,6 +78,11 @@ OUTPUTS: Mapping[str, tuple[str, str]] = {
     "elements": ("reduction", "averaged over every element (N·C), not the N examples"),
     "log2": ("log_base", "the log taken in base 2 (bits, not nats)"),
     "batch_mean": ("batch_mean", "a mean of per-batch means"),
+    "all_n": (
+        "reduction",
+        "divided by all N positions, ignored or zero-weight ones included",
+    ),
+    "class_sum": ("reduction", "summed over the classes, then averaged over examples"),
 }
 
 #: Option → cause code, for deviations that change one option.
@@ -193,7 +204,13 @@ def _dense(q: Question) -> np.ndarray:
     return np.asarray(yt, np.float64)
 
 
-_FORMULAS = ("as_log_probs", "log_eps", "clip_eps", "other_family")
+_FORMULAS = (
+    "as_log_probs",
+    "probs_as_log_probs",
+    "log_eps",
+    "clip_eps",
+    "other_family",
+)
 
 
 def _reduce_like(spec: Spec, per: np.ndarray) -> np.ndarray:
@@ -212,10 +229,12 @@ def _formula(q: Question, cfg: Config, binary: bool) -> np.ndarray | None:
     x = np.asarray(q.y_pred, np.float64)
     with np.errstate(all="ignore"):
         if cfg.inputs == "as_log_probs":
-            if binary:
+            if binary or not q.logits:
                 return None
             return _reduce_like(cfg.spec, -(y * x).sum(-1))
         p = _act(x, binary) if q.logits else x
+        if cfg.inputs == "probs_as_log_probs":
+            return None if binary else _reduce_like(cfg.spec, -(y * p).sum(-1))
         if cfg.inputs == "other_family":
             if not binary:  # the binary formula, summed over the classes
                 t = -(y * np.log(p) + (1 - y) * np.log1p(-p))
@@ -323,6 +342,13 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
         yp = z.astype(yp.dtype)
         options = {**dict(cfg.spec.options), "from_logits": True}
         return _run(impl, yt, yp, options)
+    elif cfg.inputs == "smoothed":
+        eps = float(dict(cfg.params).get("eps", 0.0))
+        dense = _dense(q)
+        share = 0.5 if binary else 1.0 / max(q.classes, 1)
+        yt = (dense * (1 - eps) + eps * share).astype(
+            yp.dtype if yp.dtype.kind == "f" else np.float64
+        )
     elif cfg.inputs == "swapped":
         if yt.shape != yp.shape or yt.dtype.kind in "iu":
             return None
@@ -365,7 +391,21 @@ def evaluate(q: Question, cfg: Config) -> np.ndarray | None:
             if q.classes < 2:
                 return None
             out = np.asarray(v.sum() / q.y_pred.size if v.ndim else v / q.classes)
+        elif cfg.output == "all_n":
+            if "reduction" not in accepted_options(cfg.spec.implementation):
+                return None
+            unreduced = raw(q, replace(cfg, output="", spec=_unreduced(cfg.spec)))
+            if unreduced is None or unreduced.ndim == 0:
+                return None
+            out = np.asarray(unreduced.astype(np.float64).sum() / q.rows)
+        elif cfg.output == "class_sum":
+            if q.classes < 2 or cfg.spec.implementation.labels != "binary":
+                return None
+            out = np.asarray(v.sum(-1).mean() if v.ndim >= 2 else v * q.classes)
         elif cfg.output == "batch_mean":
+            if v.ndim == 0 and "reduction" in accepted_options(cfg.spec.implementation):
+                unreduced = raw(q, replace(cfg, output="", spec=_unreduced(cfg.spec)))
+                v = np.zeros(()) if unreduced is None else unreduced.astype(np.float64)
             if v.ndim == 0:
                 return None
             per = v.reshape(v.shape[0], -1).mean(-1)
@@ -377,6 +417,10 @@ def evaluate(q: Question, cfg: Config) -> np.ndarray | None:
         else:
             return None
     return np.asarray(out).astype(dtype) if dtype.kind == "f" else np.asarray(out)
+
+
+def _unreduced(spec: Spec) -> Spec:
+    return Spec(spec.path, {**spec.options, "reduction": "none"})
 
 
 def _fit(v: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:

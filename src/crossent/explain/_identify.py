@@ -24,6 +24,7 @@ from crossent.explain._render import (
     text_table,
 )
 from crossent.explain._runs import Runs
+from crossent.explain._solve import CONTINUOUS, allowed_digits, solutions
 from crossent.explain._spec import Spec, accepted_options
 from crossent.frameworks._plan import Plan
 from crossent.frameworks._registry import Implementation, registry
@@ -301,6 +302,63 @@ def _run_sharing_prefix(
     return Plan(plan.implementation, plan.steps[cut:]).run(cache[key]).get("value")
 
 
+def _dtype_name(y_pred: Any) -> str:
+    yp = np.asarray(y_pred)
+    return str(yp.dtype) if yp.dtype.kind == "f" else "float64"
+
+
+def _solved(
+    impl: Implementation,
+    y_true: Any,
+    y_pred: Any,
+    obs: np.ndarray,
+    tol: np.ndarray | None,
+    fixed: dict[str, Any],
+) -> Iterator[tuple[float, Spec, np.ndarray]]:
+    """``(error, spec, value)`` for each option set with solved continuous options."""
+    accepted = accepted_options(impl)
+    if not any(n in accepted and n not in fixed for n in CONTINUOUS):
+        return
+    of = obs.astype(np.float64)
+    if not (of.size and np.all(np.isfinite(of))):
+        return
+    given = {k: v for k, v in fixed.items() if k in accepted}
+
+    def run(options: dict[str, Any]) -> Any:
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                plan, state = bind_impl(impl, y_true, y_pred, **options)
+                return plan.run(state).get("value")
+        except Exception:
+            return None
+
+    def ok(value: Any) -> bool:
+        return value is not None and _matches(value, obs, tol) is not None
+
+    seen: set[str] = set()
+    for searched in _option_grid(impl):
+        base = {
+            **{
+                k: v
+                for k, v in searched.items()
+                if k not in given and k not in CONTINUOUS
+            },
+            **given,
+        }
+        if repr(sorted(base.items(), key=str)) in seen:
+            continue
+        seen.add(repr(sorted(base.items(), key=str)))
+        free = {n for n in accepted if n not in given}
+        most = allowed_digits(obs)
+        for options in solutions(free, base, run, ok, float(of.mean()), most):
+            value = np.asarray(run(options))
+            err = _matches(value, obs, tol)
+            if err is not None:
+                yield err, Spec(impl.path, options), value
+                return
+
+
 def identify(
     y_true: Any,
     y_pred: Any,
@@ -418,6 +476,14 @@ def identify(
                 break
         if first_only and found:
             break
+    if not found and not first_only:
+        # No option set of the grid: solve the continuous options (label
+        # smoothing, focal α/γ, pos_weight) from the number, then verify.
+        for impl in impls:
+            for err, spec, value in _solved(impl, y_true, y_pred, obs, tol, fixed):
+                match = Match(spec, value, err, _dtype_name(y_pred), impl.summary)
+                found.append((err, order.get(impl.path, 0), match))
+                tried += 1
     if progress is not None:
         progress(len(impls), len(impls))
     # Errors that agree to 2 significant digits are ties (rounding noise, not a

@@ -38,7 +38,7 @@ from crossent.explain._hypothesis import (
     option_code,
 )
 from crossent.explain._model import expects
-from crossent.explain._solve import snap, solutions
+from crossent.explain._solve import allowed_digits, digits, linear, snap, solutions
 from crossent.explain._spec import Spec, accepted_options
 
 __all__ = ["Hypothesis", "apply", "search"]
@@ -93,14 +93,6 @@ def cost(devs: Sequence[Deviation], ref: Config | None = None) -> float:
     return total
 
 
-def digits(x: Any) -> int:
-    """Significant digits of a solved value (0.2 → 1, 0.25 → 2, 2e-07 → 1)."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        return 0
-    mant = f"{abs(float(x)):.6e}".split("e")[0].replace(".", "").rstrip("0")
-    return max(len(mant), 1)
-
-
 def apply(cfg: Config, dev: Deviation) -> Config:
     """``cfg`` with one deviation made."""
     d = dev.detail
@@ -110,6 +102,7 @@ def apply(cfg: Config, dev: Deviation) -> Config:
         return cfg.with_options(**{d["option"]: d["to"]})
     if dev.kind == "input":
         params = tuple(p for p in cfg.params if p[0] not in ("eps", "shift"))
+        params = params if not d.get("params") else ()
         params += tuple(d.get("params", ()))
         return replace(cfg, inputs=d["inputs"], params=params)
     if dev.kind == "output":
@@ -137,8 +130,14 @@ def _option_deviations(
         for v in values:
             if _same(v, current):
                 continue
+            code = option_code(name, current, v)
+            if name == "reduction" and v == "none":  # the user's own mean over all N
+                if opts.get("ignore_index") is not None:
+                    code = "ignore_index"
+                elif any(opts.get(k) is not None for k in ("weight", "sample_weight")):
+                    code = "weighting"
             yield Deviation(
-                option_code(name, current, v),
+                code,
                 "option",
                 f"{name}={v!r} instead of {current!r}",
                 {"option": name, "from": current, "to": v},
@@ -164,6 +163,7 @@ def _option_deviations(
             run,
             lambda v: q.matches(v) is not None,
             float(obs.mean()),
+            allowed_digits(q.observed),
         ):
             changed = {k: v for k, v in sol.items() if not _same(v, opts.get(k))}
             n = max(digits(v) for v in changed.values())
@@ -214,7 +214,7 @@ def _eps_solution(q: Question, ref: Config, name: str) -> Deviation | None:
         cfg = replace(ref, inputs=name, params=(("eps", m * 10.0**exponent),))
         return q.matches(evaluate(q, cfg)) is not None
 
-    m = snap(mant, ok)
+    m = snap(mant, ok, min(2, allowed_digits(q.observed)))
     if m is None:
         return None
     eps = float(f"{m * 10.0**exponent:.6g}")
@@ -226,6 +226,39 @@ def _eps_solution(q: Question, ref: Config, name: str) -> Deviation | None:
         "input",
         what,
         {"inputs": name, "params": (("eps", eps),), "digits": digits(eps)},
+    )
+
+
+def _smoothing_solution(q: Question, ref: Config) -> Deviation | None:
+    """Labels smoothed by hand before a loss that has no label_smoothing: ε solved
+    (the loss is linear in ε)."""
+    obs = q.observed.astype(np.float64)
+    if not (obs.size and np.all(np.isfinite(obs))):
+        return None
+
+    def cfg(e: float) -> Config:
+        return replace(ref, inputs="smoothed", params=(("eps", e),))
+
+    def g(e: float) -> float | None:
+        v = evaluate(q, cfg(e))
+        return None if v is None else float(np.mean(np.asarray(v, np.float64)))
+
+    t = linear(g, float(obs.mean()), 0.0, 1.0)
+    if t is None:
+        return None
+    eps = snap(
+        t,
+        lambda r: 0 < r < 1 and q.matches(evaluate(q, cfg(r))) is not None,
+        allowed_digits(q.observed),
+    )
+    if eps is None:
+        return None
+    code, what = INPUTS["smoothed"]
+    return Deviation(
+        code,
+        "input",
+        f"{what}, ε = {eps:g}",
+        {"inputs": "smoothed", "params": (("eps", eps),), "digits": digits(eps)},
     )
 
 
@@ -288,6 +321,12 @@ def _input_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
             if dev is not None:
                 yield dev
             continue
+        if name == "smoothed":
+            if "label_smoothing" not in accepted_options(ref.spec.implementation):
+                dev = _smoothing_solution(q, ref)
+                if dev is not None:
+                    yield dev
+            continue
         if name == "layer_logits" and not np.all(np.isfinite(q.observed)):
             continue  # a NaN says nothing about where the logits came from
         if name == "other_family" and ref.spec.implementation.labels == "binary":
@@ -305,8 +344,14 @@ def _input_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
         yield Deviation(code, "input", what, {"inputs": name})
 
 
-def _output_deviations(q: Question) -> Iterator[Deviation]:
+def _output_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
+    opts = ref.spec.options
     for name, (code, what) in OUTPUTS.items():
+        if name == "all_n":
+            if opts.get("ignore_index") is not None:
+                code = "ignore_index"
+            elif any(opts.get(k) is not None for k in ("weight", "sample_weight")):
+                code = "weighting"
         if name == "batch_mean":
             for size in range(1, q.rows):
                 if q.rows % size:
@@ -361,7 +406,7 @@ def search(
     single: list[Deviation] = list(_option_deviations(q, ref, fixed))
     if not large:
         single += list(_input_deviations(q, ref))
-    outputs = list(_output_deviations(q))
+    outputs = list(_output_deviations(q, ref))
     for d in single + outputs:
         h = _try(q, ref, (d,))
         if h is not None:

@@ -16,7 +16,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CONTINUOUS", "bisect", "linear", "snap", "solutions"]
+__all__ = [
+    "CONTINUOUS",
+    "allowed_digits",
+    "bisect",
+    "digits",
+    "linear",
+    "snap",
+    "solutions",
+]
 
 #: option → (kind, low, high): how each continuous option is solved.
 CONTINUOUS: dict[str, tuple[str, float, float]] = {
@@ -66,13 +74,49 @@ def bisect(
     return (lo + hi) / 2
 
 
-def snap(t: float, ok: Callable[[float], bool]) -> float | None:
-    """The roundest value near ``t`` that ``ok`` accepts (``0.2``, not ``0.1999997``)."""
-    for digits in range(7):
-        r = round(t, digits)
+def allowed_digits(observed: Any) -> int:
+    """How many significant digits a solved value may have: a number written with
+    d significant digits supports about d − 3 digits of one fitted value (at most
+    3), so 0.7871 can name a smoothing of 0.1 but not of 0.137."""
+    arr = np.asarray(observed)
+    if arr.dtype.kind == "f" and arr.dtype != np.float64:
+        return 3  # a float32 number carries all its digits
+    written = min(
+        (
+            len(
+                repr(float(x))
+                .split("e")[0]
+                .replace(".", "")
+                .replace("-", "")
+                .lstrip("0")
+            )
+            for x in np.asarray(arr, np.float64).reshape(-1)
+            if math.isfinite(x)
+        ),
+        default=0,
+    )
+    return max(1, min(3, written - 3))
+
+
+def snap(t: float, ok: Callable[[float], bool], most: int = 3) -> float | None:
+    """The roundest value near ``t`` that ``ok`` accepts (``0.2``, not ``0.1999997``),
+    with at most 3 significant digits: a value fitted to the last digit of the
+    number is not one a person set."""
+    for places in range(7):
+        r = float(round(t, places))
+        if digits(r) > most:
+            return None
         if ok(r):
-            return float(r)
+            return r
     return None
+
+
+def digits(x: Any) -> int:
+    """Significant digits of a solved value (0.2 → 1, 0.25 → 2, 2e-07 → 1)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return 0
+    mant = f"{abs(float(x)):.6e}".split("e")[0].replace(".", "").rstrip("0")
+    return max(len(mant), 1)
 
 
 def _scalar(value: Any) -> float | None:
@@ -88,6 +132,7 @@ def solutions(
     evaluate: Callable[[dict[str, Any]], Any],
     matches: Callable[[Any], bool],
     target: float,
+    most: int = 3,
 ) -> Iterator[dict[str, Any]]:
     """Option sets (``base`` plus solved continuous options) that reproduce the number.
 
@@ -105,7 +150,7 @@ def solutions(
     ) -> dict[str, Any] | None:
         if t is None:
             return None
-        chosen = snap(t, lambda r: matches(evaluate({**base, **fixed, name: r})))
+        chosen = snap(t, lambda r: matches(evaluate({**base, **fixed, name: r})), most)
         return None if chosen is None else {**base, **fixed, name: chosen}
 
     for name in ("label_smoothing", "pos_weight"):
@@ -115,6 +160,10 @@ def solutions(
             if found is not None:
                 yield found
     if "gamma" in accepted and "gamma" not in base:
+        found = accept("gamma", {}, bisect(g_of("gamma", {}), target, 0, 10))
+        if found is not None:  # γ alone (α unused, or at its default)
+            yield found
+            return
         if "alpha" in accepted and "alpha" not in base:
             for gamma in _GAMMAS:
                 fixed = {"gamma": gamma}
