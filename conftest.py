@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 
-# crossent.torch imports torch, which the default test environment does not have;
-# the parity environment (with torch) collects its doctests.
-collect_ignore = [] if importlib.util.find_spec("torch") else ["src/crossent/torch"]
+# crossent.torch and crossent.jax import torch and JAX, which the default test
+# environment does not have; the parity environment runs their doctests.
+collect_ignore = [
+    f"src/crossent/{name}"
+    for name in ("torch", "jax")
+    if importlib.util.find_spec(name) is None
+]
