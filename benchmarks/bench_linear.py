@@ -32,6 +32,14 @@ import subprocess
 import sys
 import time
 
+TRAIN_IMPLS = (
+    "train: crossent.torch.linear_cross_entropy",
+    "train: torch F.cross_entropy",
+    "train: torch F.linear_cross_entropy",
+    "train: crossent.jax.linear_cross_entropy",
+    "train: jax optax two-step",
+)
+
 IMPLS = (
     "crossent",
     "torch two-step",
@@ -50,8 +58,87 @@ def _inputs(n: int, d: int, v: int):  # type: ignore[no-untyped-def]
     return h, w, y
 
 
+def _train_step(impl: str, n: int, d: int, v: int):  # type: ignore[no-untyped-def]
+    """One AdamW step of embedding + 2-layer MLP + LM head (batch of n tokens)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, v, size=n)
+    y = rng.integers(0, v, size=n)
+    if "jax" in impl:
+        import jax
+        import jax.numpy as jnp
+        import optax
+
+        import crossent.jax as cj
+
+        k = jax.random.split(jax.random.PRNGKey(0), 4)
+        params = {
+            "emb": jax.random.normal(k[0], (v, d)) * 0.02,
+            "w1": jax.random.normal(k[1], (d, 4 * d)) / d**0.5,
+            "w2": jax.random.normal(k[2], (4 * d, d)) / (4 * d) ** 0.5,
+            "head": jax.random.normal(k[3], (v, d)) * 0.02,
+        }
+        opt = optax.adamw(1e-3)
+        state = opt.init(params)
+        xj, yj = jnp.asarray(x), jnp.asarray(y)
+
+        def loss(p):  # type: ignore[no-untyped-def]
+            hid = jax.nn.gelu(p["emb"][xj] @ p["w1"]) @ p["w2"]
+            if impl.startswith("train: crossent"):
+                return cj.linear_cross_entropy(hid, p["head"], yj)
+            logits = hid @ p["head"].T
+            return optax.softmax_cross_entropy_with_integer_labels(logits, yj).mean()
+
+        @jax.jit
+        def update(p, s):  # type: ignore[no-untyped-def]
+            g = jax.grad(loss)(p)
+            upd, s = opt.update(g, s, p)
+            return optax.apply_updates(p, upd), s
+
+        box = [params, state]
+
+        def step() -> float:
+            box[0], box[1] = update(box[0], box[1])
+            return float(box[0]["head"][0, 0])
+
+        return step
+    import torch
+
+    import crossent.torch as ct
+
+    torch.manual_seed(0)
+    emb = torch.nn.Embedding(v, d)
+    mlp = torch.nn.Sequential(
+        torch.nn.Linear(d, 4 * d), torch.nn.GELU(), torch.nn.Linear(4 * d, d)
+    )
+    head = torch.nn.Linear(d, v, bias=False)
+    params = [*emb.parameters(), *mlp.parameters(), *head.parameters()]
+    opt = torch.optim.AdamW(params, lr=1e-3)
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    F = torch.nn.functional
+
+    def step() -> float:
+        hid = mlp(emb(xt))
+        if impl.startswith("train: crossent"):
+            loss = ct.linear_cross_entropy(hid, head.weight, yt)
+        elif impl.endswith("F.cross_entropy"):
+            loss = F.cross_entropy(head(hid), yt)
+        else:
+            loss = F.linear_cross_entropy(hid, head.weight, yt)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return float(loss)
+
+    return step
+
+
 def _child(impl: str, n: int, d: int, v: int, repeat: int) -> dict[str, float]:
     """Run one implementation in this (fresh) process and report time and memory."""
+    if impl.startswith("train:"):
+        step = _train_step(impl, n, d, v)
+        return _measure(step, repeat)
     h, w, y = _inputs(n, d, v)
     if impl == "crossent":
         from crossent import linear_cross_entropy
@@ -84,8 +171,12 @@ def _child(impl: str, n: int, d: int, v: int, repeat: int) -> dict[str, float]:
             loss.backward()
             return float(loss) + float(ht.grad[0, 0]) + float(wt.grad[0, 0])
 
+    return _measure(step, repeat)
+
+
+def _measure(step, repeat: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    step()  # warm up (numba compilation, torch's first call)
+    step()  # warm up (numba compilation, torch's first call, jit)
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -99,6 +190,12 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="2048x1024x32000,4096x512x128256")
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument(
+        "--train",
+        metavar="NxDxV",
+        help="also time a training step (embedding + 2-layer MLP + LM head, AdamW), "
+        "e.g. 2048x256x32000",
+    )
     p.add_argument("--child", nargs=5, metavar=("IMPL", "N", "D", "V", "REPEAT"))
     args = p.parse_args()
     if args.child:
@@ -113,28 +210,32 @@ def main() -> int:
         f"Python {platform.python_version()}, NumPy {np.__version__}, "
         f"torch {torch.__version__}"
     )
-    for size in args.sizes.split(","):
+    runs = [(s, IMPLS) for s in args.sizes.split(",") if s]
+    if args.train:
+        runs.append((args.train, TRAIN_IMPLS))
+    for size, impls in runs:
         n, d, v = (int(x) for x in size.split("x"))
         logits_mb = n * v * 4 / 2**20
         print(f"\n## N={n} d={d} V={v} (full logits {logits_mb:,.0f} MiB float32)")
         results = {}
-        for impl in IMPLS:
+        for impl in impls:
             out = subprocess.run(
                 [sys.executable, __file__, "--child", impl, str(n), str(d), str(v),
                  str(args.repeat)],
                 capture_output=True, text=True, check=False,
             )  # fmt: skip
             if out.returncode != 0:
-                print(f"{impl:38s} failed: {out.stderr.strip().splitlines()[-1:]}")
+                print(f"{impl:44s} failed: {out.stderr.strip().splitlines()[-1:]}")
                 continue
             results[impl] = json.loads(out.stdout.strip().splitlines()[-1])
-        ours = results.get("crossent", {}).get("seconds")
+        first = next(iter(results.values()), {})
+        ours = first.get("seconds")
         print(
-            f"{'implementation':38s} {'seconds':>8s} {'vs crossent':>11s} {'peak MiB':>9s}"
+            f"{'implementation':44s} {'seconds':>8s} {'vs first':>11s} {'peak MiB':>9s}"
         )
         for impl, r in results.items():
             ratio = r["seconds"] / ours if ours else float("nan")
-            print(f"{impl:38s} {r['seconds']:8.3f} {ratio:10.2f}x {r['peak_mb']:9.0f}")
+            print(f"{impl:44s} {r['seconds']:8.3f} {ratio:10.2f}x {r['peak_mb']:9.0f}")
     return 0
 
 
