@@ -26,6 +26,7 @@ import numpy as np
 
 import crossent._core as core
 from crossent.frameworks import _steps as st
+from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence, Implementation, register
 
@@ -342,3 +343,6 @@ for _path, _bind, _expects, _labels, _summary in (
             _bind,
         )
     )
+
+
+guard_module(globals(), "textbook.", __all__)

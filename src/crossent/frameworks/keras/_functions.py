@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from crossent.errors import FrameworkIndexError
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
 from crossent.frameworks._plan import State, Step
@@ -135,7 +136,7 @@ def categorical_fn_steps(
     smooth: tuple[Step, ...] = ()
     if label_smoothing:
         if y_true.ndim == 0:
-            raise IndexError(
+            raise FrameworkIndexError(
                 f"{fn}: `y_true` must have a class axis for label smoothing; got a "
                 f"scalar."
             )

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from crossent.errors import FrameworkAttributeError
 from crossent.frameworks._convert import as_tensorflow
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.keras import _functions as fns
@@ -144,7 +145,7 @@ def categorical_crossentropy(
 def _require_shape(path: str, y_true: Any, y_pred: Any) -> None:
     for arg, x in (("y_true", y_true), ("y_pred", y_pred)):
         if not hasattr(x, "shape"):
-            raise AttributeError(
+            raise FrameworkAttributeError(
                 f"{path}: `{arg}` must be an array (it reads `{arg}.shape` before "
                 f"converting it); got a {type(x).__name__}. Pass np.asarray({arg})."
             )

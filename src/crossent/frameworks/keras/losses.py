@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.keras import _functions as fns
@@ -325,3 +326,6 @@ register(
         (Divergence("terms", _SHORTCUT + "; no clip, so not capped", _NN), _BCE_MEAN),
     )
 )
+
+
+guard_module(globals(), "keras.losses.", __all__)

@@ -14,6 +14,7 @@ import numpy as np
 
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_jax, as_tensorflow
+from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.keras import _tf_ops as tfo
@@ -425,3 +426,6 @@ register(
         {"from_logits": (False, True)},
     )
 )
+
+
+guard_module(globals(), "keras.ops.", __all__)

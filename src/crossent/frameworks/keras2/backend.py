@@ -23,6 +23,7 @@ import numpy as np
 
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.tf_keras import _tf
@@ -465,3 +466,6 @@ register(
         {"from_logits": (False, True)},
     )
 )
+
+
+guard_module(globals(), "keras2.backend.", __all__)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.keras2 import backend as k2
@@ -106,3 +107,6 @@ register(
         ),
     )
 )
+
+
+guard_module(globals(), "keras2.custom.", __all__)

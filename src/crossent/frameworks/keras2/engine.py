@@ -16,6 +16,7 @@ from typing import Any, overload
 import numpy as np
 
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._guard import guard_module
 from crossent.frameworks.keras2 import losses
 from crossent.frameworks.tf_keras import _tf
 
@@ -196,3 +197,6 @@ def evaluate_loss(
     else:
         weights = np.asarray(sample_weight).astype(FLOATX)
     return weighted_masked_objective(fn)(target, output, weights)
+
+
+guard_module(globals(), "keras2.engine.", __all__)

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.keras2 import backend as k2
@@ -217,3 +218,6 @@ _register(
     "mean over the last axis of the logit round trip BCE (clip, log(p/(1−p)))",
     (k2.DIV_CLIP, k2.DIV_LOGITS),
 )
+
+
+guard_module(globals(), "keras2.losses.", __all__)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from crossent.frameworks._guard import AXES, guard_module
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.optax import _jax
@@ -463,3 +464,6 @@ register(
         {"epsilon": (2.0,)},
     )
 )
+
+
+guard_module(globals(), "optax.", __all__, {"axis": AXES})

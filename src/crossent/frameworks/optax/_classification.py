@@ -163,6 +163,24 @@ def bind_softmax_cross_entropy_with_integer_labels(
     )
     flat, w, ax = _flatten_axes(logits, w, axis)
     n_classes = flat.shape[ax] if flat.ndim else 1
+    batch = tuple(s for i, s in enumerate(flat.shape) if i != ax)
+    try:
+        np.broadcast_shapes(tuple(labels.shape), batch)
+        fits = labels.ndim == len(batch)
+    except ValueError:
+        fits = False
+    if flat.ndim and not fits:
+        # JAX broadcasting the gathered index against the logits
+        raise ValueError(
+            f"Incompatible shapes for broadcasting: ({fn}: `labels` must have the "
+            f"shape of `logits` without the class axis, {batch}; got "
+            f"{tuple(labels.shape)})"
+        )
+    if flat.ndim and n_classes == 0:
+        raise ValueError(
+            f"{fn}: `logits` has an empty class axis (shape {tuple(logits.shape)}); "
+            f"cross-entropy needs at least one class. (JAX returns -inf.)"
+        )
 
     def activation(state: State) -> dict[str, Any]:
         return {"lse": _jax.logsumexp(state["y_pred"], ax, where=w)}

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from crossent.frameworks import _steps as st
+from crossent.frameworks._guard import CLASS_LABELS, OPTIONAL_CLASS_LABELS, guard_module
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.sklearn import _labels
@@ -382,4 +383,12 @@ register(
         ),
         {"eps": (1e-15, "auto"), "normalize": (True, False)},
     )
+)
+
+
+guard_module(
+    globals(),
+    "sklearn.metrics.",
+    __all__,
+    {"y_true": CLASS_LABELS, "labels": OPTIONAL_CLASS_LABELS, "y_pred": None},
 )

@@ -16,6 +16,7 @@ import numpy as np
 from crossent.errors import FrameworkError
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State, Step, reduced
 from crossent.frameworks._registry import Divergence, Implementation, register
 
@@ -331,3 +332,6 @@ register(
         options={"pos_weight": (1.0,)},
     )
 )
+
+
+guard_module(globals(), "tf.nn.", __all__)

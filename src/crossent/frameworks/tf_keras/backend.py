@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from crossent.errors import FrameworkError
+from crossent.errors import FrameworkError, FrameworkZeroDivisionError
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State, Step, reduced
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.tf import nn as tf_nn
@@ -203,6 +204,11 @@ def sparse_layout(
 ) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
     """Move the class axis last and flatten as tf_keras does; the result's shape."""
     rank = output.ndim
+    if rank == 0:
+        raise FrameworkZeroDivisionError(
+            f"integer modulo by zero ({fn}: `output` must have a class axis; got a "
+            f"scalar)"
+        )
     axis %= rank  # tf_keras: `axis %= output_rank`, so any integer is accepted
     logits = np.moveaxis(output, axis, -1)
     full = logits.shape
@@ -643,3 +649,6 @@ register(
         {"from_logits": (False, True)},
     )
 )
+
+
+guard_module(globals(), "tf_keras.backend.", __all__)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
+from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.tf_keras import backend as kb
@@ -201,3 +202,6 @@ _register(
     "categorical focal CE: Σ α (1 − p)^γ (−y log p), renormalised and clipped",
     (kb.DIV_RENORM, kb.DIV_CLIP, _FOCAL_ALPHA),
 )
+
+
+guard_module(globals(), "tf_keras.losses.", __all__)

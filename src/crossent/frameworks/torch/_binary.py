@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from crossent.errors import FrameworkNotImplementedError, FrameworkRuntimeError
 from crossent.frameworks._convert import as_torch
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.torch import _ops
@@ -28,14 +29,14 @@ def _broadcast_weight(w: np.ndarray, shape: tuple[int, ...], what: str) -> np.nd
     try:
         full = np.broadcast_shapes(shape, w.shape)
     except ValueError:
-        raise RuntimeError(
+        raise FrameworkRuntimeError(
             f"The size of tensor a ({shape[-1] if shape else 1}) must match the size "
             f"of tensor b ({w.shape[-1] if w.shape else 1}) at non-singleton "
             f"dimension {max(len(shape) - 1, 0)} ({what} must broadcast to the "
             f"input's shape {shape})"
         ) from None
     if full != shape:
-        raise RuntimeError(
+        raise FrameworkRuntimeError(
             f"output with shape {list(shape)} doesn't match the broadcast shape "
             f"{list(full)}"
         )
@@ -99,12 +100,12 @@ def bind_binary_cross_entropy(
     if w is not None:
         _broadcast_weight(w, y.shape, "`weight`")
     if not _ops.is_float(p.dtype):
-        raise NotImplementedError(
+        raise FrameworkNotImplementedError(
             f'"binary_cross_entropy" not implemented for '
             f"'{_ops.torch_dtype_name(p.dtype)}'"
         )
     if y.dtype != p.dtype:
-        raise RuntimeError(
+        raise FrameworkRuntimeError(
             f"Found dtype {_ops.torch_dtype_name(y.dtype)} but expected "
             f"{_ops.torch_dtype_name(p.dtype)}"
         )
@@ -112,9 +113,13 @@ def bind_binary_cross_entropy(
     def validate(state: State) -> dict[str, Any]:
         pp, yy = state["y_pred"], state["y_true"]
         if not np.all((pp >= 0) & (pp <= 1)):
-            raise RuntimeError("all elements of input should be between 0 and 1")
+            raise FrameworkRuntimeError(
+                "all elements of input should be between 0 and 1"
+            )
         if not np.all((yy >= 0) & (yy <= 1)):
-            raise RuntimeError("all elements of target should be between 0 and 1")
+            raise FrameworkRuntimeError(
+                "all elements of target should be between 0 and 1"
+            )
         return {}
 
     def log(state: State) -> dict[str, Any]:
@@ -180,11 +185,11 @@ def bind_binary_cross_entropy_with_logits(
             f"({_size(x.shape)})"
         )
     if not _ops.is_float(x.dtype):
-        raise NotImplementedError(
+        raise FrameworkNotImplementedError(
             f"\"log_sigmoid_cpu\" not implemented for '{_ops.torch_dtype_name(x.dtype)}'"
         )
     if y.dtype == np.bool_:
-        raise RuntimeError(
+        raise FrameworkRuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. "
             "Use the `^` or `logical_xor()` operator instead."
         )

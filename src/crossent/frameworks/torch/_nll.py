@@ -18,6 +18,11 @@ from typing import Any
 
 import numpy as np
 
+from crossent.errors import (
+    FrameworkIndexError,
+    FrameworkNotImplementedError,
+    FrameworkRuntimeError,
+)
 from crossent.frameworks._convert import as_torch
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.torch import _ops
@@ -34,7 +39,7 @@ def _class_dim(x: np.ndarray) -> int:
 
 def _check_input(fn: str, x: np.ndarray, kernel: str) -> None:
     if not _ops.is_float(x.dtype):
-        raise NotImplementedError(
+        raise FrameworkNotImplementedError(
             f"\"{kernel}\" not implemented for '{_ops.torch_dtype_name(x.dtype)}' "
             f"({_PATH}{fn}: `input` must be a floating tensor; got {x.dtype})"
         )
@@ -42,7 +47,7 @@ def _check_input(fn: str, x: np.ndarray, kernel: str) -> None:
 
 def _check_weight(fn: str, w: np.ndarray | None, n_classes: int, prefix: str) -> None:
     if w is not None and (w.ndim != 1 or w.size != n_classes):
-        raise RuntimeError(
+        raise FrameworkRuntimeError(
             f"{prefix}weight tensor should be defined either for all {n_classes} "
             f"classes or no classes but got weight tensor of shape: {list(w.shape)} "
             f"({_PATH}{fn}: `weight` must have one entry per class)"
@@ -67,21 +72,21 @@ def _check_index_target(fn: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
             )
         y = y.reshape(())
     if x.ndim == 2 and y.ndim != 1:
-        raise RuntimeError(
+        raise FrameworkRuntimeError(
             "0D or 1D target tensor expected, multi-target not supported"
         )
     if x.ndim > 2 and y.shape[1:] != x.shape[2:]:
-        raise RuntimeError(
+        raise FrameworkRuntimeError(
             f"Expected target size {[x.shape[0], *x.shape[2:]]}, got {list(y.shape)}"
         )
     if y.dtype not in (np.dtype(np.int64), np.dtype(np.uint8)):
-        raise RuntimeError(
+        raise FrameworkRuntimeError(
             "expected target dtype to be Long or Byte, but got "
             f"{_ops.torch_dtype_name(y.dtype)} ({_PATH}{fn}: `target` class indices "
             "must be int64 or uint8)"
         )
     if x.ndim > 2 and y.dtype == np.uint8:
-        raise RuntimeError("expected scalar type Long but found Byte")
+        raise FrameworkRuntimeError("expected scalar type Long but found Byte")
     return y
 
 
@@ -90,7 +95,7 @@ def _validate(n_classes: int, ignore_index: int) -> Step:
         y = np.asarray(state["y_true"]).astype(np.int64)
         bad = (y != ignore_index) & ((y < 0) | (y >= n_classes))
         if np.any(bad):
-            raise IndexError(f"Target {int(y[bad].flat[0])} is out of bounds.")
+            raise FrameworkIndexError(f"Target {int(y[bad].flat[0])} is out of bounds.")
         return {}
 
     formula = f"0 ≤ y < C or y = ignore_index ({ignore_index})"
@@ -363,30 +368,34 @@ def bind_cross_entropy(
     ls = float(label_smoothing)
     if x.shape == y.shape:
         if not _ops.is_float(y.dtype):
-            raise RuntimeError(
+            raise FrameworkRuntimeError(
                 "Expected floating point type for target with class probabilities, "
                 f"got {_ops.torch_dtype_name(y.dtype)}"
             )
         if ignore_index >= 0:
-            raise RuntimeError(
+            raise FrameworkRuntimeError(
                 "ignore_index is not supported for floating point target"
             )
         _check_weight(fn, w, x.shape[_class_dim(x)] if x.ndim else 1, "cross_entropy: ")
         _check_input(fn, x, "log_softmax_lastdim_kernel_impl")
         if ls > 1.0:
-            raise RuntimeError(
+            raise FrameworkRuntimeError(
                 f"label_smoothing must be between 0.0 and 1.0. Got: {ls:g}"
             )
         return _prob_plan(x, y, w, reduction, ls)
     if ls > 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {ls:g}")
+        raise FrameworkRuntimeError(
+            f"label_smoothing must be between 0.0 and 1.0. Got: {ls:g}"
+        )
     _check_input(fn, x, "log_softmax_lastdim_kernel_impl")
     if ls > 0.0 and x.ndim == 1 and y.ndim == 1:
-        raise RuntimeError("output with shape [] doesn't match the broadcast shape [1]")
+        raise FrameworkRuntimeError(
+            "output with shape [] doesn't match the broadcast shape [1]"
+        )
     y = _check_index_target(fn, x, y)
     _check_weight(fn, w, x.shape[_class_dim(x)], "")
     if w is not None and w.dtype != x.dtype:
-        raise RuntimeError(
+        raise FrameworkRuntimeError(
             f"expected scalar type {_ops.torch_dtype_name(x.dtype)} but found "
             f"{_ops.torch_dtype_name(w.dtype)}"
         )
@@ -409,7 +418,7 @@ def bind_nll_loss(
     _check_weight(fn, w, x.shape[_class_dim(x)], "")
     _check_input(fn, x, "nll_loss_out_frame")
     if w is not None and w.dtype != x.dtype:
-        raise RuntimeError(
+        raise FrameworkRuntimeError(
             f"expected scalar type {_ops.torch_dtype_name(x.dtype)} but found "
             f"{_ops.torch_dtype_name(w.dtype)}"
         )

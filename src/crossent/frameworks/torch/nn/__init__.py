@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from crossent.frameworks._convert import as_torch
+from crossent.frameworks._guard import TORCH_LABEL_SMOOTHING, guard_module
 from crossent.frameworks.torch import _ops
 from crossent.frameworks.torch.nn import functional
 
@@ -236,3 +237,8 @@ class BCEWithLogitsLoss(_Loss):
             reduction=self.reduction,
             pos_weight=self.pos_weight,
         )
+
+
+guard_module(
+    globals(), "torch.nn.", __all__, {"label_smoothing": TORCH_LABEL_SMOOTHING}
+)
