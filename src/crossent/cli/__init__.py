@@ -471,7 +471,11 @@ def _subparser(sub: Any, name: str, help_text: str, **kwargs: Any) -> Any:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``crossent`` command."""
-    from crossent.cli._options import add_input_flags, add_logits_flags
+    from crossent.cli._options import (
+        add_input_flags,
+        add_logits_flags,
+        add_option_flags,
+    )
 
     parser = argparse.ArgumentParser(
         prog="crossent",
@@ -552,16 +556,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--y-true", metavar="Y", help="targets (gap), as for explain")
     p.add_argument("--y-pred", metavar="P", help="predictions (gap), as for explain")
     p.add_argument("--axis", type=int, help="class axis of P (gap)")
-    from crossent.cli._options import FLAGS
-
-    for flag in FLAGS:
-        p.add_argument(
-            flag.flag,
-            dest=flag.flag.lstrip("-").replace("-", "_"),
-            type={"float": float, "int": int}.get(flag.kind, str),
-            metavar=flag.metavar,
-            help=f"(gap) {flag.help}",
-        )
+    add_option_flags(p, prefix="(gap) ")
     add_logits_flags(p)
     p.add_argument(
         "-o",

@@ -20,6 +20,7 @@ __all__ = [
     "FLAGS",
     "add_input_flags",
     "add_logits_flags",
+    "add_option_flags",
     "implementation_options",
     "read_observed",
     "report_untaken",
@@ -143,16 +144,21 @@ def add_input_flags(
         help="class axis of P (default: found from the shapes, else the last; "
         "PyTorch's (N, C, d1, …) with class ids is found)",
     )
+    add_option_flags(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def add_option_flags(p: argparse.ArgumentParser, *, prefix: str = "") -> None:
+    """Every flag of ``FLAGS``, each help text after ``prefix``."""
     for flag in FLAGS:
         p.add_argument(
             flag.flag,
             dest=_dest(flag),
             type={"float": float, "int": int}.get(flag.kind, str),
             metavar=flag.metavar,
-            help=flag.help,
+            help=prefix + flag.help,
         )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
 def add_logits_flags(p: argparse.ArgumentParser) -> None:

@@ -30,12 +30,19 @@ __all__ = ["binary_cross_entropy_with_logits", "cross_entropy", "linear_cross_en
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def _host(fn: str, name: str, t: torch.Tensor | None) -> None:
-    if t is not None and t.device.type != "cpu":
+def _check(fn: str, reduction: str, **tensors: torch.Tensor | None) -> None:
+    """CPU tensors and a known reduction, or a ValueError naming ``fn``."""
+    for name, t in tensors.items():
+        if t is not None and t.device.type != "cpu":
+            raise ValueError(
+                f"crossent.torch.{fn}: `{name}` is on {t.device}; crossent's fused "
+                "kernels run on the CPU. Use torch.nn.functional's op for device "
+                "tensors (no copy to the host is made for you)."
+            )
+    if reduction not in _REDUCTIONS:
         raise ValueError(
-            f"crossent.torch.{fn}: `{name}` is on {t.device}; crossent's fused kernels "
-            "run on the CPU. Use torch.nn.functional's op for device tensors (no "
-            "copy to the host is made for you)."
+            f"crossent.torch.{fn}: `reduction` must be 'none', 'mean' or 'sum'; got "
+            f"{reduction!r}."
         )
 
 
@@ -46,14 +53,6 @@ def _array(t: torch.Tensor) -> np.ndarray:
         t = t.float()
     out: np.ndarray = t.contiguous().numpy()
     return out
-
-
-def _check_reduction(fn: str, reduction: str) -> None:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(
-            f"crossent.torch.{fn}: `reduction` must be 'none', 'mean' or 'sum'; got "
-            f"{reduction!r}."
-        )
 
 
 def _scaled(
@@ -136,9 +135,7 @@ def cross_entropy(
     >>> bool(torch.isclose(loss, ref))
     True
     """
-    for name, t in (("input", input), ("target", target), ("weight", weight)):
-        _host("cross_entropy", name, t)
-    _check_reduction("cross_entropy", reduction)
+    _check("cross_entropy", reduction, input=input, target=target, weight=weight)
     out: torch.Tensor = _CrossEntropy.apply(
         input, target, weight, ignore_index, reduction, label_smoothing
     )
@@ -189,10 +186,10 @@ def binary_cross_entropy_with_logits(
     pos_weight: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """``torch.nn.functional.binary_cross_entropy_with_logits`` on the fused kernel."""
-    for name, t in (("input", input), ("target", target), ("weight", weight),
-                    ("pos_weight", pos_weight)):  # fmt: skip
-        _host("binary_cross_entropy_with_logits", name, t)
-    _check_reduction("binary_cross_entropy_with_logits", reduction)
+    _check(
+        "binary_cross_entropy_with_logits", reduction, input=input, target=target,
+        weight=weight, pos_weight=pos_weight,
+    )  # fmt: skip
     out: torch.Tensor = _BCEWithLogits.apply(
         input, target, weight, reduction, pos_weight
     )
@@ -270,11 +267,10 @@ def linear_cross_entropy(
     >>> torch.autograd.gradcheck(lambda h, W: ct.linear_cross_entropy(h, W, y), (h, W))
     True
     """
-    for name, t in (("input", input), ("linear_weight", linear_weight),
-                    ("target", target), ("linear_bias", linear_bias),
-                    ("weight", weight)):  # fmt: skip
-        _host("linear_cross_entropy", name, t)
-    _check_reduction("linear_cross_entropy", reduction)
+    _check(
+        "linear_cross_entropy", reduction, input=input, linear_weight=linear_weight,
+        target=target, linear_bias=linear_bias, weight=weight,
+    )  # fmt: skip
     out: torch.Tensor = _LinearCrossEntropy.apply(
         input, linear_weight, target, linear_bias, weight, reduction, ignore_index,
         label_smoothing,
