@@ -30,7 +30,14 @@ from crossent.explain._render import (
     rich_table,
     text_table,
 )
-from crossent.explain._spec import Spec, accepted_options, as_spec, bind
+from crossent.explain._spec import (
+    Spec,
+    accepted_options,
+    as_spec,
+    bind,
+    check_from_logits,
+    check_option_names,
+)
 from crossent.explain._trace import Trace, run_traced
 from crossent.frameworks._plan import CAUSE_OF_STEP, STEP_ORDER, Plan, State
 
@@ -554,6 +561,8 @@ def compare(
     >>> print(c.first_divergence)
     None
     """
+    check_from_logits("compare", from_logits)
+    check_option_names("compare", options)
     spec_a, spec_b = as_spec(a, **options), as_spec(b, **options)
     torch = {spec_a.implementation.framework, spec_b.implementation.framework}
     posed = posed_options(

@@ -28,7 +28,13 @@ from crossent.explain._render import (
     text_table,
 )
 from crossent.explain._runs import Runs
-from crossent.explain._spec import Spec, as_spec, check_options
+from crossent.explain._spec import (
+    Spec,
+    as_spec,
+    check_from_logits,
+    check_option_names,
+    check_options,
+)
 from crossent.explain._trace import Trace
 from crossent.frameworks._registry import registry
 
@@ -645,6 +651,8 @@ def explain(
     >>> e.codes[0]
     'renormalized'
     """
+    check_from_logits("explain", from_logits)
+    check_option_names("explain", options)
     if observed is not None:
         observed_array("explain", observed)  # a clear error for what is not a number
     _check_shapes(y_true, y_pred)

@@ -25,7 +25,12 @@ from crossent.explain._render import (
 )
 from crossent.explain._runs import Runs
 from crossent.explain._solve import CONTINUOUS, allowed_digits, solutions
-from crossent.explain._spec import Spec, accepted_options
+from crossent.explain._spec import (
+    Spec,
+    accepted_options,
+    check_from_logits,
+    check_option_names,
+)
 from crossent.frameworks._plan import Plan
 from crossent.frameworks._registry import Implementation, registry
 
@@ -417,6 +422,8 @@ def identify(
     >>> print(found.matches[0].spec)
     textbook.categorical(reduction='mean')
     """
+    check_from_logits("identify", from_logits)
+    check_option_names("identify", fixed)
     obs = observed_array("identify", observed)
     tol = None if tolerance is None else np.asarray(float(tolerance))
     if _runs is None:  # explain() poses the inputs before it calls identify()

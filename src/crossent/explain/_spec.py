@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import difflib
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,7 +13,15 @@ from crossent.explain._question import bind_impl
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Implementation, get, mirror
 
-__all__ = ["Spec", "accepted_options", "as_spec", "bind", "check_options"]
+__all__ = [
+    "Spec",
+    "accepted_options",
+    "as_spec",
+    "bind",
+    "check_from_logits",
+    "check_option_names",
+    "check_options",
+]
 
 
 @dataclass(frozen=True)
@@ -108,11 +117,67 @@ def as_spec(x: Any, **shared: Any) -> Spec:
     extra = {k: v for k, v in shared.items() if k in accepted and k not in spec.options}
     unknown = [k for k in spec.options if accepted is not _ANY and k not in accepted]
     if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(accepted), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ValueError(
             f"compare: {spec.path} has no option {unknown[0]!r}; it accepts "
-            f"{', '.join(sorted(accepted)) or 'no options'}."
+            f"{', '.join(sorted(accepted)) or 'no options'}.{hint}"
         )
+    _check_option_types(impl, spec.options)
     return Spec(impl.path, {**spec.options, **extra})
+
+
+def _option_defaults(impl: Implementation) -> dict[str, Any]:
+    """Each named option's default, where the binder or the mirror class has one."""
+    params = dict(inspect.signature(impl.bind).parameters)
+    target = mirror(impl.path)
+    if inspect.isclass(target):
+        params.update(inspect.signature(target.__init__).parameters)
+    return {
+        name: p.default
+        for name, p in params.items()
+        if p.default is not inspect.Parameter.empty
+    }
+
+
+def _check_option_types(impl: Implementation, options: Mapping[str, Any]) -> None:
+    """A switch is True or False: a string such as ``from_logits="yes"`` is refused
+    (it is truthy, and would silently give another number)."""
+    defaults = _option_defaults(impl)
+    for name, value in options.items():
+        if isinstance(defaults.get(name), bool) and not isinstance(value, bool):
+            raise TypeError(
+                f"{impl.path}: `{name}` must be True or False; got {value!r}."
+            )
+
+
+def check_option_names(fn: str, options: Mapping[str, Any]) -> None:
+    """Refuse an option no registered implementation takes (a typo such as
+    ``label_smothing``), naming the closest known one."""
+    from crossent.frameworks._registry import registry
+
+    known: set[str] = {"axis"}
+    for impl in registry().values():
+        accepted = accepted_options(impl)
+        if accepted is not _ANY:
+            known |= {name for name in accepted if not name.startswith("_")}
+    for name in options:
+        if name.startswith("_") or name in known:
+            continue
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise TypeError(
+            f"{fn}: no implementation takes the option {name!r}; {hint}known options: "
+            f"{', '.join(sorted(known))}."
+        )
+
+
+def check_from_logits(fn: str, from_logits: Any) -> None:
+    """``from_logits`` is None (inferred), True or False."""
+    if from_logits is not None and not isinstance(from_logits, bool):
+        raise TypeError(
+            f"{fn}: `from_logits` must be True, False or None; got {from_logits!r}."
+        )
 
 
 class _AnyOptions(frozenset[str]):

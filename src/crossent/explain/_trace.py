@@ -16,7 +16,13 @@ from crossent.explain._render import (
     rich_table,
     text_table,
 )
-from crossent.explain._spec import Spec, as_spec, bind
+from crossent.explain._spec import (
+    Spec,
+    as_spec,
+    bind,
+    check_from_logits,
+    check_option_names,
+)
 from crossent.frameworks._plan import Plan, State, Step
 
 if TYPE_CHECKING:
@@ -168,6 +174,8 @@ def trace(
     >>> print(t.value.round(5))
     [0.10536 0.22314]
     """
+    check_from_logits("trace", from_logits)
+    check_option_names("trace", options)
     base = as_spec(implementation)
     impl = base.implementation
     posed = posed_options(
