@@ -58,8 +58,9 @@ class Facts:
         if self.label_kind == "integer":
             idx = self.y_true.astype(np.int64)
             valid = (idx >= 0) & (idx < self.num_classes)
-            eye = np.eye(self.num_classes)[np.clip(idx, 0, self.num_classes - 1)]
-            return eye * valid[..., None]
+            # N × C, never a C × C identity (100k classes would need 74.5 GiB)
+            hot = (idx[..., None] == np.arange(self.num_classes)) & valid[..., None]
+            return hot.astype(np.float64)
         return self.y_true
 
 

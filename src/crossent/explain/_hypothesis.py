@@ -163,6 +163,7 @@ class Question:
     label_kind: str
     tolerance: np.ndarray | None = None
     cache: dict[Any, Any] = field(default_factory=dict)
+    runs: Any = None  # explain()'s Runs: the values already computed on these inputs
 
     @property
     def rows(self) -> int:
@@ -198,8 +199,8 @@ def _dense(q: Question) -> np.ndarray:
     yt = q.y_true
     if yt.dtype.kind in "iu" and yt.ndim == q.y_pred.ndim - 1:
         c = q.classes
-        safe = np.clip(yt, 0, c - 1)
-        dense: np.ndarray = np.eye(c)[safe] * ((yt >= 0) & (yt < c))[..., None]
+        hot = (yt[..., None] == np.arange(c)) & ((yt >= 0) & (yt < c))[..., None]
+        dense: np.ndarray = hot.astype(np.float64)  # N × C, not a C × C identity
         return dense
     return np.asarray(yt, np.float64)
 
@@ -353,6 +354,15 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
         if yt.shape != yp.shape or yt.dtype.kind in "iu":
             return None
         yt, yp = yp, yt
+    if q.runs is not None and yt is q.y_true and yp is q.y_pred:
+        known, value = q.runs.value(impl, cfg.spec.options, yt, yp)
+        if known:
+            v = np.asarray(value)
+            return v if v.dtype.kind in "fV" else None
+        out = _run(impl, yt, yp, dict(cfg.spec.options))
+        if out is not None:
+            q.runs.remember(impl, cfg.spec.options, yt, yp, out)
+        return out
     return _run(impl, yt, yp, dict(cfg.spec.options))
 
 
@@ -412,8 +422,9 @@ def evaluate(q: Question, cfg: Config) -> np.ndarray | None:
             size = int(p.get("batch", 0))
             if not 0 < size < per.size:
                 return None
-            chunks = [per[i : i + size].mean() for i in range(0, per.size, size)]
-            out = np.asarray(np.mean(chunks))
+            starts = np.arange(0, per.size, size)
+            counts = np.diff(np.append(starts, per.size))
+            out = np.asarray(np.mean(np.add.reduceat(per, starts) / counts))
         else:
             return None
     return np.asarray(out).astype(dtype) if dtype.kind == "f" else np.asarray(out)
