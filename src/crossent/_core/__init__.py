@@ -10,6 +10,7 @@ from crossent._core._focal import (
     sigmoid_focal_cross_entropy,
     softmax_focal_cross_entropy,
 )
+from crossent._core._guard import CORE_CHECKS, guard_module
 from crossent._core._logsumexp import log_sigmoid, log_softmax, logsumexp, softplus
 from crossent._core._reduction import Reduction, reduce_loss
 from crossent._core._smoothing import smooth_labels
@@ -30,3 +31,6 @@ __all__ = [
     "softmax_focal_cross_entropy",
     "softplus",
 ]
+
+# Every public function checks its arguments' types and option values (#13).
+guard_module(globals(), "", __all__, CORE_CHECKS)

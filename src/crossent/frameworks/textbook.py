@@ -25,8 +25,8 @@ from typing import Any, Literal
 import numpy as np
 
 import crossent._core as core
+from crossent._core._guard import guard_module
 from crossent.frameworks import _steps as st
-from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence, Implementation, register
 

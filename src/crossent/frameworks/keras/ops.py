@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from crossent._core._guard import guard_module
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_jax, as_tensorflow
-from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.keras import _tf_ops as tfo

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from crossent._core._guard import guard_module
 from crossent.frameworks._convert import as_tensorflow
-from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.keras2 import backend as k2

@@ -15,8 +15,8 @@ from typing import Any, overload
 
 import numpy as np
 
+from crossent._core._guard import guard_module
 from crossent.frameworks._convert import as_tensorflow
-from crossent.frameworks._guard import guard_module
 from crossent.frameworks.keras2 import losses
 from crossent.frameworks.tf_keras import _tf
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from crossent.frameworks._guard import AXES, guard_module
+from crossent._core._guard import AXES, guard_module
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.optax import _jax

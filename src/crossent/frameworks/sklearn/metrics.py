@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from crossent._core._guard import CLASS_LABELS, OPTIONAL_CLASS_LABELS, guard_module
 from crossent.frameworks import _steps as st
-from crossent.frameworks._guard import CLASS_LABELS, OPTIONAL_CLASS_LABELS, guard_module
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.sklearn import _labels

@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from crossent._core._guard import guard_module
 from crossent.errors import FrameworkError
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
-from crossent.frameworks._guard import guard_module
 from crossent.frameworks._plan import Plan, State, Step, reduced
 from crossent.frameworks._registry import Divergence, Implementation, register
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from crossent._core._guard import TORCH_LABEL_SMOOTHING, guard_module
 from crossent.frameworks._convert import as_torch
-from crossent.frameworks._guard import TORCH_LABEL_SMOOTHING, guard_module
 from crossent.frameworks.torch import _ops
 from crossent.frameworks.torch.nn import functional
 

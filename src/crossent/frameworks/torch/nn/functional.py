@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from crossent.frameworks._guard import TORCH_LABEL_SMOOTHING, guard_module
+from crossent._core._guard import TORCH_LABEL_SMOOTHING, guard_module
 from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.torch import _ops
 from crossent.frameworks.torch._binary import (

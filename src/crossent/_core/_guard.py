@@ -1,4 +1,4 @@
-"""Argument checks at the door of every public mirror (issue #13).
+"""Argument checks at the door of every public function: the core's and the mirrors' (#13).
 
 A mirror reproduces its framework's numbers and, where the framework raises, its
 exception. What no framework would make sense of — ``None`` or a string for an
@@ -66,6 +66,11 @@ def _received(x: Any) -> str:
     return f"{text} ({type(x).__name__})"
 
 
+def _foreign(x: Any) -> bool:
+    """An array of another library (PyTorch, JAX, CuPy, Dask): its values stay put."""
+    return hasattr(x, "shape") and not isinstance(x, (np.ndarray, np.generic))
+
+
 def _dtype_of(path: str, arg: str, x: Any) -> np.dtype[Any] | None:
     dtype = getattr(x, "dtype", None) if hasattr(x, "shape") else None
     if dtype is None:
@@ -117,7 +122,7 @@ def _nonnegative_array(*, optional: bool = True) -> Check:
 
     def check(path: str, arg: str, x: Any) -> None:
         base(path, arg, x)
-        if x is None:
+        if x is None or _foreign(x):
             return
         a = np.asarray(x)
         if a.dtype.kind == "f" and not bool(np.all(np.isfinite(a))):
@@ -164,6 +169,8 @@ def _real(
         elif low is not None:
             bounds = f" ≥ {low:g}"
         what = "a finite real number" + bounds
+        if array and _foreign(x):
+            return
         if array and not isinstance(x, (bool, np.bool_, str, bytes)):
             try:
                 a = np.asarray(x)
@@ -232,6 +239,15 @@ def _torch_label_smoothing(path: str, arg: str, x: Any) -> None:
     _real()(path, arg, x)
 
 
+def _alpha(path: str, arg: str, x: Any) -> None:
+    if isinstance(x, (list, tuple)) or (
+        hasattr(x, "shape") and int(getattr(x, "ndim", 0)) > 0
+    ):
+        _real(low=0.0, array=True)(path, arg, x)
+    else:
+        _real(low=0.0, high=1.0, optional=True)(path, arg, x)
+
+
 #: PyTorch's own range check kept (``label_smoothing > 1`` raises RuntimeError).
 TORCH_LABEL_SMOOTHING: Check = _torch_label_smoothing
 #: optax's ``axis`` may be a tuple of ints.
@@ -239,6 +255,17 @@ AXES: Check = _axis(tuples=True)
 #: scikit-learn's labels may be strings.
 CLASS_LABELS: Check = _array(strings=True)
 OPTIONAL_CLASS_LABELS: Check = _array(strings=True, optional=True)
+
+#: The core's arguments (``crossent.*``), where they differ from the mirrors'.
+CORE_CHECKS: dict[str, Check | None] = {
+    "x": _array(),
+    "loss": _array(),
+    "probs": _array(),
+    "weights": _nonnegative_array(),
+    "keepdims": _bool(),
+    "ignore_index": _int(optional=True),
+    "reduction": None,  # the core's own check_choice names the choices
+}
 
 #: The checks by argument name, shared by every mirror (their names agree).
 CHECKS: dict[str, Check] = {
@@ -266,7 +293,9 @@ CHECKS: dict[str, Check] = {
     # the goldens hold those numbers: only non-finite values are refused.
     "label_smoothing": _real(),
     "gamma": _real(low=0.0),
-    "alpha": _real(low=0.0, high=1.0, optional=True, array=True),
+    # a scalar balances positives against negatives (binary focal losses); an
+    # array weighs classes (categorical focal losses) and may exceed 1
+    "alpha": _alpha,
     "epsilon": _real(),
     "ignore_index": _int(),
     "ignore_class": _int(optional=True),
