@@ -16,7 +16,7 @@ from crossent.explain._spec import as_spec
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["DEFAULT_STABILITY", "gap", "stability", "stability_curves"]
+__all__ = ["DEFAULT_STABILITY", "MAX_BARS", "gap", "stability", "stability_curves"]
 
 #: Implementations drawn by :func:`stability` when none are named.
 DEFAULT_STABILITY: tuple[str, ...] = (
@@ -150,6 +150,10 @@ def stability(
     return ax
 
 
+#: Above this many examples :func:`gap` draws a histogram instead of bar pairs.
+MAX_BARS = 200
+
+
 def gap(
     a: Any,
     b: Any,
@@ -157,9 +161,17 @@ def gap(
     y_pred: Any,
     *,
     ax: Axes | None = None,
+    max_bars: int = MAX_BARS,
     **options: Any,
 ) -> Axes:
-    """Bar chart of the per-example losses of two implementations and their gap.
+    """The per-example losses of two implementations and their gap.
+
+    Up to ``max_bars`` examples: a pair of bars per example, with each gap
+    written above its pair (up to 40). Beyond that one bar per example is a smear
+    and costs seconds per thousand bars, so the plot is a histogram of the
+    per-example gaps ``B − A`` (non-finite gaps counted in the legend), with the
+    five examples of largest ``|gap|`` listed by index. The title gives the total
+    gap and the comparison's note either way.
 
     Examples
     --------
@@ -176,6 +188,8 @@ def gap(
 
     from crossent.explain import compare
 
+    if isinstance(max_bars, bool) or not isinstance(max_bars, (int, np.integer)):
+        raise TypeError(f"plot.gap: `max_bars` must be an int; got {max_bars!r}.")
     comp = compare(a, b, y_true, y_pred, **options)  # both sides reduced alike
     va = np.atleast_1d(np.asarray(comp.a.value, np.float64)).reshape(-1)
     vb = np.atleast_1d(np.asarray(comp.b.value, np.float64)).reshape(-1)
@@ -187,6 +201,18 @@ def gap(
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
     n = va.size
+    per_example = n > 1 or np.ndim(comp.a.value) > 0
+    total = "summed over examples" if per_example else "reduced"
+    title = (
+        f"gap B − A = {comp.gap:+.6g} ({total}; first divergent step: "
+        f"{comp.first_divergence})\n{comp.note}"
+    )
+    if n > max_bars:
+        _gap_histogram(
+            ax, va, vb, str(comp.a.implementation), str(comp.b.implementation)
+        )
+        ax.set_title(title, fontsize=9)
+        return ax
     x = np.arange(n)
     width = 0.38
     ax.bar(x - width / 2, va, width, label=f"A: {comp.a.implementation}")
@@ -195,14 +221,47 @@ def gap(
         for xi, d, top in zip(x, vb - va, np.maximum(va, vb)):
             ax.annotate(f"{d:+.4g}", (xi, top), ha="center", va="bottom", fontsize=8)
         ax.set_xticks(x)
-    per_example = n > 1 or np.ndim(comp.a.value) > 0
     ax.set_xlabel("example" if per_example else "")
     ax.set_ylabel("loss per example" if per_example else "loss (reduced)")
-    total = "summed over examples" if per_example else "reduced"
-    ax.set_title(
-        f"gap B − A = {comp.gap:+.6g} ({total}; first divergent step: "
-        f"{comp.first_divergence})\n{comp.note}",
-        fontsize=9,
-    )
+    ax.set_title(title, fontsize=9)
     ax.legend(fontsize=8)
     return ax
+
+
+def _gap_histogram(ax: Axes, va: np.ndarray, vb: np.ndarray, a: str, b: str) -> None:
+    """Histogram of the per-example gaps ``vb − va`` and the five largest."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        d = vb - va
+    finite = np.isfinite(d)
+    shown = d[finite]
+    bad = int(d.size - shown.size)
+    label = f"{shown.size} examples: B − A per example"
+    if bad:
+        label += f" ({bad} non-finite, not shown)"
+    if shown.size:
+        bins = min(100, max(10, int(np.sqrt(shown.size))))
+        if float(shown.min()) == float(shown.max()):  # one value: one visible bin
+            width = max(abs(float(shown[0])) * 1e-3, 1e-12)
+            edges = np.array([shown[0] - width, shown[0] + width])
+            ax.hist(shown, bins=edges, label=label)
+        else:
+            ax.hist(shown, bins=bins, label=label)
+    else:
+        ax.plot([], [], label=label)
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_xlabel(f"per-example gap B − A   (A: {a}; B: {b})", fontsize=8)
+    ax.set_ylabel("examples")
+    if shown.size:
+        order = np.flatnonzero(finite)[np.argsort(-np.abs(shown), kind="stable")[:5]]
+        lines = [f"#{i}: {d[i]:+.4g}" for i in order]
+        ax.text(
+            0.99,
+            0.97,
+            "largest |gap|\n" + "\n".join(lines),
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8,
+            family="monospace",
+        )
+    ax.legend(fontsize=8, loc="upper left")
