@@ -242,7 +242,7 @@ def _gap_histogram(ax: Axes, va: np.ndarray, vb: np.ndarray, a: str, b: str) -> 
         bins = min(100, max(10, int(np.sqrt(shown.size))))
         if float(shown.min()) == float(shown.max()):  # one value: one visible bin
             width = max(abs(float(shown[0])) * 1e-3, 1e-12)
-            edges = np.array([shown[0] - width, shown[0] + width])
+            edges = [float(shown[0]) - width, float(shown[0]) + width]
             ax.hist(shown, bins=edges, label=label)
         else:
             ax.hist(shown, bins=bins, label=label)
