@@ -27,7 +27,11 @@ import numpy as np
 import crossent._core as core
 from crossent.explain._cause import Cause
 from crossent.explain._deviations import TEXT, causes_of, given_deviations
-from crossent.explain._diagnose import _exact_ce, _softmax_ce
+from crossent.explain._diagnose import (
+    _exact_ce,
+    _softmax_ce,
+    rule_binary_vs_categorical,
+)
 from crossent.explain._facts import Facts
 from crossent.explain._hypothesis import Config, Question, evaluate
 from crossent.explain._identify import Identification, Match, _dtype_name, identify
@@ -115,7 +119,9 @@ def answer(
         )
     )
     obs = np.asarray(observed, np.float64 if not hasattr(observed, "dtype") else None)
-    q = Question(np.asarray(y_true), np.asarray(y_pred), obs, logits, f.label_kind)
+    q = Question(
+        np.asarray(y_true), np.asarray(y_pred), obs, logits, f.label_kind, runs=runs
+    )
     fixed = set(shared)
     # The reference first: on large inputs, a match there needs no registry search.
     base = search(q, ref, (), fixed=fixed, large=True) if large else []
@@ -148,6 +154,14 @@ def answer(
         found = search(
             q, ref, _producers(ident, _dtype_name(q.y_pred)), fixed=fixed, large=large
         )
+    if len(against) >= 2 and found and not found[0].deviations:
+        # The first implementation named produced the number: the question is its
+        # gap to the second one named, which becomes the reference.
+        producer = found[0].config
+        ref = Config(_reduced_like(against[1], found[0].value, producer.spec))
+        again = search(q, ref, [producer], fixed=fixed, large=large)
+        found = again or found
+        ref = ref if again else Config(ref_spec)
     by_code = {c.code: c for c in evidence}
     by_code.setdefault("reduction", _reduction_evidence(f))
     ref_value = evaluate(q, ref)
@@ -162,6 +176,10 @@ def answer(
             ref, ref_value, None, (), ident, kept, _nearest(q, ref, against, shared)
         )
     best = found[0]
+    if "binary_vs_categorical" not in by_code and _formulas_differ(best, ref):
+        # read only when the answer needs it (it costs a pass over the inputs)
+        extra = rule_binary_vs_categorical(replace(f, options=_all_kinds(f)))
+        by_code.update({c.code: c for c in extra})
     if best.deviations:
         causes = causes_of(q, ref, best, f, runs, by_code)
     else:
@@ -351,3 +369,45 @@ def _reduction_evidence(f: Facts) -> Cause:
         msg,
         "Use the same reduction on both sides.",
     )
+
+
+def _all_kinds(f: Facts) -> dict[str, Any]:
+    return {k: v for k, v in f.options.items() if k != "_categorical_only"}
+
+
+def _formulas_differ(best: Hypothesis, ref: Config) -> bool:
+    """Whether the answer puts a binary formula against a categorical one."""
+    binary = ref.spec.implementation.labels == "binary"
+    for d in best.deviations:
+        if d.code == "binary_vs_categorical":
+            return True
+        spec = d.detail.get("spec")
+        if (
+            isinstance(spec, Spec)
+            and (spec.implementation.labels == "binary") != binary
+        ):
+            return True
+    return False
+
+
+_MEAN_LIKE = {
+    "sum_over_batch_size": "mean",
+    "auto": "mean",
+    "mean": "mean",
+    "sum": "sum",
+}
+
+
+def _reduced_like(spec: Spec, value: Any, producer: Spec) -> Spec:
+    """A hand-written formula named without a reduction, reduced the way the producer
+    reduces (Keras' number is a mean: comparing it with unreduced per-example
+    losses would put the whole sum in the gap)."""
+    impl = spec.implementation
+    if (
+        impl.framework not in ("textbook", "exact")
+        or "reduction" in spec.options
+        or np.ndim(value) != 0
+    ):
+        return spec
+    red = _MEAN_LIKE.get(str(producer.options.get("reduction", "mean")), "mean")
+    return Spec(spec.path, {**spec.options, "reduction": red})

@@ -692,8 +692,8 @@ def explain(
     binary_involved = any(
         s.implementation.labels == "binary" for s in _specs(against_list, shared)
     )
-    if f.label_kind == "one_hot" and not binary_involved and observed is None:
-        f = _without_binary(f)
+    if f.label_kind == "one_hot" and not binary_involved:
+        f = _without_binary(f)  # the answer reads the binary rule when it needs it
     causes = diagnose(f)
     if (
         len(causes) > 1

@@ -353,7 +353,7 @@ def _output_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
             elif any(opts.get(k) is not None for k in ("weight", "sample_weight")):
                 code = "weighting"
         if name == "batch_mean":
-            for size in range(1, q.rows):
+            for size in _batch_sizes(q.rows):
                 if q.rows % size:
                     yield Deviation(
                         code,
@@ -363,6 +363,14 @@ def _output_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
                     )
             continue
         yield Deviation(code, "output", what, {"output": name})
+
+
+def _batch_sizes(n: int) -> list[int]:
+    """Batch sizes to try: every one for small N, else the sizes people use."""
+    if n <= 64:
+        return list(range(1, n))
+    usual = {2**k for k in range(1, 14)} | {10, 20, 25, 50, 100, 200, 250, 500, 1000}
+    return sorted(b for b in usual if b < n)
 
 
 def _try(q: Question, ref: Config, devs: tuple[Deviation, ...]) -> Hypothesis | None:
