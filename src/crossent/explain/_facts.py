@@ -60,7 +60,8 @@ class Facts:
             valid = (idx >= 0) & (idx < self.num_classes)
             # N × C, never a C × C identity (100k classes would need 74.5 GiB)
             hot = (idx[..., None] == np.arange(self.num_classes)) & valid[..., None]
-            return hot.astype(np.float64)
+            dense: np.ndarray = hot.astype(np.float64)
+            return dense
         return self.y_true
 
 
