@@ -107,10 +107,16 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
             "evaluate: --scheduler and --workers need dask.distributed; "
             "pip install 'crossent[dask]'"
         ) from None
+    from crossent.evaluate._distributed import quiet_dask_logging
+
+    # Dask logs a lost worker in kilobytes (every lost task's key, each process's
+    # warnings): one line per lost worker instead, unless --debug.
+    quiet = quiet_dask_logging(debug=bool(getattr(args, "debug", False)))
     if args.workers is not None:
         if args.workers < 1:
             raise InputError(f"--workers: must be at least 1; got {args.workers}")
         with (
+            quiet,
             distributed.LocalCluster(
                 n_workers=args.workers,
                 threads_per_worker=1,
@@ -127,7 +133,7 @@ def _client(args: argparse.Namespace) -> Iterator[Any]:
         raise InputError(
             f"--scheduler: cannot reach a Dask scheduler at {args.scheduler}: {err}"
         ) from None
-    with client:
+    with quiet, client:
         yield client
 
 

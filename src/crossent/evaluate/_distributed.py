@@ -10,15 +10,106 @@ the evaluation with an error: a partial sum is never returned.
 
 from __future__ import annotations
 
+import logging
+import os
+import re
+import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from crossent.evaluate._sources import ArraySource, Source, _optional
 from crossent.evaluate._stream import Progress, totals_in_context, window_totals
 from crossent.evaluate._totals import LossSpec, Totals
 
-__all__ = ["run_dask_arrays", "run_on_client"]
+__all__ = ["quiet_dask_logging", "run_dask_arrays", "run_on_client"]
+
+_REMOVED = re.compile(r"^Removing worker '([^']+)' caused the cluster to lose")
+
+
+class _LostWorkers(logging.Handler):
+    """Dask's log records in, one line per lost worker out; the rest dropped.
+
+    A worker's death is logged by its nanny ("Restarting worker") and, when it
+    held finished tasks, by the scheduler just before ("Removing worker 'ADDR'
+    caused the cluster to lose ...", with every lost task's key: kilobytes).
+    """
+
+    def __init__(self, emit: Callable[[str], None]) -> None:
+        super().__init__(logging.WARNING)
+        self._emit = emit
+        self._address: str | None = None
+        self.lost = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # a record that does not format: not ours to report
+            return
+        removed = _REMOVED.match(message)
+        if removed:
+            if self._address is not None:  # a second removal before a restart
+                self._report(self._address)
+            self._address = removed.group(1)
+        elif record.name == "distributed.nanny" and message.startswith(
+            "Restarting worker"
+        ):
+            self._report(self._address)
+
+    def _report(self, address: str | None) -> None:
+        self.lost += 1
+        self._address = None
+        which = f"Dask worker {address}" if address else "a Dask worker"
+        self._emit(
+            f"lost {which} (its process died); its tasks are recomputed on the "
+            f"others, so the result is unaffected"
+        )
+
+    def flush_pending(self) -> None:
+        if self._address is not None:
+            self._report(self._address)
+
+
+@contextmanager
+def quiet_dask_logging(
+    *, debug: bool = False, emit: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Dask's logging cut to one line per lost worker (all of it with ``debug``).
+
+    In this process the ``distributed`` logger's handlers are swapped for one
+    that reports each lost worker through ``emit`` (a line on standard error by
+    default); worker processes started inside the block inherit
+    ``DASK_LOGGING__DISTRIBUTED=critical``, so their warnings are not printed
+    either. Everything is restored on exit.
+    """
+    if debug:
+        yield
+        return
+    if emit is None:
+
+        def emit(line: str) -> None:
+            print(f"crossent evaluate: warning: {line}", file=sys.stderr, flush=True)
+
+    logger = logging.getLogger("distributed")
+    handler = _LostWorkers(emit)
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    env_key = "DASK_LOGGING__DISTRIBUTED"
+    saved_env = os.environ.get(env_key)
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    os.environ[env_key] = "critical"
+    try:
+        yield
+    finally:
+        handler.flush_pending()
+        logger.handlers[:], level, logger.propagate = saved
+        logger.setLevel(level)
+        if saved_env is None:
+            os.environ.pop(env_key, None)
+        else:
+            os.environ[env_key] = saved_env
 
 
 def _gather(
