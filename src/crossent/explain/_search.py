@@ -38,6 +38,7 @@ from crossent.explain._hypothesis import (
     option_code,
 )
 from crossent.explain._model import expects
+from crossent.explain._runs import _defaults
 from crossent.explain._solve import allowed_digits, digits, linear, snap, solutions
 from crossent.explain._spec import Spec, accepted_options
 
@@ -86,11 +87,26 @@ def cost(devs: Sequence[Deviation], ref: Config | None = None) -> float:
             takes = expects(ref.spec.implementation, ref.spec.options)
             total += 0.01 * ((d.code == "clipped") == (takes == "logits"))
         if d.kind == "implementation" and ref is not None:
-            a, b = d.detail["spec"].implementation, ref.spec.implementation
+            spec = d.detail["spec"]
+            a, b = spec.implementation, ref.spec.implementation
+            # differences another implementation brings with it, each nearly a
+            # deviation of its own: what it takes (logits or probabilities) and
+            # how it reduces
+            takes_a, takes_b = expects(a, spec.options), expects(b, ref.spec.options)
+            total += 0.8 * (takes_a != takes_b)
+            total += 0.8 * (_reduces(spec) != _reduces(ref.spec))
             total += 0.1 * ((a.labels == "binary") != (b.labels == "binary"))
             total += 0.05 * (a.framework != b.framework)
             total += 0.02 * bool(d.detail.get("dtype"))
     return total
+
+
+def _reduces(spec: Spec) -> str:
+    """ "sum", "none" or "mean": how ``spec`` reduces (mean for every mean-like name)."""
+    red = str(spec.options.get("reduction", "mean"))
+    if red == "sum" or spec.options.get("normalize") is False:
+        return "sum"
+    return "none" if red == "none" else "mean"
 
 
 def apply(cfg: Config, dev: Deviation) -> Config:
@@ -365,6 +381,32 @@ def _output_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
         yield Deviation(code, "output", what, {"output": name})
 
 
+def _producer_deviations(ref: Config, p: Config) -> tuple[Deviation, ...]:
+    """The reference's implementation with other options is option deviations;
+    another implementation is one deviation (split by the step attribution later)."""
+    if p.spec.path == ref.spec.path and not p.dtype:
+        defaults = _defaults(ref.spec.implementation)
+        mine = {**defaults, **ref.spec.options}
+        return tuple(
+            Deviation(
+                option_code(k, mine.get(k), v),
+                "option",
+                f"{k}={v!r} instead of {mine.get(k)!r}",
+                {"option": k, "from": mine.get(k), "to": v},
+            )
+            for k, v in p.spec.options.items()
+            if not _same(v, mine.get(k))
+        )
+    return (
+        Deviation(
+            "implementation",
+            "implementation",
+            f"{p.spec} instead of {ref.spec}",
+            {"spec": p.spec, "dtype": p.dtype},
+        ),
+    )
+
+
 def _batch_sizes(n: int) -> list[int]:
     """Batch sizes to try: every one for small N, else the sizes people use."""
     if n <= 64:
@@ -420,16 +462,11 @@ def search(
         if h is not None:
             found.append(h)
     for p in producers:
-        dev = Deviation(
-            "implementation",
-            "implementation",
-            f"{p.spec} instead of {ref.spec}",
-            {"spec": p.spec, "dtype": p.dtype},
-        )
-        h = _try(q, ref, (dev,))
+        h = _try(q, ref, _producer_deviations(ref, p))
         if h is not None:
             found.append(h)
-    if not found and not large:
+    cheapest = min((h.cost for h in found), default=math.inf)
+    if cheapest > 1.5 and not large:
         for d in single:
             for o in outputs:
                 h = _try(q, ref, (d, o))
