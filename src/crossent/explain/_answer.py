@@ -80,13 +80,14 @@ def _reference_path(f: Facts) -> str:
 
 def _producers(ident: Identification, given: str) -> list[Config]:
     """identify()'s matches as configs (a float32 cast only where the inputs are not
-    float32 already; a 1-D reading has no config)."""
+    float32 already)."""
     out = []
     for m in ident.matches:
-        if "1-D" in m.input_dtype:
-            continue
-        cast = m.input_dtype if m.input_dtype != given else ""
-        out.append(Config(m.spec, dtype=cast))
+        # a 1-D reading is the (N, 1) column reduced by the user's mean
+        dtype = m.input_dtype.split(",")[0]
+        cfg = Config(m.spec, dtype=dtype if dtype != given else "")
+        if cfg not in out:
+            out.append(cfg)
     return out
 
 

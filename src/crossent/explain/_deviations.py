@@ -271,6 +271,21 @@ def _implementation_causes(
             "round): the focal term (1 − p_t)^γ and α weighting scale every element."
         )
         return [_cause("focal", msg, share, evidence, {"deviation": "implementation"})]
+    narrow = q.y_pred.dtype.name in ("float16", "bfloat16")
+    if narrow and not math.isfinite(share):
+        wide = evaluate(q, replace(producer, dtype="float32"))
+        if wide is not None and bool(np.all(np.isfinite(np.asarray(wide, np.float64)))):
+            msg = (
+                f"{producer.spec} computed in {q.y_pred.dtype} gives a non-finite value; "
+                f"in float32 it gives {fmt_value(_total(wide), 7)}: the {q.y_pred.dtype} "
+                "rounding (1 − 1e-7 rounds to 1, the clip no longer keeps log away "
+                "from 0) makes it inf/NaN."
+            )
+            return [
+                _cause(
+                    "precision", msg, share, evidence, {"deviation": "implementation"}
+                )
+            ]
     comp = compare_model(producer.spec, ref.spec, f, runs)
     items: list[tuple[str, float, str]] = []
     if comp is not None:
