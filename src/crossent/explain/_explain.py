@@ -1,32 +1,31 @@
-"""explain(): values, matches, a step attribution and a diagnosis, in one object."""
+"""explain(): the pipeline, top to bottom.
+
+question (:mod:`._question`, :mod:`._facts`) → values of the usual implementations →
+diagnosis of the inputs (:mod:`._diagnose`, evidence) → with an observed number:
+hypotheses and search (:mod:`._hypothesis`, :mod:`._search`, :mod:`._solve`), the
+deviations of the best one as causes (:mod:`._deviations`, :mod:`._answer`);
+without: the step comparison of the implementations named (:mod:`._stepcauses`)
+→ the :class:`~crossent.explain._explanation.Explanation` that renders it all.
+"""
 
 from __future__ import annotations
 
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from crossent.explain._answer import Answer, _exact_rows, answer
-from crossent.explain._cause import CAUSE_CODES, Cause
-from crossent.explain._compare import Comparison, attribute
+from crossent.explain._answer import Answer, answer
+from crossent.explain._compare import Comparison
+from crossent.explain._deviations import compare_model
 from crossent.explain._diagnose import diagnose
+from crossent.explain._explanation import Explanation, ValueRow
 from crossent.explain._facts import Facts, facts
-from crossent.explain._identify import Identification, observed_array
+from crossent.explain._identify import observed_array
 from crossent.explain._model import model_inputs
 from crossent.explain._question import bind_impl, posed_options
-from crossent.explain._render import (
-    dict_of,
-    fmt_array,
-    fmt_value,
-    html_table,
-    jsonable,
-    rich_table,
-    text_table,
-)
 from crossent.explain._runs import Runs
 from crossent.explain._spec import (
     Spec,
@@ -35,283 +34,10 @@ from crossent.explain._spec import (
     check_option_names,
     check_options,
 )
-from crossent.explain._trace import Trace
+from crossent.explain._stepcauses import attach_contributions, order
 from crossent.frameworks._registry import registry
 
-if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, RenderResult
-
 __all__ = ["Explanation", "ValueRow", "explain"]
-
-
-@dataclass(frozen=True)
-class ValueRow:
-    """One implementation's value on the inputs."""
-
-    spec: Spec
-    value: Any
-    summary: str
-    note: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dictionary."""
-        return dict_of(
-            {
-                "implementation": self.spec.path,
-                "options": dict(self.spec.options),
-                "value": self.value,
-                "summary": self.summary,
-                "note": self.note,
-            }
-        )
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why cross-entropy numbers on these inputs differ, in numbers and words."""
-
-    inputs: Mapping[str, Any]
-    values: tuple[ValueRow, ...]
-    observed: Any
-    identification: Identification | None
-    comparison: Comparison | None
-    causes: tuple[Cause, ...]
-    reference_points: Mapping[str, float] = field(default_factory=dict)
-    answer: Answer | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        """The cause codes found, in order."""
-        return tuple(c.code for c in self.causes)
-
-    def cause(self, code: str) -> Cause | None:
-        """The cause with this code, or None."""
-        return next((c for c in self.causes if c.code == code), None)
-
-    @property
-    def summary(self) -> str:
-        """One paragraph: what the observed number is and where the gap comes from."""
-        if self.answer is not None:
-            return _answer_summary(self, self.answer)
-        parts: list[str] = []
-        ident, comp = self.identification, self.comparison
-        if self.observed is not None:
-            if ident is not None and ident.matches:
-                best = ident.matches[0]
-                parts.append(f"{fmt_array(self.observed)} is what {best.spec} computes")
-                others = list(dict.fromkeys(str(m.spec) for m in ident.matches[1:]))
-                if others:
-                    shown = ", ".join(others[:2])
-                    more = f" and {len(others) - 2} more" if len(others) > 2 else ""
-                    verb = "does" if len(others) == 1 else "do"
-                    parts[-1] += f" (as {verb} {shown}{more})"
-            else:
-                parts.append(
-                    f"No known implementation gives {fmt_array(self.observed)}"
-                )
-        if comp is not None:
-            a = Spec(comp.a.implementation, comp.a.options)
-            b = Spec(comp.b.implementation, comp.b.options)
-            if self.observed is None:
-                parts.append(f"{a} gives {fmt_array(comp.a.value)}")
-            parts.append(f"{b} gives {fmt_array(comp.b.value)}")
-            finite = math.isfinite(comp.gap)
-            if not finite and comp.first_divergence:
-                culprit = comp.nonfinite_step
-                code = f" ({culprit.cause})" if culprit is not None else ""
-                parts.append(
-                    f"the value turns inf/NaN at step '{comp.first_divergence}'{code}"
-                )
-            moving = [c for c in self.causes if c.contribution]
-            if moving and finite:
-                named = [f"{c.code} ({_signed(c.contribution or 0.0)})" for c in moving]
-                shares = (
-                    named[0]
-                    if len(named) == 1
-                    else ", ".join(named[:-1]) + " and " + named[-1]
-                )
-                parts.append(f"the gap B − A = {_signed(comp.gap)} comes from {shares}")
-            elif comp.gap == 0:
-                parts.append("the two agree")
-        for row in self.values:
-            if row.note.startswith("raises "):
-                reason = row.note.removeprefix("raises ").split(": ", 1)[-1]
-                parts.append(f"{row.spec} cannot run on these inputs ({reason})")
-        if not parts:
-            parts.append(
-                "crossent computed these inputs with the implementations below"
-            )
-        if not self.causes:
-            parts.append("no cause of disagreement found in the inputs")
-        return "; ".join(parts) + "."
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dictionary (the schema of ``crossent explain --json``)."""
-        out: dict[str, Any] = {
-            "inputs": jsonable(dict(self.inputs)),
-            "summary": self.summary,
-            "values": [v.to_dict() for v in self.values],
-            "causes": [c.to_dict() for c in self.causes],
-            "reference_points": jsonable(dict(self.reference_points)),
-        }
-        if self.observed is not None:
-            out["observed"] = jsonable(self.observed)
-            ident = self.identification
-            out["matches"] = [m.to_dict() for m in ident.matches] if ident else []
-        if self.comparison is not None:
-            out["comparison"] = self.comparison.to_dict()
-        return out
-
-    def _value_rows(self) -> list[list[str]]:
-        return [
-            [str(v.spec), fmt_array(v.value), v.note or v.summary] for v in self.values
-        ]
-
-    def __str__(self) -> str:
-        lines = [self.summary, ""]
-        lines.append(
-            text_table(
-                ["implementation", "value", "what it computes"], self._value_rows()
-            )
-        )
-        if self.identification is not None and self.identification.matches:
-            lines += ["", str(self.identification)]
-        if self.comparison is not None:
-            lines += ["", str(self.comparison)]
-        for c in self.causes:
-            share = "" if c.contribution is None else f" [{_share(c.contribution)}]"
-            lines += [
-                "",
-                f"* {c.code}: {c.title}{share}",
-                f"  {c.message}",
-                f"  Fix: {c.fix}",
-            ]
-        if self.reference_points:
-            refs = ", ".join(
-                f"{k} = {fmt_value(v, 7)}" for k, v in self.reference_points.items()
-            )
-            lines += ["", f"Reference points: {refs}"]
-        return "\n".join(lines)
-
-    def __rich_console__(
-        self, console: Console, options: ConsoleOptions
-    ) -> RenderResult:
-        from rich.panel import Panel
-        from rich.text import Text
-
-        yield Panel(Text(self.summary), title="crossent explain", expand=False)
-        yield rich_table(
-            ["implementation", "value", "what it computes"],
-            self._value_rows(),
-            title="values",
-            title_justify="left",
-            whole=["implementation"],
-            max_width=options.max_width,
-        )
-        if self.identification is not None and self.identification.matches:
-            yield self.identification
-        if self.comparison is not None:
-            yield self.comparison
-        for c in self.causes:
-            share = "" if c.contribution is None else f"  {_share(c.contribution)}"
-            body = Text(c.message + "\n\n")
-            body.append("Fix: ", style="bold")
-            body.append(c.fix)
-            yield Panel(
-                body,
-                title=Text.assemble((c.code, "bold"), f": {c.title}{share}"),
-                title_align="left",
-            )
-        if self.reference_points:
-            refs = ", ".join(
-                f"{k} = {fmt_value(v, 7)}" for k, v in self.reference_points.items()
-            )
-            yield Text(f"Reference points: {refs}")
-
-    def _repr_html_(self) -> str:
-        import html
-
-        parts = [f"<p><b>{html.escape(self.summary)}</b></p>"]
-        parts.append(
-            html_table(
-                ["implementation", "value", "what it computes"], self._value_rows()
-            )
-        )
-        if self.identification is not None and self.identification.matches:
-            parts.append(self.identification._repr_html_())
-        if self.comparison is not None:
-            parts.append(self.comparison._repr_html_())
-        for c in self.causes:
-            share = (
-                ""
-                if c.contribution is None
-                else f" (contribution {fmt_value(c.contribution, 6)})"
-            )
-            parts.append(
-                f"<div class='cause' data-code='{html.escape(c.code)}'><h4><code>"
-                f"{html.escape(c.code)}</code>: {html.escape(c.title)}{html.escape(share)}</h4>"
-                f"<p>{html.escape(c.message)}</p><p><b>Fix:</b> {html.escape(c.fix)}</p></div>"
-            )
-        return "\n".join(parts)
-
-
-def _answer_summary(e: Explanation, ans: Answer) -> str:
-    """Headline first: the cause, what computes the number, the gap and its parts."""
-    obs = fmt_array(e.observed)
-    ref = ans.reference
-    parts: list[str] = []
-    lead = f"{e.causes[0].code}: " if e.causes else ""
-    best = ans.best
-    if best is None:
-        near = "; ".join(
-            f"{n.description} gives {fmt_array(n.value)} ({n.distance:.2%} off)"
-            for n in ans.nearest
-        )
-        parts.append(
-            f"{lead}nothing crossent knows reproduces {obs}"
-            + (f" (nearest: {near})" if near else "")
-        )
-        parts.append("no cause is given that the numbers do not support")
-    else:
-        what, also = best.config.describe(), ""
-        if not (best.config.inputs or best.config.output) and e.identification:
-            what = str(e.identification.matches[0].spec)
-            others = list(
-                dict.fromkeys(str(m.spec) for m in e.identification.matches[1:])
-            )
-            if others:
-                shown = ", ".join(others[:2])
-                more = f" and {len(others) - 2} more" if len(others) > 2 else ""
-                verb = "does" if len(others) == 1 else "do"
-                also = f" (as {verb} {shown}{more})"
-        parts.append(f"{lead}{obs} is what {what} computes{also}")
-        if best.deviations or e.causes:
-            parts.append(f"{ref.spec} gives {fmt_array(ans.reference_value)}")
-        moving = [c for c in e.causes if c.contribution is not None]
-        gap = sum(c.contribution or 0.0 for c in moving)
-        if moving and all(math.isfinite(c.contribution or 0.0) for c in moving):
-            named = [f"{c.code} ({_signed(c.contribution or 0.0)})" for c in moving]
-            shares = (
-                named[0]
-                if len(named) == 1
-                else ", ".join(named[:-1]) + " and " + named[-1]
-            )
-            parts.append(f"the gap B − A = {_signed(gap)} comes from {shares}")
-        elif moving:
-            parts.append(f"{moving[0].code} makes the value inf/NaN")
-        elif not best.deviations and not e.causes:
-            parts.append("the two agree")
-        if len({round(h.cost, 6) for h in ans.found}) > 1:
-            parts.append(
-                f"chosen over {len(ans.found) - 1} other hypothesis(es) that also "
-                f"reproduce it: fewest deviations from {ref.spec}, then the commoner "
-                "mistake"
-            )
-    for row in e.values:
-        if row.note.startswith("raises "):
-            reason = row.note.removeprefix("raises ").split(": ", 1)[-1]
-            parts.append(f"{row.spec} cannot run on these inputs ({reason})")
-    return "; ".join(parts) + "."
 
 
 _DEFAULTS: Mapping[tuple[str, str], tuple[str, ...]] = {
@@ -484,127 +210,6 @@ def _specs(
     return specs
 
 
-def _reduction_cause(comp: Comparison, f: Facts) -> Cause:
-    loss = np.asarray(_exact_rows(f))
-    n = loss.size
-    values = {
-        "per example": fmt_array(loss),
-        "mean over examples": fmt_value(np.mean(loss), 7),
-        "sum": fmt_value(np.sum(loss), 7),
-        f"mean over all {f.y_pred.size} elements": fmt_value(
-            np.sum(loss) / max(f.y_pred.size, 1), 7
-        ),
-    }
-    listing = "; ".join(f"{k} {v}" for k, v in values.items())
-    a, b = comp.a, comp.b
-    msg = (
-        f"The two numbers reduce differently: {Spec(a.implementation, a.options)} and "
-        f"{Spec(b.implementation, b.options)} do not divide by the same thing. For these "
-        f"{n} example(s), the exact per-example losses reduce to: {listing}. Keras' "
-        "default 'sum_over_batch_size' divides by the number of loss elements; "
-        "PyTorch's 'mean' with class weights divides by Σ w[y]; np.mean over the "
-        "unsummed terms divides by N·C."
-    )
-    return Cause(
-        "reduction",
-        "different reductions",
-        msg,
-        "Use the same reduction on both sides.",
-    )
-
-
-def _generic_cause(code: str, items: list[Any], comp: Comparison) -> Cause:
-    steps = ", ".join(
-        f"step '{a.step}' (A: {a.formula_a}; B: {a.formula_b}) moves the value by {fmt_value(a.contribution, 6)}"
-        for a in items
-    )
-    titles = {
-        "precision": "dtype and rounding",
-        "weighting": "weights enter differently",
-        "label_smoothing": "label smoothing differs",
-        "ignore_index": "ignored targets handled differently",
-        "axis": "rank or axis handling differs",
-        "label_range": "label validation differs",
-        "log_clamped": "the log is computed differently",
-        "overflow": "probabilities converted back to logits",
-        "binary_vs_categorical": "a different per-class formula",
-        "logits_as_probs": "a different activation",
-        "clipped": "clipping differs",
-        "renormalized": "renormalisation differs",
-    }
-    msg = f"{steps}."
-    if code == "precision":
-        msg += " The implementations compute in different dtypes; the difference is rounding."
-    return Cause(
-        code, titles.get(code, code), msg, "Run both sides with the same step."
-    )
-
-
-def _signed(x: float) -> str:
-    """A contribution with its sign: ``+0.229378``, ``-9.21034``."""
-    return ("+" if x >= 0 else "") + fmt_value(x, 6)
-
-
-def _share(contribution: float) -> str:
-    """A cause's share of the gap, in words when the gap is not a number."""
-    if math.isnan(contribution):
-        return "makes one value NaN"
-    if math.isinf(contribution):
-        return "makes one value infinite"
-    return f"contribution {fmt_value(contribution, 6)}"
-
-
-def _attach_contributions(
-    causes: list[Cause], comp: Comparison, f: Facts, *, only_known: bool = False
-) -> list[Cause]:
-    """Put each step's share of the gap on its cause (rounding noise left out).
-
-    When one side is inf or NaN, only the step that makes the value non-finite
-    is reported, with the non-finite gap as its contribution.
-    """
-    by_code: dict[str, list[Any]] = {}
-    if math.isfinite(comp.gap):
-        noise = comp.noise
-        for a in comp.attribution:
-            if abs(a.contribution) > noise:
-                by_code.setdefault(a.cause, []).append(a)
-    else:
-        culprit = comp.nonfinite_step
-        if culprit is not None:
-            by_code[culprit.cause] = [culprit]
-    out = list(causes)
-    for code, items in by_code.items():
-        finite = math.isfinite(comp.gap)
-        total = float(sum(a.contribution for a in items)) if finite else comp.gap
-        idx = next((i for i, c in enumerate(out) if c.code == code), None)
-        if idx is None and only_known:
-            continue
-        if idx is None:
-            cause = (
-                _reduction_cause(comp, f)
-                if code == "reduction"
-                else _generic_cause(code, items, comp)
-            )
-            out.append(cause.with_contribution(total))
-        else:
-            out[idx] = out[idx].with_contribution(total)
-    return out
-
-
-def _order(causes: list[Cause]) -> tuple[Cause, ...]:
-    rank = {code: i for i, code in enumerate(CAUSE_CODES)}
-
-    def key(c: Cause) -> tuple[float, int]:
-        size = (
-            abs(c.contribution)
-            if c.contribution is not None and math.isfinite(c.contribution)
-            else (math.inf if c.contribution is not None else -1.0)
-        )
-        return (-size, rank.get(c.code, 99))
-
-    return tuple(sorted(causes, key=key))
-
-
 def explain(
     y_true: Any,
     y_pred: Any,
@@ -720,18 +325,18 @@ def explain(
         if comp is not None and ans.best is not None and not ans.best.deviations:
             # the reference reproduces the number: the facts the inputs show get
             # their share of the gap to the exact formula (no cause from a step name)
-            causes = _attach_contributions(causes, comp, f, only_known=True)
+            causes = attach_contributions(causes, comp, f, only_known=True)
     elif len(against_list) >= 2:
         specs = _specs(against_list, shared)
         a_value = values[0].value if values else None
         b_spec = _reduced_like(specs[1], a_value, specs[0])
-        comp = _compare_model(specs[0], b_spec, f, runs)
+        comp = compare_model(specs[0], b_spec, f, runs)
     elif len(against_list) == 1:
         specs = _specs(against_list, shared)
         a_value = values[0].value if values else None
-        comp = _compare_model(specs[0], _reference_spec(f, a_value, specs[0]), f, runs)
+        comp = compare_model(specs[0], _reference_spec(f, a_value, specs[0]), f, runs)
     if comp is not None and observed is None:
-        causes = _attach_contributions(causes, comp, f)
+        causes = attach_contributions(causes, comp, f)
     refs = _reference_points(f)
     inputs = {
         "y_true_shape": list(np.shape(y_true)),
@@ -743,7 +348,7 @@ def explain(
     if posed.notes:
         inputs["read_as"] = "; ".join(posed.notes)
     return Explanation(
-        inputs, tuple(values), observed, ident, comp, _order(causes), refs, ans
+        inputs, tuple(values), observed, ident, comp, order(causes), refs, ans
     )
 
 
@@ -837,40 +442,7 @@ def _shown_comparison(
         b_spec = _reference_spec(f, best.value, a_spec)
     else:
         b_spec = ans.reference.spec
-    return _compare_model(a_spec, b_spec, f, runs)
-
-
-def _compare_model(a: Spec, b: Spec, f: Facts, runs: Runs) -> Comparison | None:
-    """compare(), giving each side the model outputs it expects (and reusing runs).
-
-    None when either side cannot run on these inputs: the value table already
-    says why ("raises ValueError: …"), and the rest of the answer still stands.
-    """
-    try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return _compare_runs(a, b, f, runs)
-    except Exception:
-        return None
-
-
-def _compare_runs(a: Spec, b: Spec, f: Facts, runs: Runs) -> Comparison:
-    ya = model_inputs(a.implementation, a.options, f.from_logits, runs.y_pred)
-    yb = model_inputs(b.implementation, b.options, f.from_logits, runs.y_pred)
-    run_a = runs.traced(a.implementation, a.options, ya)
-    run_b = runs.traced(b.implementation, b.options, yb)
-    return Comparison(
-        Trace(a.path, dict(a.options), run_a.steps, run_a.final.get("value")),
-        Trace(b.path, dict(b.options), run_b.steps, run_b.final.get("value")),
-        attribute(
-            run_a.plan,
-            run_a.state,
-            run_b.plan,
-            run_b.state,
-            _final_a=run_a.final,
-            _changes_a=[s.values for s in run_a.steps],
-        ),
-    )
+    return compare_model(a_spec, b_spec, f, runs)
 
 
 def _reference_points(f: Facts) -> dict[str, float]:
