@@ -27,16 +27,13 @@ import numpy as np
 import crossent._core as core
 from crossent.explain._cause import Cause
 from crossent.explain._deviations import TEXT, causes_of, given_deviations
-from crossent.explain._diagnose import (
-    _exact_ce,
-    _softmax_ce,
-    rule_binary_vs_categorical,
-)
 from crossent.explain._facts import Facts
 from crossent.explain._hypothesis import Config, Question, evaluate
 from crossent.explain._identify import Identification, Match, _dtype_name, identify
 from crossent.explain._model import expects
 from crossent.explain._render import fmt_array, fmt_value
+from crossent.explain._rulebase import _exact_ce, _softmax_ce
+from crossent.explain._rules_values import rule_binary_vs_categorical
 from crossent.explain._runs import Runs
 from crossent.explain._search import Hypothesis, search
 from crossent.explain._spec import Spec, as_spec
