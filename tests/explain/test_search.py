@@ -236,3 +236,18 @@ def test_contributions_add_up_to_the_gap():
     total = sum(c.contribution for c in e.causes)
     assert total == pytest.approx(0.7485994696617126 - obs, abs=1e-5)
     assert math.isfinite(total)
+
+
+def test_softmax_over_the_wrong_axis():
+    # F.nll_loss(F.log_softmax(z, dim=0), y): 1.0211483240127563
+    e = crossent.explain(IDS, Z, observed=1.0211483240127563, against=TORCH_CE)
+    assert e.codes == ("axis",)
+
+
+def test_log_of_an_underflowed_softmax():
+    # F.nll_loss(torch.log(torch.softmax(z2, -1)), y2) = inf, where
+    # F.cross_entropy(z2, y2) is finite (105.23219)
+    z2 = np.array([[-150.0, 60.0, 0.0], [1.0, 2.0, 0.5]], np.float32)
+    e = crossent.explain(np.array([0, 1]), z2, observed=math.inf, against=TORCH_CE)
+    assert e.codes == ("log_clamped",)
+    assert e.causes[0].contribution == -math.inf

@@ -59,6 +59,12 @@ INPUTS: Mapping[str, tuple[str, str]] = {
     ),
     "smoothed": ("label_smoothing", "labels smoothed by hand (y·(1 − ε) + ε/C)"),
     "log_eps": ("log_clamped", "a small ε added inside the log"),
+    "unguarded_log": (
+        "log_clamped",
+        "log of probabilities that reach 0 (log(softmax) by hand, no ε, no "
+        "log_softmax)",
+    ),
+    "axis0": ("axis", "softmax taken over the examples (axis 0), not the classes"),
     "clip_eps": ("clipped", "probabilities clipped to [ε, 1 − ε]"),
     "swapped": ("swapped_arguments", "y_true and y_pred swapped"),
     "other_family": (
@@ -211,6 +217,8 @@ _FORMULAS = (
     "log_eps",
     "clip_eps",
     "other_family",
+    "unguarded_log",
+    "axis0",
 )
 
 
@@ -233,6 +241,27 @@ def _formula(q: Question, cfg: Config, binary: bool) -> np.ndarray | None:
             if binary or not q.logits:
                 return None
             return _reduce_like(cfg.spec, -(y * x).sum(-1))
+        if cfg.inputs == "axis0":
+            if binary or not q.logits or x.ndim != 2:
+                return None
+            p0 = np.exp(x - x.max(0)) / np.exp(x - x.max(0)).sum(0)
+            t0 = -np.where(y != 0, y * np.log(p0), 0.0)
+            return _reduce_like(cfg.spec, t0.sum(-1))
+        if cfg.inputs == "unguarded_log":  # in the inputs' own dtype, as written
+            pu = _act(q.y_pred, binary) if q.logits else q.y_pred
+            zero = (pu == 0) & (y != 0)
+            if binary:
+                zero |= (pu == 1) & (y != 1)
+            if not zero.any():
+                return None  # no probability reaches 0: nothing for the log to hit
+            with np.errstate(all="ignore"):
+                lp = np.log(pu).astype(np.float64)
+                if binary:
+                    lq = np.log1p(-pu).astype(np.float64)
+                    tu = -(y * lp + (1 - y) * lq)
+                    return _reduce_like(cfg.spec, tu.mean(-1))
+                tu = -(y * lp)
+            return _reduce_like(cfg.spec, tu.sum(-1))
         p = _act(x, binary) if q.logits else x
         if cfg.inputs == "probs_as_log_probs":
             return None if binary else _reduce_like(cfg.spec, -(y * p).sum(-1))
