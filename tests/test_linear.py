@@ -142,3 +142,15 @@ def test_bfloat16_is_accumulated_in_float32() -> None:
 def test_bad_input_is_one_clear_error(call, message) -> None:
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+def test_vocabulary_slices_of_dw(monkeypatch) -> None:
+    # dW is accumulated a slice of the vocabulary at a time; 9 classes in slices of 4
+    import crossent.linear
+
+    monkeypatch.setattr(crossent.linear, "_VOCAB_SLICE", 4)
+    r = linear_cross_entropy(H, W, Y, bias=B, block_bytes=9 * 8 * 4)
+    _, dh, dw, db = _reference(H, W, Y, bias=B)
+    np.testing.assert_allclose(r.grad_W, dw, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(r.grad_h, dh, rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(r.grad_bias, db, rtol=1e-10, atol=1e-13)

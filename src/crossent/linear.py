@@ -31,7 +31,10 @@ Arr = npt.NDArray[Any]
 _FN = "linear_cross_entropy"
 
 #: Default block: this many bytes of logits (and their gradient, written over them).
-DEFAULT_BLOCK_BYTES = 32 * 2**20
+DEFAULT_BLOCK_BYTES = 64 * 2**20
+
+#: dW is accumulated this many vocabulary rows at a time.
+_VOCAB_SLICE = 8192
 
 
 class LinearCrossEntropy(NamedTuple):
@@ -98,7 +101,7 @@ def linear_cross_entropy(
         Class weights, shape ``(V,)``; the mean divides by their sum over the rows.
     reduction : {"none", "sum", "mean"}, default "mean"
         PyTorch's reductions.
-    block_bytes : int, default 32 MiB
+    block_bytes : int, default 64 MiB
         The most bytes of logits alive at once (at least one row).
     backend : {"auto", "numba", "numpy"}, default "auto"
         The fused kernel (:mod:`crossent.fast`).
@@ -177,19 +180,28 @@ def linear_cross_entropy(
 
     wc = w_arr.astype(cd, copy=False)
     bc = None if b_arr is None else b_arr.astype(cd, copy=False)
+    n_rows = h2.shape[0]
     grad_h = np.empty(h2.shape, dtype=cd)
     grad_w = np.zeros((n_classes, d), dtype=cd)
     grad_b = None if bc is None else np.zeros(n_classes, dtype=cd)
-    loss = np.empty(h2.shape[0])
-    step = max(1, block_bytes // (n_classes * cd.itemsize))
-    for lo in range(0, h2.shape[0], step):
+    loss = np.empty(n_rows)
+    step = max(1, min(n_rows, block_bytes // (n_classes * cd.itemsize)))
+    # Buffers made once: the block of logits (overwritten by its gradient) and a
+    # slice of dW (dW accumulates a vocabulary slice at a time, so no second
+    # V × d array is needed).
+    zbuf = np.empty((step, n_classes), dtype=cd)
+    vocab_step = min(n_classes, _VOCAB_SLICE)
+    dw_part = np.empty((vocab_step, d), dtype=cd)
+    for lo in range(0, n_rows, step):
         hb = h2[lo : lo + step].astype(cd, copy=False)
-        z = hb @ wc.T  # a fresh C-contiguous block: the kernel writes dL/dz over it
+        n = hb.shape[0]
+        z = zbuf[:n]
+        np.matmul(hb, wc.T, out=z)
         if bc is not None:
             z += bc
-        loss[lo : lo + step] = _dispatch.ce_int_rows(
+        loss[lo : lo + n] = _dispatch.ce_int_rows(
             z,
-            y[lo : lo + step],
+            y[lo : lo + n],
             weight=w_cls,
             ignore_index=ignore,
             label_smoothing=ls,
@@ -199,9 +211,15 @@ def linear_cross_entropy(
             backend=name,
         )
         if scale_rows is not None:
-            z *= scale_rows[lo : lo + step, None].astype(cd)
-        np.matmul(z, wc, out=grad_h[lo : lo + step])
-        grad_w += z.T @ hb
+            z *= scale_rows[lo : lo + n, None].astype(cd)
+        # dh = dz @ W, computed as (W.T @ dz.T).T: OpenBLAS is 1.5-2.6x faster
+        # this way round when the block has few rows and V is large.
+        grad_h[lo : lo + n] = (wc.T @ z.T).T
+        for v0 in range(0, n_classes, vocab_step):
+            v1 = min(v0 + vocab_step, n_classes)
+            part = dw_part[: v1 - v0]
+            np.matmul(z[:, v0:v1].T, hb, out=part)
+            grad_w[v0:v1] += part
         if grad_b is not None:
             grad_b += z.sum(axis=0)
     value = _api.reduce_rows(loss, red, denominator, h_arr.dtype, shape)
