@@ -33,4 +33,4 @@ __all__ = [
 ]
 
 # Every public function checks its arguments' types and option values (#13).
-guard_module(globals(), "", __all__, CORE_CHECKS)
+guard_module(globals(), "", __all__, CORE_CHECKS, first=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+import numpy as np
 
 from crossent._core import _validation as v
 from crossent._core._binary import times
@@ -21,9 +24,18 @@ __all__ = ["sigmoid_focal_cross_entropy", "softmax_focal_cross_entropy"]
 
 
 def _check_gamma(fn: str, gamma: float) -> float:
-    g = float(gamma)
+    g = None
+    if not isinstance(gamma, (bool, np.bool_, str, bytes)) and gamma is not None:
+        try:
+            g = float(gamma)
+        except (TypeError, ValueError):
+            g = None
+    if g is None:
+        raise TypeError(f"{fn}: `gamma` must be a real number >= 0; got {gamma!r}.")
     if not g >= 0.0:
         raise ValueError(f"{fn}: `gamma` must be >= 0; got {gamma!r}.")
+    if g == math.inf:
+        raise ValueError(f"{fn}: `gamma` must be finite; got {gamma!r}.")
     return g
 
 

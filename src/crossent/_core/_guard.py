@@ -265,6 +265,9 @@ CORE_CHECKS: dict[str, Check | None] = {
     "keepdims": _bool(),
     "ignore_index": _int(optional=True),
     "reduction": None,  # the core's own check_choice names the choices
+    "axis": None,  # and normalize_axis checks the axis
+    "gamma": None,  # the focal losses check gamma themselves
+    "smooth_labels.alpha": None,  # and smooth_labels its alpha
 }
 
 #: The checks by argument name, shared by every mirror (their names agree).
@@ -305,10 +308,32 @@ CHECKS: dict[str, Check] = {
 }
 
 
+def _deliberate(err: BaseException, path: str) -> bool:
+    """Whether a mirror raised ``err`` on purpose (the framework's own check)."""
+    import crossent.errors as errors
+
+    own = tuple(
+        cls
+        for cls in vars(errors).values()
+        if isinstance(cls, type) and issubclass(cls, Exception)
+    )
+    text = str(err)
+    return isinstance(err, own) or path.split(".")[-1] in text or "`" in text
+
+
 def guarded(
-    fn: Callable[..., Any], path: str, overrides: Mapping[str, Check | None]
+    fn: Callable[..., Any],
+    path: str,
+    overrides: Mapping[str, Check | None],
+    *,
+    first: bool = False,
 ) -> Callable[..., Any]:
-    """``fn`` with its arguments checked first; MemoryError becomes a ValueError."""
+    """``fn`` with its arguments checked; MemoryError becomes a ValueError.
+
+    Mirrors (``first=False``) run before the checks, so that a framework's own
+    exception wins; the core (``first=True``), with no framework to mirror, checks
+    first.
+    """
     checks = {**CHECKS, **overrides}
     target = inspect.unwrap(fn)
     sig = inspect.signature(target)
@@ -330,9 +355,19 @@ def guarded(
         # The mirror runs first, so that where the framework checks an argument its
         # own exception and message are the ones raised; the checks then refuse
         # what the mirror computed with or tripped over.
+        if first:
+            check_all(args, kwargs)
         try:
             result = target(*args, **kwargs)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError) as err:
+            if first or _deliberate(err, path):
+                raise
+            # NumPy tripping over a string or a dict inside the mirror ("could not
+            # convert string to float"): the check's message names the argument.
+            try:
+                check_all(args, kwargs)
+            except (ValueError, TypeError) as refusal:
+                raise refusal from err
             raise
         except MemoryError as err:
             check_all(args, kwargs)
@@ -345,7 +380,8 @@ def guarded(
             except (ValueError, TypeError) as refusal:
                 raise refusal from err
             raise
-        check_all(args, kwargs)
+        if not first:
+            check_all(args, kwargs)
         return result
 
     return wrapper
@@ -356,19 +392,30 @@ def guard_module(
     prefix: str,
     names: Sequence[str],
     overrides: Mapping[str, Check | None] | None = None,
+    *,
+    first: bool = False,
 ) -> None:
-    """Guard the public functions and classes ``names`` of a mirror module in place."""
-    overrides = overrides or {}
+    """Guard the public functions and classes ``names`` of a module in place."""
+    given = overrides or {}
     for name in names:
         obj = namespace.get(name)
         path = prefix + name
+        # "function.argument" keys apply to that function only
+        overrides = {k: v for k, v in given.items() if "." not in k}
+        overrides.update(
+            {
+                k.split(".", 1)[1]: v
+                for k, v in given.items()
+                if k.startswith(name + ".")
+            }
+        )
         if inspect.isfunction(obj):
-            namespace[name] = guarded(obj, path, overrides)
+            namespace[name] = guarded(obj, path, overrides, first=first)
         elif inspect.isclass(obj) and not issubclass(obj, (str, BaseException)):
             for method in ("__init__", "__call__"):
                 current = getattr(obj, method, None)
                 if inspect.isfunction(current):
-                    setattr(obj, method, guarded(current, path, overrides))
+                    setattr(obj, method, guarded(current, path, overrides, first=first))
 
 
 def is_finite_number(x: Any) -> bool:

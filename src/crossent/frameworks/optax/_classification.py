@@ -164,12 +164,7 @@ def bind_softmax_cross_entropy_with_integer_labels(
     flat, w, ax = _flatten_axes(logits, w, axis)
     n_classes = flat.shape[ax] if flat.ndim else 1
     batch = tuple(s for i, s in enumerate(flat.shape) if i != ax)
-    try:
-        np.broadcast_shapes(tuple(labels.shape), batch)
-        fits = labels.ndim == len(batch)
-    except ValueError:
-        fits = False
-    if flat.ndim and not fits:
+    if flat.ndim and tuple(labels.shape) != batch:
         # JAX broadcasting the gathered index against the logits
         raise ValueError(
             f"Incompatible shapes for broadcasting: ({fn}: `labels` must have the "
