@@ -278,7 +278,7 @@ def test_empty_and_fully_ignored_batches(backend: str) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_torch_reference_numbers(backend: str) -> None:
-    # Values printed by torch 2.13 F.cross_entropy in docs/SEMANTICS.md §5.1 [RUN].
+    # Values printed by torch 2.13 F.cross_entropy in docs/semantics.md §5.1 [RUN].
     z = np.array([[1, 2, 3], [3, 1, 0], [0, 0, 0]], dtype=np.float32)
     y = np.array([1, 0, 2])
     f = fast.softmax_cross_entropy_with_integer_labels

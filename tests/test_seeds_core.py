@@ -1,4 +1,4 @@
-"""The numbers of the seed questions (../shared/seeds), computed by the core.
+"""The numbers of the seed questions (docs/seeds), computed by the core.
 
 Expected values are the ones TensorFlow printed in the seed threads (provenance: the
 seed files; TF 1.x/2.x eager output, float64 inputs), checked here to float64 rounding.

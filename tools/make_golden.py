@@ -5,7 +5,7 @@ Usage::
     python tools/make_golden.py [--only torch,keras] [--out goldens]
 
 (run it with the interpreter of an environment that has the real frameworks,
-e.g. ``/work/venvs/parity/bin/python``).
+e.g. ``.venv-parity/bin/python``).
 
 One file per framework family is written to ``--out`` (``keras.json``,
 ``tf_keras.json``, ``tf_nn.json``, ``torch.json``, ``optax.json``,
@@ -1174,11 +1174,11 @@ def _add_keras_class_extras(cl: CaseList, flavour: str) -> None:
 
 
 def _doc(value: Any, section: str) -> str:
-    """A note quoting the value SEMANTICS.md gives for the same inputs."""
-    return f"SEMANTICS.md {section}: {json.dumps(value)}"
+    """A note quoting the value docs/semantics.md gives for the same inputs."""
+    return f"docs/semantics.md {section}: {json.dumps(value)}"
 
 
-# Worked examples of SEMANTICS.md for the Keras-like entry points, as a table:
+# Worked examples of docs/semantics.md for the Keras-like entry points, as a table:
 # (group, entry, tag, y_true, y_pred, options, Keras 3 value, tf_keras value,
 #  section, sample_weight, dtype).  entry: "ops" = keras.ops / tf_keras.backend,
 # "fn" = losses function, "cls" = Loss class.  A value of None means the spec
@@ -1324,7 +1324,7 @@ _KERAS_NAMES = {
 
 
 def _add_keras_doc_cases(cl: CaseList, flavour: str) -> None:
-    """The worked examples of SEMANTICS.md (same inputs; values in the notes)."""
+    """The worked examples of docs/semantics.md (same inputs; values in the notes)."""
     impls = _keras_impls(flavour)
     k3 = flavour == "keras"
     backend = "keras.ops" if k3 else "tf_keras.backend"
@@ -1632,7 +1632,7 @@ def build_tf_nn() -> CaseList:
             pos_weight=1.0,
         )
     )
-    # worked examples of SEMANTICS.md (values in the notes)
+    # worked examples of docs/semantics.md (values in the notes)
     for dt, val in (
         ("float32", 1.4076059),
         ("float16", 1.4072266),
@@ -2203,7 +2203,7 @@ def build_torch() -> CaseList:
 
 
 def _add_torch_doc_cases(cl: CaseList) -> None:
-    """The worked examples of SEMANTICS.md §5 (values in the notes)."""
+    """The worked examples of docs/semantics.md §5 (values in the notes)."""
     z = np.array([[1.0, 2, 3], [3, 1, 0], [0, 0, 0]])
     t = np.array([1, 0, 2])
     w = np.array([1.0, 2, 3])
@@ -2254,7 +2254,7 @@ def _add_torch_doc_cases(cl: CaseList) -> None:
             ("float16", "bfloat16"),
             (z[:1], t[:1]),
             {},
-            "SEMANTICS.md 5.1: float16 1.4072266, bfloat16 1.40625",
+            "docs/semantics.md 5.1: float16 1.4072266, bfloat16 1.40625",
         ),
         (
             "doc-ls-neg",
@@ -2626,7 +2626,7 @@ def build_optax() -> CaseList:
         "C counted from where",
         grad=None,
     )
-    # worked examples of SEMANTICS.md §6 (values in the notes)
+    # worked examples of docs/semantics.md §6 (values in the notes)
     z_doc, y_doc = np.array([[1.0, 2, 3]]), np.array([[0.0, 1, 0]])
     add(
         "softmax_cross_entropy",
@@ -2840,7 +2840,7 @@ def build_sklearn() -> CaseList:
         "doc-true-prob-0",
         np.array([0, 1]),
         cast([[0.0, 1.0], [0.0, 1.0]], "float16"),
-        "SEMANTICS.md 7: about 6.93/2",
+        "docs/semantics.md 7: about 6.93/2",
     )
     return cl
 

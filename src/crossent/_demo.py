@@ -35,7 +35,7 @@ class DemoItem:
 
 
 def demo() -> list[DemoItem]:
-    """Explain the numbers of the four seed questions (``../shared/seeds``)."""
+    """Explain the numbers of the four seed questions (``docs/seeds``)."""
     import crossent
 
     y = np.eye(3)

@@ -1,7 +1,7 @@
 """Every input error of the core, one test per message, pinned by its prefix.
 
 Messages follow ``{function}: `{argument}` {requirement}; got {received}. {hint}``
-(STYLE.md §4.6). Also pinned: what is *not* an error (NaN propagates, an empty
+(docs/design.md, "Error messages"). Also pinned: what is *not* an error (NaN propagates, an empty
 batch gives an empty result, labels equal to ``ignore_index``).
 """
 

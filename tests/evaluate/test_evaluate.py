@@ -69,7 +69,7 @@ def test_sequence_aggregates_of_pain_item_25() -> None:
 
 
 def test_token_mean_is_not_the_mean_of_sequence_means() -> None:
-    # PAIN.md item 18: 10 tokens of mean 2.0 and 90 tokens of mean 1.0.
+    # docs/mistakes.md item 18: 10 tokens of mean 2.0 and 90 tokens of mean 1.0.
     nll = np.full((2, 90), 1.0)
     nll[0, :10] = 2.0
     labels = np.zeros((2, 90), dtype=np.int64)

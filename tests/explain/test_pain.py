@@ -1,7 +1,7 @@
-"""PAIN.md items that can be diagnosed from the inputs: the cause code and its numbers.
+"""docs/mistakes.md items that can be diagnosed from the inputs: the cause code and its numbers.
 
-Each test builds the item's example. Expected numbers are PAIN.md's (marked ✓ there:
-recomputed by the authors of PAIN.md) or SEMANTICS.md's [RUN] values from the real
+Each test builds the item's example. Expected numbers are docs/mistakes.md's (marked ✓ there:
+recomputed by the authors of docs/mistakes.md) or docs/semantics.md's [RUN] values from the real
 frameworks; the provenance is given in each test.
 """
 
@@ -26,7 +26,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 )
 def test_pain_01_probabilities_as_logits_floor(k, floor) -> None:
     # PAIN 1: softmax outputs passed as logits; floor log(e + K − 1) − 1 = 2.357534 for
-    # K = 27, 0.7437 for K = 4, 0.3133 for K = 2 (✓ in PAIN.md).
+    # K = 27, 0.7437 for K = 4, 0.3133 for K = 2 (✓ in docs/mistakes.md).
     z = np.full((2, k), -10.0)
     z[:, 0] = 10.0
     p = _softmax(z)

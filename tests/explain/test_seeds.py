@@ -1,4 +1,4 @@
-"""The four seed questions (../shared/seeds), explained with their exact numbers.
+"""The four seed questions (docs/seeds), explained with their exact numbers.
 
 Provenance of the expected values: the numbers TensorFlow printed in the seed threads
 (seed 000/001/003) and, for seed 002, mpmath at 50 digits of log(1 + exp(−a)).

@@ -87,7 +87,7 @@ def call(case: dict[str, Any]) -> Any:
 
 
 def tolerance(expected: np.ndarray, terms: int) -> np.ndarray:
-    """4·eps(dtype)·(1 + |expected|)·sqrt(terms), the fidelity bar of DESIGN.md."""
+    """4·eps(dtype)·(1 + |expected|)·sqrt(terms), the fidelity bar of docs/design.md."""
     dtype = expected.dtype
     eps = (
         float(ml_dtypes.finfo(dtype).eps)

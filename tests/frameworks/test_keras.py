@@ -1,9 +1,9 @@
 """The Keras 3 mirrors (TensorFlow backend) against numbers printed by real runs.
 
-Provenance: "SEMANTICS.md §2.11 [RUN] keras 3.15.1" rows are the tensorflow column of
-the edge-case table in /work/shared/docs/SEMANTICS.md (keras 3.15.1, tensorflow-cpu
-2.21.0); "seed 000" numbers are the outputs printed in /work/shared/seeds/000_*.txt.
-Comparisons use the fidelity bar of DESIGN.md, 4·eps(dtype)·(1 + |x|)·sqrt(terms), or
+Provenance: "docs/semantics.md §2.11 [RUN] keras 3.15.1" rows are the tensorflow column of
+the edge-case table in docs/semantics.md (keras 3.15.1, tensorflow-cpu
+2.21.0); "seed 000" numbers are the outputs printed in docs/seeds/000.md.
+Comparisons use the fidelity bar of docs/design.md, 4·eps(dtype)·(1 + |x|)·sqrt(terms), or
 the 9 significant digits the documents print, whichever is wider.
 """
 
@@ -129,7 +129,7 @@ def test_tf_keras_is_keras() -> None:
     assert tfm.keras.ops.sparse_categorical_crossentropy is (
         OPS.sparse_categorical_crossentropy
     )
-    assert keras.config.epsilon() == 1e-7  # SEMANTICS.md §2.11 `epsilon` [RUN]
+    assert keras.config.epsilon() == 1e-7  # docs/semantics.md §2.11 `epsilon` [RUN]
 
 
 # --- signatures ---------------------------------------------------------------------
@@ -185,10 +185,10 @@ def test_ops_signatures_match_keras(name: str) -> None:
     assert _plain(inspect.signature(getattr(OPS, name))) == OPS_SIGNATURES[name]
 
 
-# --- SEMANTICS.md §2.11, tensorflow column -------------------------------------------
+# --- docs/semantics.md §2.11, tensorflow column -------------------------------------------
 
 OPS_CCE_ROWS = [
-    # (id, y, p, kwargs, dtype, expected)  SEMANTICS.md §2.11 [RUN] keras 3.15.1
+    # (id, y, p, kwargs, dtype, expected)  docs/semantics.md §2.11 [RUN] keras 3.15.1
     ("ops.cce.doc", DOC_Y, DOC_P, {}, f32, [0.0512933061, 2.30258512]),
     ("ops.cce.perfect", [[1, 0, 0]], [[1, 0, 0]], {}, f32, [1.1920929e-07]),
     ("ops.cce.unnorm_0.2x3", [[1, 0, 0]], [[0.2, 0.2, 0.2]], {}, f32, [1.09861231]),
@@ -254,14 +254,14 @@ def test_ops_categorical_semantics_table(y, p, kw, dtype, expected) -> None:
 
 
 def test_ops_categorical_f16_perfect_is_negative_zero() -> None:
-    # SEMANTICS.md §2.11 `ops.cce.f16_perfect` [RUN]: [-0] (1 − 1e-7 rounds to 1)
+    # docs/semantics.md §2.11 `ops.cce.f16_perfect` [RUN]: [-0] (1 − 1e-7 rounds to 1)
     out = OPS.categorical_crossentropy(f16([[1, 0, 0]]), f16([[1, 0, 0]]))
     assert out[0] == 0
     assert np.signbit(out[0])
 
 
 OPS_BCE_ROWS = [
-    # SEMANTICS.md §2.11 [RUN] keras 3.15.1, tensorflow column
+    # docs/semantics.md §2.11 [RUN] keras 3.15.1, tensorflow column
     ("ops.bce.p0y1", 1, 0, {}, f32, 16.1180954),
     ("ops.bce.p1y0", 0, 1, {}, f32, 15.9423847),
     ("ops.bce.p1y1", 1, 1, {}, f32, 1.1920929e-07),
@@ -290,7 +290,7 @@ def test_ops_binary_semantics_table(y, p, kw, dtype, expected) -> None:
 
 
 OPS_SCCE_ROWS = [
-    # SEMANTICS.md §2.11 [RUN] keras 3.15.1, tensorflow column
+    # docs/semantics.md §2.11 [RUN] keras 3.15.1, tensorflow column
     ("ops.scce.doc", [1, 2], DOC_P, {}, [0.0512934439, 2.30258512]),
     ("ops.scce.unnorm_y1", [1], [[0.5, 0, 0]], {}, [15.4249477]),
     ("ops.scce.unnorm_0.2x3", [0], [[0.2, 0.2, 0.2]], {}, [1.09861231]),
@@ -309,7 +309,7 @@ def test_ops_sparse_semantics_table(y, p, kw, expected) -> None:
 
 
 def test_ops_sparse_float_labels_truncate() -> None:
-    # SEMANTICS.md §2.11 `ops.scce.float_label_1.7` [RUN]: 1.7 → class 1, [1.20397282]
+    # docs/semantics.md §2.11 `ops.scce.float_label_1.7` [RUN]: 1.7 → class 1, [1.20397282]
     out = OPS.sparse_categorical_crossentropy(f32([1.7]), f32([[0.2, 0.3, 0.5]]))
     assert_framework_close(out, [1.20397282], f32, terms=3)
 
@@ -320,7 +320,7 @@ def test_ops_sparse_float_labels_truncate() -> None:
     ids=["label_oob_3", "label_neg1", "label_oob_logits"],
 )
 def test_ops_sparse_out_of_range_labels_raise(label, kw) -> None:
-    # SEMANTICS.md §2.11 `ops.scce.label_*` [RUN]: InvalidArgumentError on CPU
+    # docs/semantics.md §2.11 `ops.scce.label_*` [RUN]: InvalidArgumentError on CPU
     with pytest.raises(FrameworkError, match="class ids in") as info:
         OPS.sparse_categorical_crossentropy(
             np.array([label]), f32([[0.2, 0.3, 0.5]]), **kw
@@ -329,7 +329,7 @@ def test_ops_sparse_out_of_range_labels_raise(label, kw) -> None:
 
 
 def test_ops_sparse_axis_other_than_last_raises() -> None:
-    # SEMANTICS.md §2.11 `ops.scce.axis1_3d` [RUN]: ValueError on the TF backend
+    # docs/semantics.md §2.11 `ops.scce.axis1_3d` [RUN]: ValueError on the TF backend
     with pytest.raises(ValueError, match=re.escape("`axis` must be -1")):
         OPS.sparse_categorical_crossentropy(
             np.zeros((1, 2), int), np.full((1, 2, 2), 0.5, f32), axis=1
@@ -337,7 +337,7 @@ def test_ops_sparse_axis_other_than_last_raises() -> None:
 
 
 FN_ROWS = [
-    # SEMANTICS.md §2.11 [RUN] keras 3.15.1, tensorflow column
+    # docs/semantics.md §2.11 [RUN] keras 3.15.1, tensorflow column
     (
         "fn.cce.ls0.1",
         K.categorical_crossentropy,
@@ -432,7 +432,7 @@ def test_loss_functions_semantics_table(fn, y, p, kw, expected) -> None:
 
 
 def test_categorical_smoothing_uses_the_last_axis_3_15_1() -> None:
-    # SEMANTICS.md §2.6.1 [RUN]: 3 classes on axis 0, 2 columns, ls=0.3, axis=0 →
+    # docs/semantics.md §2.6.1 [RUN]: 3 classes on axis 0, 2 columns, ls=0.3, axis=0 →
     # [0.8899772, 1.0111867] (C=2) vs transposed/axis=-1 → [0.6765423, 0.8358588]
     # (the probabilities are recovered from those four numbers)
     y = f32([[1, 0], [0, 1], [0, 0]])
@@ -444,20 +444,20 @@ def test_categorical_smoothing_uses_the_last_axis_3_15_1() -> None:
 
 
 def test_label_smoothing_accepts_any_value() -> None:
-    # SEMANTICS.md D10 [RUN]: ls=−0.1 → 0.0845141, ls=1.5 → 2.3025851
+    # docs/semantics.md D10 [RUN]: ls=−0.1 → 0.0845141, ls=1.5 → 2.3025851
     y, p = [[0, 1, 0]], [[0.1, 0.8, 0.1]]
     out = [K.categorical_crossentropy(y, p, label_smoothing=s)[0] for s in (-0.1, 1.5)]
     np.testing.assert_allclose(out, [0.0845141, 2.3025851], rtol=1e-6)
 
 
 def test_categorical_focal_gamma_zero_is_a_quarter_of_cce() -> None:
-    # SEMANTICS.md §2.6.5 [RUN]: y=[0,1,0], p=[.1,.8,.1], γ=0 → 0.0557859
+    # docs/semantics.md §2.6.5 [RUN]: y=[0,1,0], p=[.1,.8,.1], γ=0 → 0.0557859
     out = K.categorical_focal_crossentropy([[0, 1, 0]], [[0.1, 0.8, 0.1]], gamma=0.0)
     assert_framework_close(out, [0.0557859], f32, terms=3)
 
 
 CLASS_ROWS = [
-    # SEMANTICS.md §2.11 [RUN] keras 3.15.1, tensorflow column: (id, loss, y, p, sw, exp)
+    # docs/semantics.md §2.11 [RUN] keras 3.15.1, tensorflow column: (id, loss, y, p, sw, exp)
     (
         "cls.bce.doc_logits",
         K.BinaryCrossentropy(from_logits=True),
@@ -640,17 +640,17 @@ def test_loss_classes_need_matching_list_structures() -> None:
 
 
 def test_loss_class_computes_in_float32_unless_told() -> None:
-    # SEMANTICS.md §2.11 `cls.bce.f64_in_p1y0` 15.9423847 and `..._dtype64` 16.1180957
+    # docs/semantics.md §2.11 `cls.bce.f64_in_p1y0` 15.9423847 and `..._dtype64` 16.1180957
     y, p = f64([[0.0]]), f64([[1.0]])
     assert_framework_close(K.BinaryCrossentropy()(y, p), 15.9423847, f32)
     assert_framework_close(K.BinaryCrossentropy(dtype="float64")(y, p), 16.1180957, f64)
-    # SEMANTICS.md §2.1 [RUN]: dtype="mixed_float16" computes in float16 → inf
+    # docs/semantics.md §2.1 [RUN]: dtype="mixed_float16" computes in float16 → inf
     assert K.BinaryCrossentropy(dtype="mixed_float16")(y, p) == np.inf
 
 
 @pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum", None])
 def test_empty_batch_returns_the_empty_array(reduction) -> None:
-    # SEMANTICS.md §2.11 `cls.cce.empty`, `cls.cce.empty_sum`, `cls.scce.empty` [RUN]: []
+    # docs/semantics.md §2.11 `cls.cce.empty`, `cls.cce.empty_sum`, `cls.scce.empty` [RUN]: []
     out = K.CategoricalCrossentropy(reduction=reduction)(
         np.zeros((0, 3)), np.zeros((0, 3))
     )
@@ -662,7 +662,7 @@ def test_empty_batch_returns_the_empty_array(reduction) -> None:
 
 
 def test_bce_1d_batch_mean_quirk() -> None:
-    # SEMANTICS.md §2.7.4 [RUN]: 0.6019863 (1-D) vs 1.1512924 ((B,1) shapes)
+    # docs/semantics.md §2.7.4 [RUN]: 0.6019863 (1-D) vs 1.1512924 ((B,1) shapes)
     loss = K.BinaryCrossentropy()
     assert_framework_close(
         loss([0.0, 1.0], [0.9, 0.9], sample_weight=[1, 0]), 0.6019863, f32, 2
@@ -674,7 +674,7 @@ def test_bce_1d_batch_mean_quirk() -> None:
 
 
 def test_sample_weight_meets_the_last_axis_of_sequence_losses() -> None:
-    # SEMANTICS.md §2.7.3 [RUN]: (B,) weights on (B,T) losses, B == T: 0.6052480; with
+    # docs/semantics.md §2.7.3 [RUN]: (B,) weights on (B,T) losses, B == T: 0.6052480; with
     # (B,1) weights the intended per-sample 0.8765546; B != T raises
     y = np.array([[0, 0], [0, 1]])
     z = f32([[[1.0, 2, 3], [0, 0, 0]], [[5, 0, 0], [1, 2, 0]]])
@@ -687,7 +687,7 @@ def test_sample_weight_meets_the_last_axis_of_sequence_losses() -> None:
 
 
 def test_logits_shortcut_implementations() -> None:
-    # SEMANTICS.md §2.11 `cce.after_ops.softmax` [30] and `bce.after_ops.sigmoid.-20`
+    # docs/semantics.md §2.11 `cce.after_ops.softmax` [30] and `bce.after_ops.sigmoid.-20`
     # [20] (tensorflow column): the loss Keras computes from the recovered logits
     plan, state = cf.get("keras.losses.categorical_crossentropy[softmax_logits]").bind(
         f32([[0, 1, 0]]), f32([[30, 0, 0]])
@@ -700,7 +700,7 @@ def test_logits_shortcut_implementations() -> None:
 
 
 def test_jax_backend_sparse_path_renormalises_before_clipping() -> None:
-    # SEMANTICS.md §2.3 [RUN]: p=[.5,0,0], y=1 → jax 16.118095 (tf 15.424948);
+    # docs/semantics.md §2.3 [RUN]: p=[.5,0,0], y=1 → jax 16.118095 (tf 15.424948);
     # p=[1,0,0], y=0 → jax 1.1920929e-07; label 3 → 0 on JAX
     impl = cf.get("keras.ops.sparse_categorical_crossentropy[jax]")
     plan, state = impl.bind(

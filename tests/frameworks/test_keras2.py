@@ -1,7 +1,7 @@
-"""The standalone Keras 2.0–2.3 mirrors on the numbers of SEMANTICS.md §3.3.
+"""The standalone Keras 2.0–2.3 mirrors on the numbers of docs/semantics.md §3.3.
 
 Keras 2 cannot be installed next to today's TensorFlow. Expected numbers come from
-SEMANTICS.md ("[RUN-ops]": Keras 2's formula executed with the real TF 2.21 float32
+docs/semantics.md ("[RUN-ops]": Keras 2's formula executed with the real TF 2.21 float32
 ops) or are derived in the comment; tests/parity/test_keras2.py re-runs Keras 2's
 code with the real TF ops against these mirrors.
 """
@@ -21,7 +21,7 @@ F32_EPS = float(np.finfo(np.float32).eps)
 
 
 def test_bce_caps_float32() -> None:
-    # SEMANTICS.md §3.3 [RUN-ops]: y=1,p=0 → 16.118095; y=0,p=1 → 15.942385;
+    # docs/semantics.md §3.3 [RUN-ops]: y=1,p=0 → 16.118095; y=0,p=1 → 15.942385;
     # y=1,p=1 → 1.1920933e-07; y=0,p=0 → 1.0000002e-07.
     out = keras2.backend.binary_crossentropy(
         np.float32([1, 0, 1, 0]), np.float32([0, 1, 1, 0])
@@ -33,7 +33,7 @@ def test_bce_caps_float32() -> None:
 
 
 def test_bce_caps_differ_from_tf_keras_d2() -> None:
-    # SEMANTICS.md D2: Keras ≤ 2.3 16.118095 / 15.942385 vs tf_keras 15.424949 / 15.333239.
+    # docs/semantics.md D2: Keras ≤ 2.3 16.118095 / 15.942385 vs tf_keras 15.424949 / 15.333239.
     y, p = np.float32([1, 0]), np.float32([0, 1])
     old = keras2.backend.binary_crossentropy(y, p)
     new = tk.backend.binary_crossentropy(y, p)
@@ -61,7 +61,7 @@ def test_losses_bce_is_the_mean_over_the_last_axis() -> None:
 
 
 def test_categorical_same_as_today() -> None:
-    # SEMANTICS.md §3.3: categorical_crossentropy "same as today": seed 000 clip → 16.118095
+    # docs/semantics.md §3.3: categorical_crossentropy "same as today": seed 000 clip → 16.118095
     # in float32 (ε = float32(1e-7)), renormalisation of [.2,.2,.2] → log 3.
     out = keras2.losses.categorical_crossentropy(
         np.float32([[0, 1], [1, 0]]), np.float32([[1, 0], [0.5, 0.5]])
@@ -114,7 +114,7 @@ def test_errors() -> None:
 
 
 def test_weighted_masked_objective_divides_by_nonzero_weights_d4() -> None:
-    # SEMANTICS.md D4: l = [1.4076059, 0.1698460, 1.0986123], w = [0.5, 0, 2]:
+    # docs/semantics.md D4: l = [1.4076059, 0.1698460, 1.0986123], w = [0.5, 0, 2]:
     # Keras ≤ 2.2 fit → Σwl / #(w≠0) = 1.4505138.
     per_sample = np.float32([1.4076059, 0.1698460, 1.0986123])
     weighted = keras2.engine.weighted_masked_objective(lambda y_true, y_pred: y_pred)

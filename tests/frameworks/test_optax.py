@@ -1,6 +1,6 @@
 """The optax mirrors against numbers printed by real optax (no JAX needed here).
 
-Provenance: SEMANTICS.md §6 and D9/D12/D15/D16/D21/D22 [RUN] optax 0.2.8 on
+Provenance: docs/semantics.md §6 and D9/D12/D15/D16/D21/D22 [RUN] optax 0.2.8 on
 jax 0.10.2 (x64 disabled), re-checked on the same versions when these tests were
 written. float32 numbers to the printed digits, bfloat16 exactly.
 """
@@ -61,14 +61,14 @@ def test_signature_matches_optax_0_2_8(name: str, expected: str) -> None:
 
 
 def test_softmax_cross_entropy_integer_and_one_hot_agree() -> None:
-    # SEMANTICS.md §5.1 numbers, which optax reproduces [RUN]
+    # docs/semantics.md §5.1 numbers, which optax reproduces [RUN]
     expected = [1.4076059, 0.1698460, 1.0986123]
     close(optax.softmax_cross_entropy(Z, ONE_HOT), expected)
     close(optax.softmax_cross_entropy_with_integer_labels(Z, Y), expected)
 
 
 def test_integer_labels_out_of_range_nan_and_negative_wrap() -> None:
-    # SEMANTICS.md §6 / D12 [RUN]: y ≥ C → NaN; y = −1 wraps to the last class
+    # docs/semantics.md §6 / D12 [RUN]: y ≥ C → NaN; y = −1 wraps to the last class
     out = optax.softmax_cross_entropy_with_integer_labels(Z, np.array([1, -1, 3]))
     close(out[:2], [1.4076059, 3.169846], 1e-6)
     assert np.isnan(out[2])
@@ -86,7 +86,7 @@ def test_float_integer_labels_raise_type_error() -> None:
 
 
 def test_bfloat16_computed_natively() -> None:
-    # SEMANTICS.md D9 [RUN]: bfloat16 CE of the 1.4076 example → 1.40625
+    # docs/semantics.md D9 [RUN]: bfloat16 CE of the 1.4076 example → 1.40625
     zb = Z.astype(ml_dtypes.bfloat16)
     out = optax.softmax_cross_entropy_with_integer_labels(zb, Y)
     assert out.dtype == ml_dtypes.bfloat16
@@ -103,7 +103,7 @@ def test_float64_computed_in_float32() -> None:
 
 
 def test_neg_inf_logit_with_zero_label() -> None:
-    # SEMANTICS.md §6 / D16 [RUN]: NaN (0·−inf) vs safe 1.3132616 vs integer
+    # docs/semantics.md §6 / D16 [RUN]: NaN (0·−inf) vs safe 1.3132616 vs integer
     z = np.float32([[0.0, -np.inf, 1.0]])
     y = np.float32([[1, 0, 0]])
     assert np.isnan(optax.softmax_cross_entropy(z, y)).all()
@@ -114,7 +114,7 @@ def test_neg_inf_logit_with_zero_label() -> None:
 
 
 def test_where_all_false() -> None:
-    # SEMANTICS.md §6 [RUN]: −0.0 (float labels) / 0.0 (integer labels)
+    # docs/semantics.md §6 [RUN]: −0.0 (float labels) / 0.0 (integer labels)
     mask = np.zeros((1, 3), bool)
     out = optax.softmax_cross_entropy(Z[:1], ONE_HOT[:1], where=mask)
     assert out[0] == 0
@@ -139,13 +139,13 @@ def test_axis_argument() -> None:
 
 
 def test_sigmoid_binary_cross_entropy_infinities_and_labels() -> None:
-    # SEMANTICS.md §6 / D15 [RUN]: (+inf,0) inf, (+inf,1) NaN, (−inf,0) NaN, (−inf,1) inf
+    # docs/semantics.md §6 / D15 [RUN]: (+inf,0) inf, (+inf,1) NaN, (−inf,0) NaN, (−inf,1) inf
     x = np.float32([np.inf, np.inf, -np.inf, -np.inf])
     out = optax.sigmoid_binary_cross_entropy(x, np.float32([0, 1, 0, 1]))
     assert out[0] == np.inf
     assert out[3] == np.inf
     assert np.isnan(out[1:3]).all()
-    # SEMANTICS.md D21 [RUN]: y = 2, x = 1 → −0.6867384 (no label check)
+    # docs/semantics.md D21 [RUN]: y = 2, x = 1 → −0.6867384 (no label check)
     close(
         optax.sigmoid_binary_cross_entropy(np.float32([1.0]), np.float32([2.0])),
         [-0.6867384],
@@ -153,7 +153,7 @@ def test_sigmoid_binary_cross_entropy_infinities_and_labels() -> None:
 
 
 def test_sigmoid_focal_loss() -> None:
-    # SEMANTICS.md D22 [RUN]: y=1, z=−20, α=.25, γ=2 → 5.0 (no clip)
+    # docs/semantics.md D22 [RUN]: y=1, z=−20, α=.25, γ=2 → 5.0 (no clip)
     close(
         optax.sigmoid_focal_loss(np.float32([-20.0]), np.float32([1.0]), alpha=0.25),
         [5.0],

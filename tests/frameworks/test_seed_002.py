@@ -108,7 +108,7 @@ def test_curve_1_keras2_evaluate_plateaus_at_the_clip() -> None:
     # (the float32 sigmoid leaves 1 − p with few bits).
     assert abs(keras[0] / exact[0] - 1) < 3e-4
     # Once both sigmoids are clipped (sigmoid(-a) < 1e-7 from a ≈ 16.12) the
-    # loss is constant: mean of the Keras 2 floors of SEMANTICS.md §3.3 [RUN-ops],
+    # loss is constant: mean of the Keras 2 floors of docs/semantics.md §3.3 [RUN-ops],
     # 1.0000002e-07 (y=0, p→1e-7) and 1.1920933e-07 (y=1, p→1−2⁻²³).
     floor = (np.float32(1.0000002e-07) + np.float32(1.1920933e-07)) / np.float32(2)
     np.testing.assert_allclose(keras[-1], floor, rtol=2 * F32_EPS)

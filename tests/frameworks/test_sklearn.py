@@ -1,7 +1,7 @@
 """The scikit-learn mirrors against numbers printed by scikit-learn (not needed here).
 
-Provenance: SEMANTICS.md §7 and D1/D2/D4 [RUN] scikit-learn 1.9.1 (numpy 2.4.6);
-PAIN.md items 21–22 (scikit-learn#24515, #6703). The < 1.5 numbers are [SRC]: the
+Provenance: docs/semantics.md §7 and D1/D2/D4 [RUN] scikit-learn 1.9.1 (numpy 2.4.6);
+docs/mistakes.md items 21–22 (scikit-learn#24515, #6703). The < 1.5 numbers are [SRC]: the
 1.3/1.4 ``log_loss`` source, clip then renormalise.
 """
 
@@ -26,7 +26,7 @@ def old(y_true: object, y_pred: object, **options: object) -> float:
 
 
 def test_docstring_example() -> None:
-    # SEMANTICS.md §7 [RUN]: 0.2161619 (sklearn's own doctest)
+    # docs/semantics.md §7 [RUN]: 0.2161619 (sklearn's own doctest)
     out = log_loss(
         ["spam", "ham", "ham", "spam"],
         [[0.1, 0.9], [0.9, 0.1], [0.8, 0.2], [0.35, 0.65]],
@@ -37,7 +37,7 @@ def test_docstring_example() -> None:
 
 @pytest.mark.parametrize(
     ("dtype", "per_sample"),
-    # SEMANTICS.md §7 [RUN]: true-class probability 0 → −log(finfo(dtype).eps)
+    # docs/semantics.md §7 [RUN]: true-class probability 0 → −log(finfo(dtype).eps)
     [(np.float64, 36.043653), (np.float32, 15.942385), (np.float16, 6.93)],
 )
 def test_clip_at_finfo_eps(dtype: type, per_sample: float) -> None:
@@ -46,7 +46,7 @@ def test_clip_at_finfo_eps(dtype: type, per_sample: float) -> None:
 
 
 def test_rows_not_renormalised_warns() -> None:
-    # SEMANTICS.md §7 / D1 [RUN]: [[.2, .2], [.2, .2]] → −log 0.2 = 1.6094379, warning
+    # docs/semantics.md §7 / D1 [RUN]: [[.2, .2], [.2, .2]] → −log 0.2 = 1.6094379, warning
     with pytest.warns(UserWarning, match="do not sum to one"):
         out = log_loss([0, 1], [[0.2, 0.2], [0.2, 0.2]])
     assert out == pytest.approx(1.6094379, abs=1e-7)
@@ -56,14 +56,14 @@ def test_rows_not_renormalised_warns() -> None:
 
 
 def test_gh24515_renormalisation_removed_in_1_5() -> None:
-    # PAIN.md item 21, scikit-learn#24515: ≤ 1.4 gives 0.5108, ≥ 1.5 gives 1.2040
+    # docs/mistakes.md item 21, scikit-learn#24515: ≤ 1.4 gives 0.5108, ≥ 1.5 gives 1.2040
     with pytest.warns(UserWarning, match="do not sum to one"):
         assert log_loss([[0, 1]], [[0.2, 0.3]]) == pytest.approx(1.2039728, abs=1e-7)
     assert old([[0, 1]], [[0.2, 0.3]]) == pytest.approx(0.5108256, abs=1e-7)
 
 
 def test_gh6703_single_class_needs_labels() -> None:
-    # PAIN.md item 22, scikit-learn#6703: log_loss([1, 1, 1], [0, 0, 0])
+    # docs/mistakes.md item 22, scikit-learn#6703: log_loss([1, 1, 1], [0, 0, 0])
     with pytest.raises(
         ValueError, match=re.escape("y_true contains only one label (1)")
     ):
@@ -85,7 +85,7 @@ def test_seed_000_before_and_after_1_5() -> None:
 
 
 def test_sample_weight_average() -> None:
-    # SEMANTICS.md D4 [RUN]: per-sample CE [1.4076059, 0.1698460, 1.0986123],
+    # docs/semantics.md D4 [RUN]: per-sample CE [1.4076059, 0.1698460, 1.0986123],
     # weights [0.5, 0, 2] → Σwl/Σw = 1.1604111
     z = np.array([[1.0, 2, 3], [3, 1, 0], [0, 0, 0]])
     p = np.exp(z - z.max(1, keepdims=True))
@@ -106,7 +106,7 @@ def test_one_dimensional_proba_is_positive_class() -> None:
 
 
 def test_errors_and_classes() -> None:
-    # SEMANTICS.md §7 [RUN]: scikit-learn's exception classes and messages
+    # docs/semantics.md §7 [RUN]: scikit-learn's exception classes and messages
     cases = [
         ({"y_true": [0, 1], "y_proba": [[1.5, 0], [0.2, 0.8]]}, "greater than 1: 1.5"),
         ({"y_true": [0, 1], "y_proba": [[-0.1, 1.1]]}, "greater than 1"),

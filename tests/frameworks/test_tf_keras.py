@@ -1,6 +1,6 @@
-"""The tf_keras mirrors (Keras 2.4–2.21) on the numbers of SEMANTICS.md and the seeds.
+"""The tf_keras mirrors (Keras 2.4–2.21) on the numbers of docs/semantics.md and the seeds.
 
-Provenance of each expected number is given beside it: "SEMANTICS.md §x [RUN-ops]"
+Provenance of each expected number is given beside it: "docs/semantics.md §x [RUN-ops]"
 (the formula re-run with TF 2.21 float32 ops), "[RUN tf_keras 2.21.0]" (printed by
 the installed tf_keras 2.21.0, TF 2.21.0, CPU, while writing these mirrors) or a
 seed file.
@@ -28,12 +28,12 @@ def _close(actual: np.ndarray, expected: float, dtype: type = np.float32) -> Non
 
 
 # ---------------------------------------------------------------------------
-# The double-epsilon binary cross-entropy (SEMANTICS.md §3.1, D2, D3)
+# The double-epsilon binary cross-entropy (docs/semantics.md §3.1, D2, D3)
 # ---------------------------------------------------------------------------
 
 
 def test_bce_double_epsilon_caps_float32() -> None:
-    # SEMANTICS.md §3.1 [RUN-ops, float32]: y=1,p=0 → 15.424949 (= −log 2e-7);
+    # docs/semantics.md §3.1 [RUN-ops, float32]: y=1,p=0 → 15.424949 (= −log 2e-7);
     # y=0,p=1 → 15.333239; y=1,p=1 → 0; y=1,p=0.3 → 1.2039725.
     y = np.float32([1, 0, 1, 1])
     p = np.float32([0, 1, 1, 0.3])
@@ -45,13 +45,13 @@ def test_bce_double_epsilon_caps_float32() -> None:
 
 
 def test_bce_floor_of_a_perfect_prediction_is_zero() -> None:
-    # SEMANTICS.md D3: tf_keras BCE floor 0 (0.99999988 + 1e-7 rounds to 1.0 in float32).
+    # docs/semantics.md D3: tf_keras BCE floor 0 (0.99999988 + 1e-7 rounds to 1.0 in float32).
     out = tk.backend.binary_crossentropy(np.float32([1.0, 0.0]), np.float32([1.0, 0.0]))
     np.testing.assert_array_equal(out, [0.0, 0.0])
 
 
 def test_bce_float64_stays_float64() -> None:
-    # SEMANTICS.md §3.2 / D8: float64 stays float64, BCE(y=0, p=1) = −log(2e-7) = 15.4249
+    # docs/semantics.md §3.2 / D8: float64 stays float64, BCE(y=0, p=1) = −log(2e-7) = 15.4249
     # [RUN tf_keras 2.21.0: 15.42494847 for both caps].
     out = tk.backend.binary_crossentropy(np.float64([1, 0]), np.float64([0, 1]))
     assert out.dtype == np.float64
@@ -59,7 +59,7 @@ def test_bce_float64_stays_float64() -> None:
 
 
 def test_bce_loss_class_is_mean_of_caps() -> None:
-    # The class on (B,1) inputs: mean of the per-sample caps of SEMANTICS.md §3.1.
+    # The class on (B,1) inputs: mean of the per-sample caps of docs/semantics.md §3.1.
     loss = tk.losses.BinaryCrossentropy()
     out = loss(np.float32([[1.0], [0.0]]), np.float32([[0.0], [1.0]]))
     _close(out, (15.424949 + 15.333239) / 2)
@@ -74,7 +74,7 @@ def test_bce_binary_formula_double_epsilon_in_the_losses_function() -> None:
 
 
 # ---------------------------------------------------------------------------
-# Categorical and sparse (seed 000, SEMANTICS.md D1, D11)
+# Categorical and sparse (seed 000, docs/semantics.md D1, D11)
 # ---------------------------------------------------------------------------
 
 
@@ -111,7 +111,7 @@ def test_seed_001_normalised_rows_match_the_textbook() -> None:
 
 
 def test_sparse_clips_then_renormalises() -> None:
-    # SEMANTICS.md D11 (Keras TF backend and tf_keras): p=[.5,0,0], y=1 → 15.424948;
+    # docs/semantics.md D11 (Keras TF backend and tf_keras): p=[.5,0,0], y=1 → 15.424948;
     # p=[1,0,0], y=0 → 2.3841855e-07.
     out = tk.backend.sparse_categorical_crossentropy(
         np.array([1, 0]), np.float32([[0.5, 0, 0], [1, 0, 0]])
@@ -120,7 +120,7 @@ def test_sparse_clips_then_renormalises() -> None:
 
 
 def test_renormalisation_d1() -> None:
-    # SEMANTICS.md D1: p=[.2,.2,.2], true class 0 → log 3 = 1.0986123 (tf_keras).
+    # docs/semantics.md D1: p=[.2,.2,.2], true class 0 → log 3 = 1.0986123 (tf_keras).
     p = np.float32([[0.2, 0.2, 0.2]])
     _close(tk.losses.categorical_crossentropy(np.float32([[1, 0, 0]]), p)[0], 1.0986123)
     _close(tk.losses.sparse_categorical_crossentropy(np.array([0]), p)[0], 1.0986123)
@@ -134,7 +134,7 @@ def test_float_labels_truncate() -> None:
 
 
 # ---------------------------------------------------------------------------
-# Reductions, weights, masks (SEMANTICS.md §3.2, D13, D19, D20)
+# Reductions, weights, masks (docs/semantics.md §3.2, D13, D19, D20)
 # ---------------------------------------------------------------------------
 
 Y_SEQ = np.array([[1, 2], [0, 1]])
@@ -142,7 +142,7 @@ Z_SEQ = np.float32([[[1.0, 2, 3], [0, 0, 0]], [[5, 1, 0.5], [1, 2, 0]]])
 
 
 def test_per_sample_weight_is_expanded_d19() -> None:
-    # SEMANTICS.md D19: tf_keras expands a (B,) weight on (B,T) losses to (B,1), so
+    # docs/semantics.md D19: tf_keras expands a (B,) weight on (B,T) losses to (B,1), so
     # weights [1, 0] keep the whole first sequence: (l00 + l01) / 4.
     # [RUN tf_keras 2.21.0, golden seq-sw-B-auto]: 0.626554548740387.
     loss = tk.losses.SparseCategoricalCrossentropy(from_logits=True)
@@ -155,7 +155,7 @@ def test_per_sample_weight_is_expanded_d19() -> None:
 
 
 def test_1d_bce_with_sample_weight_raises_d20() -> None:
-    # SEMANTICS.md D20; [RUN tf_keras 2.21.0]: InvalidArgumentError "Can not squeeze
+    # docs/semantics.md D20; [RUN tf_keras 2.21.0]: InvalidArgumentError "Can not squeeze
     # dim[0], expected a dimension of 1, got 2" (the loss is a scalar for 1-D inputs).
     loss = tk.losses.BinaryCrossentropy()
     with pytest.raises(FrameworkError, match="Can not squeeze dim") as info:
@@ -182,7 +182,7 @@ def test_numpy_inputs_are_not_squeezed() -> None:
 
 
 def test_ignore_class_mean_over_kept_entries_and_all_ignored_is_nan_d13() -> None:
-    # SEMANTICS.md §2.7.2 example; [RUN tf_keras 2.21.0]: 0.28990927 (auto), with
+    # docs/semantics.md §2.7.2 example; [RUN tf_keras 2.21.0]: 0.28990927 (auto), with
     # sample_weight [2,1,1] 0.46824678778648376; all ignored → nan (auto), 0 (sum)
     # (D13: "tf_keras NaN [SRC, inferred]", confirmed by the run).
     p = np.float32([[0.7, 0.2, 0.1], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8]])
@@ -242,7 +242,7 @@ def test_dtype_is_kept(dtype: type) -> None:
 
 
 def test_float16_upper_clip_is_a_no_op() -> None:
-    # SEMANTICS.md §1.2: float16 ε → 1.1920929e-07 and 1 − ε → 1.0.
+    # docs/semantics.md §1.2: float16 ε → 1.1920929e-07 and 1 − ε → 1.0.
     eps = _tf.constant(_tf.EPSILON, np.float16)
     assert float(eps) == pytest.approx(1.1920929e-07, rel=1e-6)
     assert np.float16(1) - eps == 1.0

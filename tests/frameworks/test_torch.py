@@ -1,6 +1,6 @@
 """The torch mirrors against numbers printed by real PyTorch (no torch needed here).
 
-Provenance: SEMANTICS.md §5 [RUN] torch 2.13.0+cpu, and PAIN.md item 6
+Provenance: docs/semantics.md §5 [RUN] torch 2.13.0+cpu, and docs/mistakes.md item 6
 (pytorch/pytorch#25571, re-run on torch 2.13.0). float32 numbers are compared to
 the 7–8 digits printed, float16/bfloat16 exactly.
 """
@@ -29,7 +29,7 @@ def close(actual: np.ndarray, expected: object, atol: float = 5e-7) -> None:
     np.testing.assert_allclose(actual, np.asarray(expected), rtol=0, atol=atol)
 
 
-# SEMANTICS.md §5.1 [RUN] torch 2.13.0: logits Z, targets Y
+# docs/semantics.md §5.1 [RUN] torch 2.13.0: logits Z, targets Y
 def test_cross_entropy_per_sample_and_mean() -> None:
     out = F.cross_entropy(Z, Y, reduction="none")
     close(out, [1.4076059, 0.1698460, 1.0986123])
@@ -42,17 +42,17 @@ def test_cross_entropy_per_sample_and_mean() -> None:
 
 
 def test_class_weight_mean_divides_by_sum_of_target_weights() -> None:
-    # SEMANTICS.md §5.1 [RUN]: Σ w_y·l / Σ w_y
+    # docs/semantics.md §5.1 [RUN]: Σ w_y·l / Σ w_y
     close(F.cross_entropy(Z, Y, weight=W), 1.0468158)
 
 
 def test_probability_target_with_weight_divides_by_n() -> None:
-    # SEMANTICS.md §5.1 / D18 [RUN]: one-hot probability target + weight → Σ / N
+    # docs/semantics.md §5.1 / D18 [RUN]: one-hot probability target + weight → Σ / N
     close(F.cross_entropy(Z, ONE_HOT, weight=W), 2.0936315)
 
 
 def test_label_smoothing_index_targets() -> None:
-    # SEMANTICS.md §5.1 [RUN]
+    # docs/semantics.md §5.1 [RUN]
     close(F.cross_entropy(Z, Y, label_smoothing=0.1), 0.9475769)
     close(
         F.cross_entropy(Z, Y, label_smoothing=0.1, reduction="none"),
@@ -61,20 +61,20 @@ def test_label_smoothing_index_targets() -> None:
 
 
 def test_label_smoothing_with_weight_index_vs_probability_path() -> None:
-    # SEMANTICS.md §5.1 / D10 [RUN]: 1.0924474 (Σ w[y]) vs 2.1848950 (N)
+    # docs/semantics.md §5.1 / D10 [RUN]: 1.0924474 (Σ w[y]) vs 2.1848950 (N)
     close(F.cross_entropy(Z, Y, weight=W, label_smoothing=0.1), 1.0924474)
     close(F.cross_entropy(Z, ONE_HOT, weight=W, label_smoothing=0.1), 2.1848950)
 
 
 def test_ignore_index_default_minus_100() -> None:
-    # SEMANTICS.md §5.1 [RUN]: y=[1, −100, 2] → 1.2531091
+    # docs/semantics.md §5.1 [RUN]: y=[1, −100, 2] → 1.2531091
     close(F.cross_entropy(Z, np.array([1, -100, 2])), 1.2531091)
     none = F.cross_entropy(Z, np.array([1, -100, 2]), reduction="none")
     close(none, [1.4076059, 0.0, 1.0986123])
 
 
 def test_all_ignored_and_empty_batches() -> None:
-    # SEMANTICS.md §5.1 / D13 / D14 [RUN]: NaN for "mean", 0 for "sum"
+    # docs/semantics.md §5.1 / D13 / D14 [RUN]: NaN for "mean", 0 for "sum"
     ignored = np.array([-100, -100, -100])
     assert np.isnan(F.cross_entropy(Z, ignored))
     assert F.cross_entropy(Z, ignored, reduction="sum") == 0
@@ -85,7 +85,7 @@ def test_all_ignored_and_empty_batches() -> None:
 
 
 def test_half_precision_on_cpu() -> None:
-    # SEMANTICS.md §5.1 [RUN]: float16 → 1.4072266, bfloat16 → 1.40625 (first row)
+    # docs/semantics.md §5.1 [RUN]: float16 → 1.4072266, bfloat16 → 1.40625 (first row)
     h = F.cross_entropy(Z.astype(np.float16), Y, reduction="none")
     assert h.dtype == np.float16
     assert h[0] == np.float16(1.4072266)
@@ -100,7 +100,7 @@ def test_float64_stays_float64_and_lists_become_float32() -> None:
 
 
 def test_gh25571_weighted_mean_is_not_mean_of_weighted_losses() -> None:
-    # PAIN.md item 6, pytorch/pytorch#25571: none [5.6390, 4.9593], sum 10.5983,
+    # docs/mistakes.md item 6, pytorch/pytorch#25571: none [5.6390, 4.9593], sum 10.5983,
     # mean 1.0598 (= 10.5983 / (6 + 4)), not 5.2992
     z = np.float32([[0.2, 0.3, 0.5], [0.5, 0.2, 0.3]])
     y, w = np.array([2, 1]), np.float32([2, 4, 6])
@@ -110,40 +110,40 @@ def test_gh25571_weighted_mean_is_not_mean_of_weighted_losses() -> None:
 
 
 def test_class_weights_of_d4() -> None:
-    # SEMANTICS.md D4: class weights [.5, 0, 2] → 0.9128591
+    # docs/semantics.md D4: class weights [.5, 0, 2] → 0.9128591
     close(F.cross_entropy(Z, Y, weight=np.float32([0.5, 0, 2])), 0.9128591)
 
 
 def test_nll_loss_on_probabilities_is_negative() -> None:
-    # SEMANTICS.md §5.2 [RUN]: nll_loss(softmax(x), y) → −0.4739522
+    # docs/semantics.md §5.2 [RUN]: nll_loss(softmax(x), y) → −0.4739522
     p = np.exp(Z - Z.max(1, keepdims=True))
     p = (p / p.sum(1, keepdims=True)).astype(np.float32)
     close(F.nll_loss(p, Y), -0.4739522)
-    # SEMANTICS.md D6: logits passed to nll_loss → −2.0
+    # docs/semantics.md D6: logits passed to nll_loss → −2.0
     close(F.nll_loss(np.float32([[2, 1, 0.1]]), np.array([0])), -2.0)
 
 
 def test_probabilities_passed_as_logits() -> None:
-    # SEMANTICS.md D6 [RUN]: cross_entropy([.7, .2, .1], 0) → 0.7679496
+    # docs/semantics.md D6 [RUN]: cross_entropy([.7, .2, .1], 0) → 0.7679496
     close(F.cross_entropy(np.float32([[0.7, 0.2, 0.1]]), np.array([0])), 0.7679496)
 
 
 def test_neg_inf_logit_index_vs_probability_target() -> None:
-    # SEMANTICS.md D16 [RUN]: index target finite (1.3132616), soft target NaN
+    # docs/semantics.md D16 [RUN]: index target finite (1.3132616), soft target NaN
     z = np.float32([[0.0, -np.inf, 1.0]])
     close(F.cross_entropy(z, np.array([0])), 1.3132616)
     assert np.isnan(F.cross_entropy(z, np.float32([[1, 0, 0]])))
 
 
 def test_label_smoothing_range() -> None:
-    # SEMANTICS.md D10 [RUN]: ls ≤ 0 ignored, ls > 1 raises RuntimeError
+    # docs/semantics.md D10 [RUN]: ls ≤ 0 ignored, ls > 1 raises RuntimeError
     close(F.cross_entropy(Z[:1], Y[:1], label_smoothing=-0.1), 1.4076059)
     with pytest.raises(RuntimeError, match="label_smoothing must be between"):
         F.cross_entropy(Z, Y, label_smoothing=1.5)
 
 
 def test_target_errors() -> None:
-    # SEMANTICS.md §5.1 [RUN]: out of range → IndexError; int32 → RuntimeError
+    # docs/semantics.md §5.1 [RUN]: out of range → IndexError; int32 → RuntimeError
     with pytest.raises(IndexError, match=re.escape("Target 3 is out of bounds.")):
         F.cross_entropy(Z, np.array([1, 3, 2]))
     with pytest.raises(IndexError, match="Target -1 is out of bounds"):
@@ -189,7 +189,7 @@ def test_legacy_size_average_and_reduce_warn_and_map() -> None:
     assert loss.reduction == "none"
 
 
-# SEMANTICS.md §5.3 [RUN] torch 2.13.0
+# docs/semantics.md §5.3 [RUN] torch 2.13.0
 def test_binary_cross_entropy_clamps_logs_at_minus_100() -> None:
     p = np.float32([0.0, 1.0, 1.0, 1 - 1e-8])
     y = np.float32([1.0, 0.0, 1.0, 0.0])
@@ -210,14 +210,14 @@ def test_binary_cross_entropy_clamps_logs_at_minus_100() -> None:
 
 
 def test_binary_cross_entropy_on_one_hot() -> None:
-    # SEMANTICS.md D5 [RUN]: mean 0.2283930, sum 0.6851791
+    # docs/semantics.md D5 [RUN]: mean 0.2283930, sum 0.6851791
     p, y = np.float32([[0.7, 0.2, 0.1]]), np.float32([[1, 0, 0]])
     close(F.binary_cross_entropy(p, y), 0.2283930)
     close(nn.BCELoss(reduction="sum")(p, y), 0.6851791)
 
 
 def test_binary_cross_entropy_validation() -> None:
-    # SEMANTICS.md §5.3 / D21: p or y outside [0, 1] (NaN included) → RuntimeError
+    # docs/semantics.md §5.3 / D21: p or y outside [0, 1] (NaN included) → RuntimeError
     for p, y in (([1.5], [1.0]), ([-0.5], [0.0]), ([np.nan], [1.0])):
         with pytest.raises(RuntimeError, match="elements of input"):
             F.binary_cross_entropy(np.float32(p), np.float32(y))
@@ -227,7 +227,7 @@ def test_binary_cross_entropy_validation() -> None:
         F.binary_cross_entropy(np.float32([0.3, 0.4]), np.float32([1.0]))
 
 
-# SEMANTICS.md §5.4 [RUN] torch 2.13.0
+# docs/semantics.md §5.4 [RUN] torch 2.13.0
 def test_binary_cross_entropy_with_logits() -> None:
     f = F.binary_cross_entropy_with_logits
     close(f(np.float32([1.0]), np.float32([2.0])), -0.6867383)

@@ -2,7 +2,7 @@
 
 Run with ``KERAS_BACKEND=tensorflow python -m pytest -m parity tests/parity/test_keras.py``.
 Inputs are drawn by hypothesis (derandomized, so runs are repeatable); every value is
-held to the fidelity bar of DESIGN.md, 4·eps(dtype)·(1 + |x|)·sqrt(terms), with the
+held to the fidelity bar of docs/design.md, 4·eps(dtype)·(1 + |x|)·sqrt(terms), with the
 same dtype, shape, NaN/inf pattern and exception class. Gradients of ``sum(output)``
 in float64 are compared with central differences of the mirror.
 """
@@ -426,7 +426,7 @@ def test_sparse_class_ignore_class_and_sequence_weights(
 @SETTINGS
 @given(seed=SEEDS, reduction=REDUCTIONS, weights=st.sampled_from(["none", "batch"]))
 def test_binary_class_one_dimensional_inputs(seed, reduction, weights) -> None:
-    # SEMANTICS.md §2.7.4: (B,) inputs are averaged over the batch before weighting
+    # docs/semantics.md §2.7.4: (B,) inputs are averaged over the batch before weighting
     rng = np.random.default_rng(seed)
     b = int(rng.integers(1, 6))
     y = rng.integers(0, 2, size=b).astype("float32")
@@ -682,7 +682,7 @@ def test_gradients_match_finite_differences(make, labels, from_logits, seed) -> 
 @given(seed=SEEDS, dtype=DTYPES, ls=SMOOTHING)
 def test_softmax_and_sigmoid_logits_shortcuts(seed, dtype, ls) -> None:
     # On the TensorFlow backend a softmax/sigmoid output carries its logits, and the
-    # loss is computed from them (SEMANTICS.md §2.5)
+    # loss is computed from them (docs/semantics.md §2.5)
     rng = np.random.default_rng(seed)
     shape = shapes(rng)
     z = logits(rng, shape, dtype, scale=float(rng.choice([1.0, 20.0])))

@@ -4,7 +4,7 @@ Standalone Keras 2 cannot be installed next to TensorFlow 2.21, so this file cop
 the cross-entropies of keras-team/keras 2.2.5 ``keras/backend/tensorflow_backend.py``,
 ``keras/losses.py`` and ``keras/engine/training_utils.py`` (TF 1 names such as
 ``tf.log`` replaced by their TF 2 equivalents, nothing else changed) and runs them
-with the installed TensorFlow ("[RUN-ops]" in SEMANTICS.md). The mirrors must agree
+with the installed TensorFlow ("[RUN-ops]" in docs/semantics.md). The mirrors must agree
 with them to the fidelity bar, including on seed question 002's four curves.
 """
 
@@ -287,7 +287,7 @@ def test_binary(seed: int, dtype: str, kind: str, shape: tuple[int, ...]) -> Non
 
 
 def test_semantics_caps() -> None:
-    # SEMANTICS.md §3.3 [RUN-ops] numbers, recomputed with TF ops here.
+    # docs/semantics.md §3.3 [RUN-ops] numbers, recomputed with TF ops here.
     y, p = np.float32([1, 0, 1, 0]), np.float32([0, 1, 1, 0])
     theirs = k2_binary_crossentropy(y, p).numpy()
     np.testing.assert_allclose(

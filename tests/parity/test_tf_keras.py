@@ -2,7 +2,7 @@
 
 Run with ``python -m pytest -m parity tests/parity/test_tf_keras.py`` in an environment
 with tensorflow and tf-keras. Inputs are drawn by hypothesis (derandomized, so runs
-repeat); every value is held to the fidelity bar of DESIGN.md,
+repeat); every value is held to the fidelity bar of docs/design.md,
 4·eps(dtype)·(1 + |x|)·sqrt(terms), with the same dtype, shape, NaN/inf pattern and
 exception class. Gradients of ``sum(output)`` in float64 are compared with central
 differences of the mirror.

@@ -62,7 +62,7 @@ def reduce_loss(
 
     Examples
     --------
-    The per-sample losses of PAIN.md item D4 with sample weights:
+    The per-sample losses of docs/semantics.md D4 with sample weights:
 
     >>> import numpy as np
     >>> import crossent

@@ -115,7 +115,7 @@ def evaluate(
 
     Examples
     --------
-    PAIN.md item 25: two sequences of 3 and 5 tokens whose summed losses are
+    docs/mistakes.md item 25: two sequences of 3 and 5 tokens whose summed losses are
     0.4 and 1.5, right-padded with ``-100``:
 
     >>> import numpy as np

@@ -53,7 +53,7 @@ class Evaluation:
         ``exp(sequence_mean)``.
     mean_sequence_perplexity : float
         Mean over sequences of ``exp`` of each sequence's mean loss (torcheval's
-        per-sequence average; PAIN.md item 25).
+        per-sequence average; docs/mistakes.md item 25).
     """
 
     loss: str

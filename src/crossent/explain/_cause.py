@@ -25,7 +25,7 @@ CauseCode = Literal[
     "label_range",
     "soft_labels",
     "axis",
-    # Beyond the issue's list, for PAIN.md items 14, 19, 22, 23, 26, 27, 28, 16.
+    # Beyond the issue's list, for docs/mistakes.md items 14, 19, 22, 23, 26, 27, 28, 16.
     "multi_label",
     "broadcast",
     "class_inference",
@@ -34,7 +34,7 @@ CauseCode = Literal[
     "swapped_arguments",
     "magnitude",
     "memory",
-    # NaN in y_pred or y_true (PAIN.md item 8: "my loss is NaN").
+    # NaN in y_pred or y_true (docs/mistakes.md item 8: "my loss is NaN").
     "nan_input",
     # Issue #12: mistakes the search over hypotheses finds.
     "logits_as_log_probs",

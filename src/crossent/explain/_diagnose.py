@@ -1,4 +1,4 @@
-"""Diagnosis rules: what is unusual about the inputs, in numbers (PAIN.md items).
+"""Diagnosis rules: what is unusual about the inputs, in numbers (docs/mistakes.md items).
 
 Each rule reads the :class:`~crossent.explain._facts.Facts` of the inputs and
 returns the causes it finds. Numbers in the messages are computed here with the

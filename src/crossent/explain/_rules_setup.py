@@ -230,7 +230,7 @@ def memory_estimate(
 
     Examples
     --------
-    PAIN.md item 16: 8192 tokens × a 151,936-word vocabulary.
+    docs/mistakes.md item 16: 8192 tokens × a 151,936-word vocabulary.
 
     >>> from crossent.explain._diagnose import memory_estimate
     >>> est = memory_estimate((8192, 151936), "bfloat16")

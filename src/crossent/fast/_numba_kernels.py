@@ -10,7 +10,7 @@ the logits themselves. A row whose maximum or normaliser is not finite (a ``+inf
 NaN logit, or a row of ``-inf``) is flagged in ``bad`` and left for the exact path in
 ``crossent.fast._exact``; finite rows never go there.
 
-Numerical scheme (see ``docs/PERF.md`` section 6):
+Numerical scheme (see ``docs/performance.md`` section 6):
 
 * forward: one sweep over each row in chunks of ``CHUNK`` elements, summing
   ``exp(z - m)`` against a reference ``m`` while finding the chunk's max in the same

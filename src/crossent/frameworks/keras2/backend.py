@@ -4,7 +4,7 @@ Source: keras-team/keras ``keras/backend/tensorflow_backend.py`` (tags 2.0.x–2
 ``categorical_crossentropy``, ``sparse_categorical_crossentropy`` and
 ``binary_crossentropy``, the last quoted verbatim in seed question 002. Keras 2.3.x
 delegated these functions to ``tf.keras.backend`` of the installed TensorFlow
-(SEMANTICS.md §3.3): with TensorFlow 1.x that is the same logit round trip, with
+(docs/semantics.md §3.3): with TensorFlow 1.x that is the same logit round trip, with
 TensorFlow 2.x it is :mod:`crossent.frameworks.tf_keras.backend`.
 
 Argument order: Keras 2.0.0–2.0.6 had ``categorical_crossentropy(output, target,
@@ -372,7 +372,7 @@ def binary_crossentropy(
 
     In float32 the caps are 16.118095 (y=1, p=0) and 15.942385 (y=0, p=1); a
     perfect prediction costs 1.1920933e-07 (y=1) or 1.0000002e-07 (y=0)
-    (SEMANTICS.md §3.3). The clip keeps ``z`` finite; without it (seed question
+    (docs/semantics.md §3.3). The clip keeps ``z`` finite; without it (seed question
     002's custom loss, :func:`crossent.frameworks.keras2.custom.logit_round_trip`)
     ``p = 1`` gives ``z = inf`` and the loss is NaN.
 

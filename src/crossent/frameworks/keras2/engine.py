@@ -82,7 +82,7 @@ def weighted_masked_objective(fn: Objective | None) -> Weighted | None:
 
     Examples
     --------
-    SEMANTICS.md D4: losses [1.4076059, 0.1698460, 1.0986123] with weights
+    docs/semantics.md D4: losses [1.4076059, 0.1698460, 1.0986123] with weights
     [0.5, 0, 2] give Σwℓ / #(w ≠ 0) = 1.4505138:
 
     >>> import numpy as np

@@ -3,7 +3,7 @@
 Source: keras-team/tf-keras ``tf_keras/backend.py`` (``categorical_crossentropy``,
 ``sparse_categorical_crossentropy``, ``binary_crossentropy``,
 ``binary_focal_crossentropy``, ``categorical_focal_crossentropy``), read in the
-installed tf_keras 2.21.0; SEMANTICS.md §3.1 finds the same code in keras-team/keras
+installed tf_keras 2.21.0; docs/semantics.md §3.1 finds the same code in keras-team/keras
 ``keras/backend.py`` v2.6.0–v2.15.0, the ``tf.keras`` of TensorFlow 2.6–2.15.
 
 The step builders here are shared with :mod:`crossent.frameworks.tf_keras.losses`,
@@ -474,7 +474,7 @@ def sparse_categorical_crossentropy(
     ``tf.nn.sparse_softmax_cross_entropy_with_logits``; its log-softmax renormalises
     the clipped row, so :math:`\ell = -\log \tilde p_y + \log \sum_c \tilde p_c` with
     :math:`\tilde p = \operatorname{clip}(p, \varepsilon, 1 - \varepsilon)`
-    (clip-then-renormalise, SEMANTICS.md D11).
+    (clip-then-renormalise, docs/semantics.md D11).
 
     References
     ----------
