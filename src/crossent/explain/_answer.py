@@ -342,10 +342,9 @@ def _exact_rows(f: Facts) -> Any:
         return _exact_ce(f)
 
 
-def _reduction_evidence(f: Facts) -> Cause:
-    """The exact per-example losses under each reduction (evidence for ``reduction``)."""
+def reduction_listing(f: Facts) -> str:
+    """The exact per-example losses of these inputs under each common reduction."""
     loss = np.asarray(_exact_rows(f))
-    n = loss.size
     values = {
         "per example": fmt_array(loss),
         "mean over examples": fmt_value(np.mean(loss), 7),
@@ -355,16 +354,20 @@ def _reduction_evidence(f: Facts) -> Cause:
         ),
     }
     listing = "; ".join(f"{k} {v}" for k, v in values.items())
-    msg = (
-        f"For these {n} example(s), the exact per-example losses reduce to: {listing}. "
-        "Keras' default 'sum_over_batch_size' divides by the number of loss elements; "
-        "PyTorch's 'mean' with class weights divides by Σ w[y]; np.mean over the "
-        "unsummed terms divides by N·C."
+    return (
+        f"For these {loss.size} example(s), the exact per-example losses reduce to: "
+        f"{listing}. Keras' default 'sum_over_batch_size' divides by the number of "
+        "loss elements; PyTorch's 'mean' with class weights divides by Σ w[y]; np.mean "
+        "over the unsummed terms divides by N·C."
     )
+
+
+def _reduction_evidence(f: Facts) -> Cause:
+    """The exact per-example losses under each reduction (evidence for ``reduction``)."""
     return Cause(
         "reduction",
         "different reductions",
-        msg,
+        reduction_listing(f),
         "Use the same reduction on both sides.",
     )
 

@@ -11,38 +11,22 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
-from crossent.explain._answer import _exact_rows
+from crossent.explain._answer import reduction_listing
 from crossent.explain._cause import CAUSE_CODES, Cause
 from crossent.explain._compare import Comparison
 from crossent.explain._facts import Facts
-from crossent.explain._render import fmt_array, fmt_value
+from crossent.explain._render import fmt_value
 from crossent.explain._spec import Spec
 
 __all__ = ["attach_contributions", "order"]
 
 
 def _reduction_cause(comp: Comparison, f: Facts) -> Cause:
-    loss = np.asarray(_exact_rows(f))
-    n = loss.size
-    values = {
-        "per example": fmt_array(loss),
-        "mean over examples": fmt_value(np.mean(loss), 7),
-        "sum": fmt_value(np.sum(loss), 7),
-        f"mean over all {f.y_pred.size} elements": fmt_value(
-            np.sum(loss) / max(f.y_pred.size, 1), 7
-        ),
-    }
-    listing = "; ".join(f"{k} {v}" for k, v in values.items())
     a, b = comp.a, comp.b
     msg = (
         f"The two numbers reduce differently: {Spec(a.implementation, a.options)} and "
-        f"{Spec(b.implementation, b.options)} do not divide by the same thing. For these "
-        f"{n} example(s), the exact per-example losses reduce to: {listing}. Keras' "
-        "default 'sum_over_batch_size' divides by the number of loss elements; "
-        "PyTorch's 'mean' with class weights divides by Σ w[y]; np.mean over the "
-        "unsummed terms divides by N·C."
+        f"{Spec(b.implementation, b.options)} do not divide by the same thing. "
+        + reduction_listing(f)
     )
     return Cause(
         "reduction",
