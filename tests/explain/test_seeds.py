@@ -143,7 +143,10 @@ def test_seed_002_overflow_with_stable_alternative() -> None:
     steps = {x.step: x.contribution for x in exp.comparison.attribution}
     assert steps["input"] == 0.0
     assert math.isnan(steps["to_logits"])
-    assert [k for k, v in steps.items() if v != 0] == ["to_logits"]
+    # (the other steps move it by rounding noise at most: float32 log and exp differ
+    # in the last bit between CPUs' SIMD paths)
+    moved = [k for k, v in steps.items() if not abs(v) <= exp.comparison.noise]
+    assert moved == ["to_logits"]
     assert "turns inf/NaN at step 'to_logits' (overflow)" in exp.summary
     assert "gap nan" not in exp.summary
     assert "[makes one value NaN]" in str(exp)
