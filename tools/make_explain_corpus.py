@@ -197,19 +197,9 @@ def registered_against(case: dict[str, Any]) -> dict[str, Any]:
 
 def build_case(case: dict[str, Any]) -> dict[str, Any]:
     """The golden record of one corpus case."""
-    out: dict[str, Any] = {
-        k: case[k]
-        for k in (
-            "id",
-            "source",
-            "title",
-            "question",
-            "y_true",
-            "y_pred",
-            "dtype",
-            "user_believes_logits",
-        )
-    }
+    # the keys up to ``against`` are copied as they are
+    copied = REQUIRED_KEYS[: REQUIRED_KEYS.index("against")]
+    out: dict[str, Any] = {k: case[k] for k in copied}
     out.update(registered_against(case))
     out["options"] = case["options"]
     out["observed"] = run_snippet(case, "reproduce", "observed")
