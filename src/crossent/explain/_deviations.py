@@ -29,7 +29,13 @@ import numpy as np
 from crossent.explain._cause import Cause
 from crossent.explain._compare import Comparison, attribute
 from crossent.explain._facts import Facts
-from crossent.explain._hypothesis import Config, Deviation, Question, evaluate
+from crossent.explain._hypothesis import (
+    Config,
+    Deviation,
+    Question,
+    evaluate,
+    option_code,
+)
 from crossent.explain._model import expects, model_inputs
 from crossent.explain._render import fmt_value
 from crossent.explain._runs import Runs
@@ -39,7 +45,14 @@ from crossent.explain._trace import Trace
 
 __all__ = ["causes_of", "compare_model", "given_deviations"]
 
-_ORDER = {"given": 0, "input": 1, "implementation": 2, "option": 3, "output": 4}
+_ORDER = {
+    "given": 0,
+    "dtype": 1,
+    "input": 1,
+    "implementation": 2,
+    "option": 3,
+    "output": 4,
+}
 
 #: code → (title, fix), for causes found by the search.
 TEXT: dict[str, tuple[str, str]] = {
@@ -239,7 +252,100 @@ def _supported(code: str, step: str, a: Config, b: Config, f: Facts) -> bool:
     return True
 
 
+#: Options that switch a feature on, and the value that switches it off.
+_OFF: dict[str, Any] = {
+    "weight": None,
+    "sample_weight": None,
+    "pos_weight": None,
+    "class_weight": None,
+    "label_smoothing": 0.0,
+    "ignore_class": None,
+    "ignore_index": "absent",
+}
+
+
+def _switched_off(q: Question, cfg: Config, name: str) -> Config:
+    """``cfg`` with option ``name`` turned off (ignore_index: a label no target has)."""
+    off = _OFF[name]
+    if off == "absent":
+        labels = np.asarray(q.y_true)
+        low = int(labels.min()) if labels.size and labels.dtype.kind in "iu" else 0
+        off = min(low, 0) - 1
+    opts = {k: v for k, v in cfg.spec.options.items() if k != name}
+    if off is not None:
+        opts[name] = off
+    return replace(cfg, spec=Spec(cfg.spec.path, opts))
+
+
+def _is_on(name: str, value: Any) -> bool:
+    if value is None:
+        return False
+    if name == "label_smoothing":
+        return bool(np.any(np.asarray(value, np.float64) != 0))
+    return True
+
+
+def _option_causes(
+    q: Question, ref: Config, producer: Config, share: float, evidence: dict[str, Cause]
+) -> tuple[list[Cause], Config | None, float]:
+    """The options of another implementation that move its value, one at a time.
+
+    ``producer`` with each feature option (weights, label smoothing, ignored
+    targets) turned off in turn: an option that changes the value is a deviation of
+    its own, with the share it makes (sequential, last option first). Returns the
+    causes, the producer with those options off (None when it cannot run without
+    them) and the share left for the implementation itself.
+    """
+    out: list[Cause] = []
+    cur, value = producer, evaluate(q, producer)
+    if value is None:
+        return out, producer, share
+    for name in [k for k in producer.spec.options if k in _OFF]:
+        if not _is_on(name, producer.spec.options[name]):
+            continue
+        plain = _switched_off(q, cur, name)
+        v = evaluate(q, plain)
+        if v is not None and _close(v, value):
+            continue
+        code = option_code(name, None, producer.spec.options[name])
+        if v is None or not np.all(np.isfinite(np.asarray(v, np.float64))):
+            msg = (
+                f"{producer.spec} with {name}={producer.spec.options[name]!r}: without "
+                f"it the loss {'cannot be computed' if v is None else 'is not finite'} "
+                "on these inputs."
+            )
+            out.append(_cause(code, msg, share, evidence, {"option": name}))
+            return out, None, 0.0
+        part = _total(v) - _total(value)
+        msg = (
+            f"{name}={producer.spec.options[name]!r} in {producer.spec}: without it the "
+            f"value is {fmt_value(_total(v), 7)} (B − A share {_signed(part)})."
+        )
+        out.append(_cause(code, msg, part, evidence, {"option": name}))
+        cur, value = plain, v
+        if math.isfinite(share):
+            share -= part
+    return out, cur, share
+
+
 def _implementation_causes(
+    q: Question,
+    ref: Config,
+    producer: Config,
+    share: float,
+    f: Facts,
+    runs: Runs,
+    evidence: dict[str, Cause],
+) -> list[Cause]:
+    options, plain, rest = _option_causes(q, ref, producer, share, evidence)
+    if plain is None:
+        return options
+    if options and _close(evaluate(q, plain), evaluate(q, ref), loose=True):
+        return options  # the options are the whole difference
+    return options + _steps_causes(q, ref, plain, rest, f, runs, evidence)
+
+
+def _steps_causes(
     q: Question,
     ref: Config,
     producer: Config,
@@ -352,8 +458,6 @@ def given_deviations(
         v = evaluate(q, plain)
         if v is None or _close(v, cur):
             continue
-        from crossent.explain._hypothesis import option_code
-
         out.append(
             (
                 option_code(name, None, user[name]),

@@ -269,8 +269,9 @@ def explain(
         y_true,
         y_pred,
         options,
-        torch_layout=bool(against_list)
-        and all(str(a).startswith("torch.") for a in against_list),
+        # ambiguous (N, A, A) logits with (N, A) class ids: classes last, the
+        # sequence layout; PyTorch's reading of axis 1 is a hypothesis of its own
+        torch_layout=False,
     )
     y_true, y_pred = posed.y_true, posed.y_pred
     if posed.notes and np.ndim(posed.y_pred) == 2 and np.shape(posed.y_pred)[1] == 1:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from crossent.explain._answer import Answer
 from crossent.explain._cause import Cause
 from crossent.explain._compare import Comparison
@@ -263,7 +265,8 @@ def _answer_summary(e: Explanation, ans: Answer) -> str:
         parts.append("no cause is given that the numbers do not support")
     else:
         what, also = best.config.describe(), ""
-        if not (best.config.inputs or best.config.output) and e.identification:
+        plain = not (best.config.inputs or best.config.output or best.config.dtype)
+        if plain and e.identification:
             what = str(e.identification.matches[0].spec)
             others = list(
                 dict.fromkeys(str(m.spec) for m in e.identification.matches[1:])
@@ -287,7 +290,11 @@ def _answer_summary(e: Explanation, ans: Answer) -> str:
             )
             parts.append(f"the gap B − A = {_signed(gap)} comes from {shares}")
         elif moving:
-            parts.append(f"{moving[0].code} makes the value inf/NaN")
+            side = "one of the two values"
+            ref_v = np.asarray(ans.reference_value, np.float64)
+            if ref_v.size and not np.all(np.isfinite(ref_v)):
+                side = str(ref.spec) + "'s value"
+            parts.append(f"{moving[0].code} is why {side} is inf/NaN")
         elif not best.deviations and not e.causes:
             parts.append("the two agree")
         if len({round(h.cost, 6) for h in ans.found}) > 1:

@@ -16,6 +16,7 @@ user compared with and the config that reproduces the number.
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from collections.abc import Mapping
@@ -65,6 +66,11 @@ INPUTS: Mapping[str, tuple[str, str]] = {
         "log_softmax)",
     ),
     "axis0": ("axis", "softmax taken over the examples (axis 0), not the classes"),
+    "axis_swapped": (
+        "axis",
+        "the class axis read from axis 1 (PyTorch's (N, C, d) reading of (N, d, C) "
+        "logits, or the reverse)",
+    ),
     "clip_eps": ("clipped", "probabilities clipped to [ε, 1 − ε]"),
     "swapped": ("swapped_arguments", "y_true and y_pred swapped"),
     "other_family": (
@@ -89,6 +95,18 @@ OUTPUTS: Mapping[str, tuple[str, str]] = {
         "divided by all N positions, ignored or zero-weight ones included",
     ),
     "class_sum": ("reduction", "summed over the classes, then averaged over examples"),
+    "nats_as_bits": (
+        "log_base",
+        "the loss in nats taken as bits (2**loss for a perplexity: ln(2**ℓ) = ℓ·ln 2)",
+    ),
+    "sequence_mean": (
+        "batch_mean",
+        "a mean of per-sequence means (each sequence's tokens averaged first)",
+    ),
+    "sequence_ppl": (
+        "batch_mean",
+        "a mean of per-sequence perplexities (ln of the mean of exp(sequence mean))",
+    ),
 }
 
 #: Option → cause code, for deviations that change one option.
@@ -372,6 +390,12 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
         yp = z.astype(yp.dtype)
         options = {**dict(cfg.spec.options), "from_logits": True}
         return _run(impl, yt, yp, options)
+    elif cfg.inputs == "axis_swapped":
+        if yp.ndim < 3 or yp.shape[1] != yp.shape[-1]:
+            return None  # the labels fit only one reading
+        yp = np.swapaxes(yp, 1, -1)
+        if yt.shape == q.y_pred.shape:
+            yt = np.swapaxes(yt, 1, -1)
     elif cfg.inputs == "smoothed":
         eps = float(dict(cfg.params).get("eps", 0.0))
         dense = _dense(q)
@@ -417,11 +441,12 @@ def evaluate(q: Question, cfg: Config) -> np.ndarray | None:
     shape = q.observed.shape
     p = dict(cfg.params)
     with np.errstate(all="ignore"):
-        if cfg.output in ("", "log2"):
+        if cfg.output in ("", "log2", "nats_as_bits"):
             b = _fit(v, shape)
             if b is None:
                 return None
-            out = b / math.log(2) if cfg.output == "log2" else b
+            scale = {"log2": 1 / math.log(2), "nats_as_bits": math.log(2)}
+            out = b * scale[cfg.output] if cfg.output else b
         elif shape != ():
             return None
         elif cfg.output == "sum":
@@ -441,6 +466,14 @@ def evaluate(q: Question, cfg: Config) -> np.ndarray | None:
             if q.classes < 2 or cfg.spec.implementation.labels != "binary":
                 return None
             out = np.asarray(v.sum(-1).mean() if v.ndim >= 2 else v * q.classes)
+        elif cfg.output in ("sequence_mean", "sequence_ppl"):
+            per = _per_sequence(q, cfg)
+            if per is None:
+                return None
+            if cfg.output == "sequence_mean":
+                out = np.asarray(per.mean())
+            else:
+                out = np.asarray(np.log(np.mean(np.exp(per))))
         elif cfg.output == "batch_mean":
             if v.ndim == 0 and "reduction" in accepted_options(cfg.spec.implementation):
                 unreduced = raw(q, replace(cfg, output="", spec=_unreduced(cfg.spec)))
@@ -457,6 +490,35 @@ def evaluate(q: Question, cfg: Config) -> np.ndarray | None:
         else:
             return None
     return np.asarray(out).astype(dtype) if dtype.kind == "f" else np.asarray(out)
+
+
+def _per_sequence(q: Question, cfg: Config) -> np.ndarray | None:
+    """Each sequence's mean loss over its counted tokens (ignored ones left out), for
+    class-id targets of shape ``(N, T, …)``; None for one token per example."""
+    yt = np.asarray(q.y_true)
+    if yt.dtype.kind not in "iu" or yt.ndim < 2 or yt.shape[0] < 2:
+        return None
+    if "reduction" not in accepted_options(cfg.spec.implementation):
+        return None
+    unreduced = raw(q, replace(cfg, output="", spec=_unreduced(cfg.spec)))
+    if unreduced is None or unreduced.shape != yt.shape:
+        return None
+    ignore = cfg.spec.options.get("ignore_index", _default_ignore(cfg))
+    counted = yt != ignore if ignore is not None else np.ones(yt.shape, bool)
+    counts = counted.reshape(yt.shape[0], -1).sum(-1)
+    if np.any(counts == 0):
+        return None
+    sums = np.where(counted, unreduced.astype(np.float64), 0.0)
+    per: np.ndarray = sums.reshape(yt.shape[0], -1).sum(-1) / counts
+    return per
+
+
+def _default_ignore(cfg: Config) -> Any:
+    """The implementation's default ``ignore_index`` (None when it has none)."""
+    param = inspect.signature(cfg.spec.implementation.bind).parameters.get(
+        "ignore_index"
+    )
+    return None if param is None or param.default is param.empty else param.default
 
 
 def _unreduced(spec: Spec) -> Spec:

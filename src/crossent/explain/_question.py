@@ -106,7 +106,12 @@ def pose(
         return Posed(yt, yp, -1)
     ax = _class_axis(yt, yp, axis, torch_layout)
     if ax == yp.ndim - 1:
-        return Posed(yt, yp, -1)
+        both = axis is None and yt.shape == yp.shape[:1] + yp.shape[2:]
+        note = (
+            f"class ids {yt.shape} fit predictions {yp.shape} with the classes on "
+            "axis 1 or last; read as last (pass axis=1 for PyTorch's (N, C, d) layout)"
+        )
+        return Posed(yt, yp, -1, (note,) if both else ())
     if yt.shape != yp.shape[:ax] + yp.shape[ax + 1 :]:
         raise ValueError(
             f"axis={ax}: class ids of shape {yt.shape} do not fit predictions "

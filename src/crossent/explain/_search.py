@@ -126,6 +126,8 @@ def apply(cfg: Config, dev: Deviation) -> Config:
             d.get("params", ())
         )
         return replace(cfg, output=d["output"], params=params)
+    if dev.kind == "dtype":
+        return replace(cfg, dtype=d["dtype"])
     if dev.kind == "implementation":
         spec: Spec = d["spec"]
         return replace(cfg, spec=spec, dtype=d.get("dtype", cfg.dtype))
@@ -381,6 +383,30 @@ def _output_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
         yield Deviation(code, "output", what, {"output": name})
 
 
+def _dtype_deviations(q: Question) -> Iterator[Deviation]:
+    """The loss computed in a narrower dtype than the inputs were given in, when
+    every observed number lies on that dtype's grid (bfloat16 keeps 8 significant
+    bits, float16 11: a float32 loss lands on them by chance about once in 2¹⁵)."""
+    import ml_dtypes  # noqa: F401  (registers bfloat16 with NumPy)
+
+    obs = q.observed.astype(np.float64)
+    if q.y_pred.dtype.kind != "f" or not (obs.size and np.all(np.isfinite(obs))):
+        return
+    width = q.y_pred.dtype.itemsize
+    for name in ("bfloat16", "float16"):
+        if width <= 2:
+            return
+        with np.errstate(all="ignore"):
+            grid = obs.astype(name).astype(np.float64)
+        if np.all(grid == obs) and np.any(obs != np.round(obs)):
+            yield Deviation(
+                "precision",
+                "dtype",
+                f"computed in {name} (the inputs cast to {name})",
+                {"dtype": name},
+            )
+
+
 def _producer_deviations(ref: Config, p: Config) -> tuple[Deviation, ...]:
     """The reference's implementation with other options is option deviations;
     another implementation is one deviation (split by the step attribution later)."""
@@ -456,6 +482,7 @@ def search(
     single: list[Deviation] = list(_option_deviations(q, ref, fixed))
     if not large:
         single += list(_input_deviations(q, ref))
+    single += list(_dtype_deviations(q))
     outputs = list(_output_deviations(q, ref))
     for d in single + outputs:
         h = _try(q, ref, (d,))
