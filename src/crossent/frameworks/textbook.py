@@ -20,6 +20,7 @@ measured against.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
 import numpy as np
@@ -27,8 +28,9 @@ import numpy as np
 import crossent._core as core
 from crossent._core._guard import guard_module
 from crossent.frameworks import _steps as st
+from crossent.frameworks._declare import Mirror, unchanged
 from crossent.frameworks._plan import Plan, State, Step
-from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks._registry import Divergence
 
 __all__ = ["TextbookReduction", "binary", "categorical"]
 
@@ -90,41 +92,31 @@ def _inputs(y_true: Any, y_pred: Any, axis: int = -1) -> dict[str, Any]:
     return {"y_true": y.astype(p.dtype, copy=False), "y_pred": p}
 
 
-def bind_categorical(
-    y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none", axis: int = -1
-) -> tuple[Plan, State]:
-    """Plan of ``-np.sum(y_true * np.log(y_pred), axis)`` followed by ``reduction``."""
-    _check_reduction("textbook.categorical", reduction)
-    steps = (
-        st.log_of_probabilities(source="np.log"),
-        st.categorical_terms(source="written by hand"),
-        st.class_reduce(axis, source="np.sum"),
-        _reduce(reduction, axis),
-    )
-    plan = Plan("textbook.categorical", steps, {"reduction": reduction, "axis": axis})
-    return plan, _inputs(y_true, y_pred, axis)
-
-
-def bind_binary(
-    y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none", axis: int = -1
-) -> tuple[Plan, State]:
-    """Plan of ``-np.sum(y*np.log(p) + (1-y)*np.log(1-p), axis)`` then ``reduction``."""
-    _check_reduction("textbook.binary", reduction)
-    steps = (
-        st.log_of_probabilities(
-            source="np.log", complement="log", formula="log p, log(1 − p)"
+_textbook = functools.partial(
+    Mirror,
+    framework="textbook",
+    versions="any",
+    expects="probabilities",
+    divergences=(
+        Divergence(
+            "terms",
+            "no guard: 0·log 0 gives NaN and a true class predicted 0 gives inf",
+            "written by hand",
         ),
-        st.binary_terms(source="written by hand"),
-        st.class_reduce(axis, source="np.sum"),
-        _reduce(reduction, axis),
-    )
-    plan = Plan("textbook.binary", steps, {"reduction": reduction, "axis": axis})
-    return plan, _inputs(y_true, y_pred, axis)
+    ),
+    options={"reduction": _REDUCTIONS},
+    result=unchanged,
+)
 
 
+@_textbook(
+    reference="https://en.wikipedia.org/wiki/Cross-entropy",
+    summary="−Σ_c y_c log p_c as written by hand in NumPy, then a reduction",
+    labels="one_hot",
+)
 def categorical(
     y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none", axis: int = -1
-) -> Any:
+) -> tuple[Plan, State]:
     """The hand-written categorical cross-entropy ``-Σ_c y_c log p_c``.
 
     Examples
@@ -138,13 +130,26 @@ def categorical(
     >>> print(round(float(textbook.categorical(y, p, reduction="mean")), 8))
     0.0945899
     """
-    plan, state = bind_categorical(y_true, y_pred, reduction=reduction, axis=axis)
-    return plan.run(state)["value"]
+    _check_reduction("textbook.categorical", reduction)
+    steps = (
+        st.log_of_probabilities(source="np.log"),
+        st.categorical_terms(source="written by hand"),
+        st.class_reduce(axis, source="np.sum"),
+        _reduce(reduction, axis),
+    )
+    plan = Plan("textbook.categorical", steps, {"reduction": reduction, "axis": axis})
+    return plan, _inputs(y_true, y_pred, axis)
 
 
+@_textbook(
+    reference="https://en.wikipedia.org/wiki/Cross-entropy"
+    "#Cross-entropy_loss_function_and_logistic_regression",
+    summary="−Σ_c [y log p + (1−y) log(1−p)] as written by hand, then a reduction",
+    labels="binary",
+)
 def binary(
     y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none", axis: int = -1
-) -> Any:
+) -> tuple[Plan, State]:
     """The hand-written binary cross-entropy ``-Σ_c [y log p + (1-y) log(1-p)]``.
 
     Examples
@@ -159,8 +164,17 @@ def binary(
     >>> print(textbook.binary(y, p))
     [0.90335299 2.11193571]
     """
-    plan, state = bind_binary(y_true, y_pred, reduction=reduction, axis=axis)
-    return plan.run(state)["value"]
+    _check_reduction("textbook.binary", reduction)
+    steps = (
+        st.log_of_probabilities(
+            source="np.log", complement="log", formula="log p, log(1 − p)"
+        ),
+        st.binary_terms(source="written by hand"),
+        st.class_reduce(axis, source="np.sum"),
+        _reduce(reduction, axis),
+    )
+    plan = Plan("textbook.binary", steps, {"reduction": reduction, "axis": axis})
+    return plan, _inputs(y_true, y_pred, axis)
 
 
 def _exact_step(name: str, formula: str, fn: Any) -> Step:
@@ -190,7 +204,23 @@ def _exact_reduce(reduction: TextbookReduction, elementwise: bool = False) -> St
     return Step("reduce", formulas[reduction], fn, "crossent.reduce_loss")
 
 
-def bind_exact_categorical(
+def _exact(
+    name: str, core_fn: str, expects: Literal["logits", "probabilities"], labels: Any
+) -> Mirror:
+    """The declaration of ``exact.<name>``: crossent's own ``core_fn``."""
+    return Mirror(
+        path=f"exact.{name}",
+        framework="exact",
+        versions="crossent",
+        reference=f"crossent.{core_fn} (this package)",
+        summary=f"crossent.{core_fn}: exact to a few ulp, computed in float64",
+        expects=expects,
+        labels=labels,
+    )
+
+
+@_exact("categorical", "cross_entropy", "probabilities", "one_hot")
+def _exact_categorical(
     y_true: Any, y_pred: Any, *, axis: int = -1, reduction: TextbookReduction = "none"
 ) -> tuple[Plan, State]:
     """Plan of :func:`crossent.cross_entropy` (probabilities, exact)."""
@@ -209,7 +239,8 @@ def bind_exact_categorical(
     ), _inputs(y_true, y_pred, axis)
 
 
-def bind_exact_softmax(
+@_exact("softmax", "softmax_cross_entropy", "logits", "one_hot")
+def _exact_softmax(
     y_true: Any, y_pred: Any, *, axis: int = -1, reduction: TextbookReduction = "none"
 ) -> tuple[Plan, State]:
     """Plan of :func:`crossent.softmax_cross_entropy` (logits, exact)."""
@@ -230,7 +261,8 @@ def bind_exact_softmax(
     ), _inputs(y_true, y_pred, axis)
 
 
-def bind_exact_binary(
+@_exact("binary", "binary_cross_entropy", "probabilities", "binary")
+def _exact_binary(
     y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none"
 ) -> tuple[Plan, State]:
     """Plan of :func:`crossent.binary_cross_entropy` (probabilities, exact, elementwise)."""
@@ -247,7 +279,8 @@ def bind_exact_binary(
     ), _inputs(y_true, y_pred)
 
 
-def bind_exact_sigmoid(
+@_exact("sigmoid_binary", "sigmoid_binary_cross_entropy", "logits", "binary")
+def _exact_sigmoid(
     y_true: Any, y_pred: Any, *, reduction: TextbookReduction = "none"
 ) -> tuple[Plan, State]:
     """Plan of :func:`crossent.sigmoid_binary_cross_entropy` (logits, exact, elementwise)."""
@@ -266,83 +299,6 @@ def bind_exact_sigmoid(
         (step, _exact_reduce(reduction, True)),
         {"reduction": reduction},
     ), _inputs(y_true, y_pred)
-
-
-_NO_GUARD = Divergence(
-    "terms",
-    "no guard: 0·log 0 gives NaN and a true class predicted 0 gives inf",
-    "written by hand",
-)
-register(
-    Implementation(
-        "textbook.categorical",
-        "textbook",
-        "any",
-        "https://en.wikipedia.org/wiki/Cross-entropy",
-        "−Σ_c y_c log p_c as written by hand in NumPy, then a reduction",
-        "probabilities",
-        "one_hot",
-        bind_categorical,
-        (_NO_GUARD,),
-        {"reduction": _REDUCTIONS},
-    )
-)
-register(
-    Implementation(
-        "textbook.binary",
-        "textbook",
-        "any",
-        "https://en.wikipedia.org/wiki/Cross-entropy#Cross-entropy_loss_function_and_logistic_regression",
-        "−Σ_c [y log p + (1−y) log(1−p)] as written by hand, then a reduction",
-        "probabilities",
-        "binary",
-        bind_binary,
-        (_NO_GUARD,),
-        {"reduction": _REDUCTIONS},
-    )
-)
-for _path, _bind, _expects, _labels, _summary in (
-    (
-        "exact.categorical",
-        bind_exact_categorical,
-        "probabilities",
-        "one_hot",
-        "crossent.cross_entropy",
-    ),
-    (
-        "exact.softmax",
-        bind_exact_softmax,
-        "logits",
-        "one_hot",
-        "crossent.softmax_cross_entropy",
-    ),
-    (
-        "exact.binary",
-        bind_exact_binary,
-        "probabilities",
-        "binary",
-        "crossent.binary_cross_entropy",
-    ),
-    (
-        "exact.sigmoid_binary",
-        bind_exact_sigmoid,
-        "logits",
-        "binary",
-        "crossent.sigmoid_binary_cross_entropy",
-    ),
-):
-    register(
-        Implementation(
-            _path,
-            "exact",
-            "crossent",
-            f"crossent.{_summary.split('.')[-1]} (this package)",
-            f"{_summary}: exact to a few ulp, computed in float64",
-            _expects,  # type: ignore[arg-type]
-            _labels,  # type: ignore[arg-type]
-            _bind,
-        )
-    )
 
 
 guard_module(globals(), "textbook.", __all__)
