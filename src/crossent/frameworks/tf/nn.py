@@ -9,6 +9,7 @@ and the kernels ``core/kernels/xent_op.h`` and ``sparse_xent_op.h``.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -17,8 +18,9 @@ from crossent._core._guard import guard_module
 from crossent.errors import FrameworkError
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State, Step, reduced
-from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks._registry import Divergence
 
 __all__ = [
     "sigmoid_cross_entropy_with_logits",
@@ -31,6 +33,22 @@ _VERSIONS = "TensorFlow 2.0–2.21"
 _NN_OPS = "tensorflow/python/ops/nn_ops.py"
 _NN_IMPL = "tensorflow/python/ops/nn_impl.py"
 _HALF = ("float16", "bfloat16")
+_LOGITS_DIV = Divergence(
+    "activation",
+    "exact log-softmax (max-shifted); a +inf logit gives NaN, and a −inf logit "
+    "with label 0 gives NaN (0·inf) where the core gives a finite loss",
+    "tensorflow/core/kernels/xent_op.h XentEigenImpl",
+)
+_REF = "https://www.tensorflow.org/api_docs/python/tf/nn/"
+_tf_nn = functools.partial(
+    Mirror,
+    framework="tf.nn",
+    versions=_VERSIONS,
+    expects="logits",
+    y_true="labels",
+    y_pred="logits",
+    hidden=("name",),
+)
 
 
 def _compute_dtype(logits: np.ndarray, upcast: tuple[str, ...]) -> np.dtype[Any]:
@@ -55,11 +73,41 @@ def _output(dtype: np.dtype[Any]) -> Step:
     return Step("output", f"result cast to {dtype}", fn, _NN_OPS)
 
 
-def bind_softmax(y_true: Any, y_pred: Any, *, axis: int = -1) -> tuple[Plan, State]:
-    """Plan of ``softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred)``."""
-    logits = as_tensorflow(y_pred)
+@_tf_nn(
+    reference=_REF + "softmax_cross_entropy_with_logits",
+    summary="softmax CE from logits, soft labels used as given, float16/bfloat16 upcast",
+    labels="one_hot",
+    divergences=(
+        _LOGITS_DIV,
+        Divergence(
+            "cast", "float16/bfloat16 computed in float32 and rounded back", _NN_OPS
+        ),
+    ),
+)
+def softmax_cross_entropy_with_logits(
+    labels: Any, logits: Any, axis: int = -1, name: str | None = None
+) -> tuple[Plan, State]:
+    """Mirror of ``tf.nn.softmax_cross_entropy_with_logits`` (the v2 op).
+
+    Labels are used as given (no check that rows are distributions); a ``-inf``
+    logit with label 0 gives NaN (``0 · inf``), as in TensorFlow.
+
+    References
+    ----------
+    https://www.tensorflow.org/api_docs/python/tf/nn/softmax_cross_entropy_with_logits
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from crossent.frameworks import tf
+    >>> z = np.array([[0.5, 1.5, 0.1], [2.2, 1.3, 1.7]])
+    >>> y = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> print(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=z))
+    [0.4790107  1.19967598]
+    """
+    logits = as_tensorflow(logits)
     _check_float("softmax_cross_entropy_with_logits", logits)
-    labels = as_tensorflow(y_true)
+    labels = as_tensorflow(labels)
     if labels.shape != logits.shape:
         try:
             labels = np.broadcast_to(labels, logits.shape)
@@ -81,37 +129,36 @@ def bind_softmax(y_true: Any, y_pred: Any, *, axis: int = -1) -> tuple[Plan, Sta
     return Plan("tf.nn.softmax_cross_entropy_with_logits", steps, {"axis": axis}), state
 
 
-def softmax_cross_entropy_with_logits(
-    labels: Any, logits: Any, axis: int = -1, name: str | None = None
-) -> np.ndarray:
-    """Mirror of ``tf.nn.softmax_cross_entropy_with_logits`` (the v2 op).
+@_tf_nn(
+    reference=_REF + "sparse_softmax_cross_entropy_with_logits",
+    summary="softmax CE from logits and integer labels; out-of-range labels raise "
+    "(NaN on GPU)",
+    labels="integer",
+    divergences=(
+        Divergence("cast", "only float16 is upcast; bfloat16 runs natively", _NN_OPS),
+    ),
+)
+def sparse_softmax_cross_entropy_with_logits(
+    labels: Any, logits: Any, name: str | None = None
+) -> tuple[Plan, State]:
+    """Mirror of ``tf.nn.sparse_softmax_cross_entropy_with_logits``.
 
-    Labels are used as given (no check that rows are distributions); a ``-inf``
-    logit with label 0 gives NaN (``0 · inf``), as in TensorFlow.
-
-    References
-    ----------
-    https://www.tensorflow.org/api_docs/python/tf/nn/softmax_cross_entropy_with_logits
+    The class axis is the last one. Out-of-range labels raise
+    ``InvalidArgumentError`` (as a :class:`crossent.errors.FrameworkError`), as
+    on CPU; on GPU TensorFlow returns NaN for them instead.
 
     Examples
     --------
     >>> import numpy as np
     >>> from crossent.frameworks import tf
     >>> z = np.array([[0.5, 1.5, 0.1], [2.2, 1.3, 1.7]])
-    >>> y = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-    >>> print(tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=z))
+    >>> print(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=np.array([1, 2]), logits=z))
     [0.4790107  1.19967598]
     """
-    plan, state = bind_softmax(labels, logits, axis=axis)
-    return np.asarray(plan.run(state)["value"])
-
-
-def bind_sparse(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
-    """Plan of ``sparse_softmax_cross_entropy_with_logits(labels=y_true, logits=y_pred)``."""
     fn = "tf.nn.sparse_softmax_cross_entropy_with_logits"
-    logits = as_tensorflow(y_pred)
+    logits = as_tensorflow(logits)
     _check_float("sparse_softmax_cross_entropy_with_logits", logits)
-    labels = as_tensorflow(y_true)
+    labels = as_tensorflow(labels)
     if labels.dtype.kind not in "iu":
         raise FrameworkError(
             f"{fn}: `labels` must be int32 or int64 class ids; got {labels.dtype}.",
@@ -151,27 +198,6 @@ def bind_sparse(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     return Plan(fn, steps), {"y_true": labels, "y_pred": logits}
 
 
-def sparse_softmax_cross_entropy_with_logits(
-    labels: Any, logits: Any, name: str | None = None
-) -> np.ndarray:
-    """Mirror of ``tf.nn.sparse_softmax_cross_entropy_with_logits``.
-
-    The class axis is the last one. Out-of-range labels raise
-    ``InvalidArgumentError`` (as a :class:`crossent.errors.FrameworkError`), as
-    on CPU; on GPU TensorFlow returns NaN for them instead.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from crossent.frameworks import tf
-    >>> z = np.array([[0.5, 1.5, 0.1], [2.2, 1.3, 1.7]])
-    >>> print(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=np.array([1, 2]), logits=z))
-    [0.4790107  1.19967598]
-    """
-    plan, state = bind_sparse(labels, logits)
-    return np.asarray(plan.run(state)["value"])
-
-
 def _sigmoid_terms(pos_weight: Any = None) -> Step:
     if pos_weight is None:
         formula = "t ← max(z, 0) − z·y + log1p(exp(−|z|))"
@@ -196,7 +222,7 @@ def _sigmoid_terms(pos_weight: Any = None) -> Step:
     return Step("terms", formula, fn, _NN_IMPL)
 
 
-def _bind_sigmoid(
+def _sigmoid_plan(
     y_true: Any, y_pred: Any, pos_weight: Any, path: str
 ) -> tuple[Plan, State]:
     logits = as_tensorflow(y_pred)
@@ -211,16 +237,17 @@ def _bind_sigmoid(
     return Plan(path, steps), {"y_true": labels, "y_pred": logits}
 
 
-def bind_sigmoid(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
-    """Plan of ``sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred)``."""
-    return _bind_sigmoid(
-        y_true, y_pred, None, "tf.nn.sigmoid_cross_entropy_with_logits"
-    )
-
-
+@_tf_nn(
+    reference=_REF + "sigmoid_cross_entropy_with_logits",
+    summary="elementwise sigmoid BCE from logits, max(z,0) − z·y + log1p(exp(−|z|))",
+    labels="binary",
+    divergences=(
+        Divergence("terms", "infinite logits give NaN (inf − inf, 0·inf)", _NN_IMPL),
+    ),
+)
 def sigmoid_cross_entropy_with_logits(
     labels: Any = None, logits: Any = None, name: str | None = None
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``tf.nn.sigmoid_cross_entropy_with_logits``, elementwise.
 
     Labels are not validated (``labels=2, logits=1`` gives a negative loss).
@@ -233,22 +260,21 @@ def sigmoid_cross_entropy_with_logits(
     >>> print(tf.nn.sigmoid_cross_entropy_with_logits(labels=np.float32([0, 1]), logits=np.float32([-20, 20])))
     [2.06115e-09 2.06115e-09]
     """
-    plan, state = bind_sigmoid(labels, logits)
-    return np.asarray(plan.run(state)["value"])
-
-
-def bind_weighted(
-    y_true: Any, y_pred: Any, *, pos_weight: Any = 1.0
-) -> tuple[Plan, State]:
-    """Plan of ``weighted_cross_entropy_with_logits(labels, logits, pos_weight)``."""
-    return _bind_sigmoid(
-        y_true, y_pred, pos_weight, "tf.nn.weighted_cross_entropy_with_logits"
+    return _sigmoid_plan(
+        labels, logits, None, "tf.nn.sigmoid_cross_entropy_with_logits"
     )
 
 
+@_tf_nn(
+    reference=_REF + "weighted_cross_entropy_with_logits",
+    summary="sigmoid BCE with a positive-class weight",
+    labels="binary",
+    defaults={"pos_weight": 1.0},
+    options={"pos_weight": (1.0,)},
+)
 def weighted_cross_entropy_with_logits(
     labels: Any, logits: Any, pos_weight: Any, name: str | None = None
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``tf.nn.weighted_cross_entropy_with_logits`` (the v2 signature).
 
     Examples
@@ -259,79 +285,9 @@ def weighted_cross_entropy_with_logits(
     >>> print(out.round(3))
     [9.146]
     """
-    plan, state = bind_weighted(labels, logits, pos_weight=pos_weight)
-    return np.asarray(plan.run(state)["value"])
-
-
-_LOGITS_DIV = Divergence(
-    "activation",
-    "exact log-softmax (max-shifted); a +inf logit gives NaN, and a −inf logit "
-    "with label 0 gives NaN (0·inf) where the core gives a finite loss",
-    "tensorflow/core/kernels/xent_op.h XentEigenImpl",
-)
-_REF = "https://www.tensorflow.org/api_docs/python/tf/nn/"
-
-register(
-    Implementation(
-        "tf.nn.softmax_cross_entropy_with_logits",
-        "tf.nn",
-        _VERSIONS,
-        _REF + "softmax_cross_entropy_with_logits",
-        "softmax CE from logits, soft labels used as given, float16/bfloat16 upcast",
-        "logits",
-        "one_hot",
-        bind_softmax,
-        (
-            _LOGITS_DIV,
-            Divergence(
-                "cast", "float16/bfloat16 computed in float32 and rounded back", _NN_OPS
-            ),
-        ),
+    return _sigmoid_plan(
+        labels, logits, pos_weight, "tf.nn.weighted_cross_entropy_with_logits"
     )
-)
-register(
-    Implementation(
-        "tf.nn.sparse_softmax_cross_entropy_with_logits",
-        "tf.nn",
-        _VERSIONS,
-        _REF + "sparse_softmax_cross_entropy_with_logits",
-        "softmax CE from logits and integer labels; out-of-range labels raise (NaN on GPU)",
-        "logits",
-        "integer",
-        bind_sparse,
-        (
-            Divergence(
-                "cast", "only float16 is upcast; bfloat16 runs natively", _NN_OPS
-            ),
-        ),
-    )
-)
-register(
-    Implementation(
-        "tf.nn.sigmoid_cross_entropy_with_logits",
-        "tf.nn",
-        _VERSIONS,
-        _REF + "sigmoid_cross_entropy_with_logits",
-        "elementwise sigmoid BCE from logits, max(z,0) − z·y + log1p(exp(−|z|))",
-        "logits",
-        "binary",
-        bind_sigmoid,
-        (Divergence("terms", "infinite logits give NaN (inf − inf, 0·inf)", _NN_IMPL),),
-    )
-)
-register(
-    Implementation(
-        "tf.nn.weighted_cross_entropy_with_logits",
-        "tf.nn",
-        _VERSIONS,
-        _REF + "weighted_cross_entropy_with_logits",
-        "sigmoid BCE with a positive-class weight",
-        "logits",
-        "binary",
-        bind_weighted,
-        options={"pos_weight": (1.0,)},
-    )
-)
 
 
 guard_module(globals(), "tf.nn.", __all__)

@@ -15,7 +15,7 @@ from crossent.frameworks._convert import as_torch
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.torch import _ops
 
-__all__ = ["bind_binary_cross_entropy", "bind_binary_cross_entropy_with_logits"]
+__all__ = ["plan_binary_cross_entropy", "plan_binary_cross_entropy_with_logits"]
 
 _SRC = _ops.LOSS_CPP
 _PATH = "torch.nn.functional."
@@ -84,7 +84,7 @@ def _output() -> Step:
     return Step("output", "result in the input's dtype", fn, _SRC)
 
 
-def bind_binary_cross_entropy(
+def plan_binary_cross_entropy(
     y_true: Any, y_pred: Any, *, weight: Any = None, reduction: str = "mean"
 ) -> tuple[Plan, State]:
     """Plan of ``F.binary_cross_entropy(input=y_pred, target=y_true, ...)``."""
@@ -166,7 +166,7 @@ def bind_binary_cross_entropy(
     return plan, {"y_true": y, "y_pred": p}
 
 
-def bind_binary_cross_entropy_with_logits(
+def plan_binary_cross_entropy_with_logits(
     y_true: Any,
     y_pred: Any,
     *,

@@ -27,7 +27,7 @@ from crossent.frameworks._convert import as_torch
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.torch import _ops
 
-__all__ = ["bind_cross_entropy", "bind_nll_loss"]
+__all__ = ["plan_cross_entropy", "plan_nll_loss"]
 
 _SRC = _ops.LOSS_NLL_CPP
 _PATH = "torch.nn.functional."
@@ -352,7 +352,7 @@ def _prob_plan(
     return Plan(path, tuple(steps), options), {"y_true": t, "y_pred": x}
 
 
-def bind_cross_entropy(
+def plan_cross_entropy(
     y_true: Any,
     y_pred: Any,
     *,
@@ -402,7 +402,7 @@ def bind_cross_entropy(
     return _index_plan(_PATH + fn, x, y, w, ignore_index, reduction, ls, True)
 
 
-def bind_nll_loss(
+def plan_nll_loss(
     y_true: Any,
     y_pred: Any,
     *,

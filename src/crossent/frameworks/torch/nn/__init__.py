@@ -88,13 +88,15 @@ class CrossEntropyLoss(_Loss):
 
     def forward(self, input: Any, target: Any) -> np.ndarray:  # noqa: A002
         """The loss of ``input`` (logits) against ``target``."""
-        return functional.cross_entropy(
-            input,
-            target,
-            weight=self.weight,
-            ignore_index=self.ignore_index,
-            reduction=self.reduction,
-            label_smoothing=self.label_smoothing,
+        return np.asarray(
+            functional.cross_entropy(
+                input,
+                target,
+                weight=self.weight,
+                ignore_index=self.ignore_index,
+                reduction=self.reduction,
+                label_smoothing=self.label_smoothing,
+            )
         )
 
 
@@ -137,12 +139,14 @@ class NLLLoss(_Loss):
 
     def forward(self, input: Any, target: Any) -> np.ndarray:  # noqa: A002
         """The loss of ``input`` (log-probabilities) against ``target``."""
-        return functional.nll_loss(
-            input,
-            target,
-            weight=self.weight,
-            ignore_index=self.ignore_index,
-            reduction=self.reduction,
+        return np.asarray(
+            functional.nll_loss(
+                input,
+                target,
+                weight=self.weight,
+                ignore_index=self.ignore_index,
+                reduction=self.reduction,
+            )
         )
 
 
@@ -182,8 +186,10 @@ class BCELoss(_Loss):
 
     def forward(self, input: Any, target: Any) -> np.ndarray:  # noqa: A002
         """The loss of ``input`` (probabilities) against ``target``."""
-        return functional.binary_cross_entropy(
-            input, target, weight=self.weight, reduction=self.reduction
+        return np.asarray(
+            functional.binary_cross_entropy(
+                input, target, weight=self.weight, reduction=self.reduction
+            )
         )
 
 
@@ -230,12 +236,14 @@ class BCEWithLogitsLoss(_Loss):
 
     def forward(self, input: Any, target: Any) -> np.ndarray:  # noqa: A002
         """The loss of ``input`` (logits) against ``target``."""
-        return functional.binary_cross_entropy_with_logits(
-            input,
-            target,
-            weight=self.weight,
-            reduction=self.reduction,
-            pos_weight=self.pos_weight,
+        return np.asarray(
+            functional.binary_cross_entropy_with_logits(
+                input,
+                target,
+                weight=self.weight,
+                reduction=self.reduction,
+                pos_weight=self.pos_weight,
+            )
         )
 
 

@@ -9,18 +9,19 @@ honoured, with torch's warning.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-import numpy as np
-
 from crossent._core._guard import TORCH_LABEL_SMOOTHING, guard_module
-from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks._declare import Mirror
+from crossent.frameworks._plan import Plan, State
+from crossent.frameworks._registry import Divergence
 from crossent.frameworks.torch import _ops
 from crossent.frameworks.torch._binary import (
-    bind_binary_cross_entropy,
-    bind_binary_cross_entropy_with_logits,
+    plan_binary_cross_entropy,
+    plan_binary_cross_entropy_with_logits,
 )
-from crossent.frameworks.torch._nll import bind_cross_entropy, bind_nll_loss
+from crossent.frameworks.torch._nll import plan_cross_entropy, plan_nll_loss
 
 __all__ = [
     "binary_cross_entropy",
@@ -31,8 +32,58 @@ __all__ = [
 
 _VERSIONS = "PyTorch 1.11–2.13"
 _DOCS = "https://pytorch.org/docs/stable/generated/torch.nn.functional.{}.html"
+_REDUCTION_OPTIONS = ("mean", "sum", "none")
+_LEGACY = Divergence(
+    "reduce",
+    "the deprecated size_average/reduce arguments are honoured "
+    "(legacy_get_string) and not exposed as identify options",
+    "torch/nn/_reduction.py legacy_get_string",
+)
+_torch = functools.partial(
+    Mirror,
+    framework="torch",
+    versions=_VERSIONS,
+    y_true="target",
+    y_pred="input",
+    hidden=("size_average", "reduce"),
+    options={"reduction": _REDUCTION_OPTIONS},
+)
 
 
+@_torch(
+    reference=_DOCS.format("cross_entropy"),
+    summary="softmax CE from logits, class axis 1; class indices or probabilities; "
+    "mean over Σ w[y] of non-ignored targets",
+    expects="logits",
+    labels="integer",
+    divergences=(
+        Divergence(
+            "activation",
+            "torch's log-softmax arithmetic; a +inf logit gives NaN, and with "
+            "probability targets a −inf logit with target 0 gives NaN (0·−inf)",
+            "aten/src/ATen/native/cpu/SoftMaxKernel.cpp",
+        ),
+        Divergence(
+            "ignore",
+            "targets equal to ignore_index (default −100) are dropped from the "
+            "sum and from the mean's denominator; all ignored → NaN",
+            f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
+        ),
+        Divergence(
+            "reduce",
+            "with class weights, 'mean' divides by Σ w[y_i] (index targets) but "
+            "by N (probability targets); reductions use an 8-level cascade sum",
+            f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame, cross_entropy_loss_prob_target",
+        ),
+        Divergence(
+            "validate",
+            "class indices outside [0, C) raise IndexError (CPU)",
+            f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
+        ),
+        _LEGACY,
+    ),
+    options={"reduction": _REDUCTION_OPTIONS, "label_smoothing": (0.0, 0.1)},
+)
 def cross_entropy(
     input: Any,  # noqa: A002  (torch's argument name)
     target: Any,
@@ -42,7 +93,7 @@ def cross_entropy(
     reduce: bool | None = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``torch.nn.functional.cross_entropy``: softmax CE from logits.
 
     Parameters
@@ -106,7 +157,7 @@ def cross_entropy(
     1.0468
     """
     reduction = _ops.legacy_reduction(size_average, reduce, reduction)
-    plan, state = bind_cross_entropy(
+    return plan_cross_entropy(
         target,
         input,
         weight=weight,
@@ -114,9 +165,29 @@ def cross_entropy(
         reduction=reduction,
         label_smoothing=label_smoothing,
     )
-    return np.asarray(plan.run(state)["value"])
 
 
+@_torch(
+    reference=_DOCS.format("nll_loss"),
+    summary="−w[y]·input[y] on log-probabilities, mean over Σ w[y] of non-ignored "
+    "targets; probabilities passed as input give a negative loss",
+    expects="logits",
+    labels="integer",
+    divergences=(
+        Divergence(
+            "activation",
+            "no log or softmax: the input is used as log-probabilities as given",
+            f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
+        ),
+        Divergence(
+            "ignore",
+            "targets equal to ignore_index (default −100) are dropped; all "
+            "ignored → NaN for 'mean'",
+            f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
+        ),
+        _LEGACY,
+    ),
+)
 def nll_loss(
     input: Any,  # noqa: A002  (torch's argument name)
     target: Any,
@@ -125,7 +196,7 @@ def nll_loss(
     ignore_index: int = -100,
     reduce: bool | None = None,
     reduction: str = "mean",
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``torch.nn.functional.nll_loss``: ``−w[y]·input[y]``, reduced.
 
     ``input`` is taken as log-probabilities and used as given: passing
@@ -164,12 +235,37 @@ def nll_loss(
     1.6094
     """
     reduction = _ops.legacy_reduction(size_average, reduce, reduction)
-    plan, state = bind_nll_loss(
+    return plan_nll_loss(
         target, input, weight=weight, ignore_index=ignore_index, reduction=reduction
     )
-    return np.asarray(plan.run(state)["value"])
 
 
+@_torch(
+    reference=_DOCS.format("binary_cross_entropy"),
+    summary="elementwise BCE on probabilities, each log clamped at −100, mean over "
+    "all elements",
+    expects="probabilities",
+    labels="binary",
+    divergences=(
+        Divergence(
+            "validate",
+            "p or y outside [0, 1] (or NaN) raise RuntimeError",
+            f"{_ops.LOSS_CPP} binary_cross_entropy_out_cpu",
+        ),
+        Divergence(
+            "log",
+            "log p and log1p(−p) clamped at −100: a certain wrong prediction "
+            "costs 100, not inf",
+            f"{_ops.LOSS_CPP} binary_cross_entropy_out_cpu",
+        ),
+        Divergence(
+            "reduce",
+            "'mean' divides by the number of elements, not by Σ weight",
+            f"{_ops.LOSS_CPP} apply_loss_reduction",
+        ),
+        _LEGACY,
+    ),
+)
 def binary_cross_entropy(
     input: Any,  # noqa: A002  (torch's argument name)
     target: Any,
@@ -177,7 +273,7 @@ def binary_cross_entropy(
     size_average: bool | None = None,
     reduce: bool | None = None,
     reduction: str = "mean",
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``torch.nn.functional.binary_cross_entropy`` on probabilities.
 
     Parameters
@@ -220,12 +316,30 @@ def binary_cross_entropy(
     [100.      1.204]
     """
     reduction = _ops.legacy_reduction(size_average, reduce, reduction)
-    plan, state = bind_binary_cross_entropy(
-        target, input, weight=weight, reduction=reduction
-    )
-    return np.asarray(plan.run(state)["value"])
+    return plan_binary_cross_entropy(target, input, weight=weight, reduction=reduction)
 
 
+@_torch(
+    reference=_DOCS.format("binary_cross_entropy_with_logits"),
+    summary="elementwise sigmoid BCE from logits, (1 − y)·x − log σ(x), optional "
+    "pos_weight; mean over all elements",
+    expects="logits",
+    labels="binary",
+    divergences=(
+        Divergence(
+            "terms",
+            "(1 − y)·x − log σ(x): infinite logits give NaN except (+inf, y=0) "
+            "→ inf; (−inf, y=1) gives NaN where the exact loss is inf",
+            f"{_ops.LOSS_CPP} binary_cross_entropy_with_logits",
+        ),
+        Divergence(
+            "reduce",
+            "'mean' divides by the number of elements, not by Σ weight",
+            f"{_ops.LOSS_CPP} apply_loss_reduction",
+        ),
+        _LEGACY,
+    ),
+)
 def binary_cross_entropy_with_logits(
     input: Any,  # noqa: A002  (torch's argument name)
     target: Any,
@@ -234,7 +348,7 @@ def binary_cross_entropy_with_logits(
     reduce: bool | None = None,
     reduction: str = "mean",
     pos_weight: Any = None,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``torch.nn.functional.binary_cross_entropy_with_logits``.
 
     Parameters
@@ -276,149 +390,9 @@ def binary_cross_entropy_with_logits(
     9.146
     """
     reduction = _ops.legacy_reduction(size_average, reduce, reduction)
-    plan, state = bind_binary_cross_entropy_with_logits(
+    return plan_binary_cross_entropy_with_logits(
         target, input, weight=weight, reduction=reduction, pos_weight=pos_weight
     )
-    return np.asarray(plan.run(state)["value"])
-
-
-_REDUCTION_OPTIONS = ("mean", "sum", "none")
-_LEGACY = Divergence(
-    "reduce",
-    "the deprecated size_average/reduce arguments are honoured "
-    "(legacy_get_string) and not exposed as identify options",
-    "torch/nn/_reduction.py legacy_get_string",
-)
-
-register(
-    Implementation(
-        "torch.nn.functional.cross_entropy",
-        "torch",
-        _VERSIONS,
-        _DOCS.format("cross_entropy"),
-        "softmax CE from logits, class axis 1; class indices or probabilities; "
-        "mean over Σ w[y] of non-ignored targets",
-        "logits",
-        "integer",
-        bind_cross_entropy,
-        (
-            Divergence(
-                "activation",
-                "torch's log-softmax arithmetic; a +inf logit gives NaN, and with "
-                "probability targets a −inf logit with target 0 gives NaN (0·−inf)",
-                "aten/src/ATen/native/cpu/SoftMaxKernel.cpp",
-            ),
-            Divergence(
-                "ignore",
-                "targets equal to ignore_index (default −100) are dropped from the "
-                "sum and from the mean's denominator; all ignored → NaN",
-                f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
-            ),
-            Divergence(
-                "reduce",
-                "with class weights, 'mean' divides by Σ w[y_i] (index targets) but "
-                "by N (probability targets); reductions use an 8-level cascade sum",
-                f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame, cross_entropy_loss_prob_target",
-            ),
-            Divergence(
-                "validate",
-                "class indices outside [0, C) raise IndexError (CPU)",
-                f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
-            ),
-            _LEGACY,
-        ),
-        {"reduction": _REDUCTION_OPTIONS, "label_smoothing": (0.0, 0.1)},
-    )
-)
-register(
-    Implementation(
-        "torch.nn.functional.nll_loss",
-        "torch",
-        _VERSIONS,
-        _DOCS.format("nll_loss"),
-        "−w[y]·input[y] on log-probabilities, mean over Σ w[y] of non-ignored "
-        "targets; probabilities passed as input give a negative loss",
-        "logits",
-        "integer",
-        bind_nll_loss,
-        (
-            Divergence(
-                "activation",
-                "no log or softmax: the input is used as log-probabilities as given",
-                f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
-            ),
-            Divergence(
-                "ignore",
-                "targets equal to ignore_index (default −100) are dropped; all "
-                "ignored → NaN for 'mean'",
-                f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
-            ),
-            _LEGACY,
-        ),
-        {"reduction": _REDUCTION_OPTIONS},
-    )
-)
-register(
-    Implementation(
-        "torch.nn.functional.binary_cross_entropy",
-        "torch",
-        _VERSIONS,
-        _DOCS.format("binary_cross_entropy"),
-        "elementwise BCE on probabilities, each log clamped at −100, mean over "
-        "all elements",
-        "probabilities",
-        "binary",
-        bind_binary_cross_entropy,
-        (
-            Divergence(
-                "validate",
-                "p or y outside [0, 1] (or NaN) raise RuntimeError",
-                f"{_ops.LOSS_CPP} binary_cross_entropy_out_cpu",
-            ),
-            Divergence(
-                "log",
-                "log p and log1p(−p) clamped at −100: a certain wrong prediction "
-                "costs 100, not inf",
-                f"{_ops.LOSS_CPP} binary_cross_entropy_out_cpu",
-            ),
-            Divergence(
-                "reduce",
-                "'mean' divides by the number of elements, not by Σ weight",
-                f"{_ops.LOSS_CPP} apply_loss_reduction",
-            ),
-            _LEGACY,
-        ),
-        {"reduction": _REDUCTION_OPTIONS},
-    )
-)
-register(
-    Implementation(
-        "torch.nn.functional.binary_cross_entropy_with_logits",
-        "torch",
-        _VERSIONS,
-        _DOCS.format("binary_cross_entropy_with_logits"),
-        "elementwise sigmoid BCE from logits, (1 − y)·x − log σ(x), optional "
-        "pos_weight; mean over all elements",
-        "logits",
-        "binary",
-        bind_binary_cross_entropy_with_logits,
-        (
-            Divergence(
-                "terms",
-                "(1 − y)·x − log σ(x): infinite logits give NaN except (+inf, y=0) "
-                "→ inf; (−inf, y=1) gives NaN where the exact loss is inf",
-                f"{_ops.LOSS_CPP} binary_cross_entropy_with_logits",
-            ),
-            Divergence(
-                "reduce",
-                "'mean' divides by the number of elements, not by Σ weight",
-                f"{_ops.LOSS_CPP} apply_loss_reduction",
-            ),
-            _LEGACY,
-        ),
-        {"reduction": _REDUCTION_OPTIONS},
-    )
-)
 
 
 guard_module(
