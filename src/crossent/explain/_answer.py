@@ -205,7 +205,7 @@ def _claims_match(c: Cause, obs: np.ndarray) -> bool:
     if c.code == "focal":
         return True  # rule_focal fires only when the number equals its candidate
     if c.code == "magnitude":
-        return bool(c.details.get("at_floor"))
+        return bool(c.details.get("at_floor") or c.details.get("uniform"))
     if c.code == "label_smoothing" and obs.size and np.all(np.isfinite(obs)):
         target = float(np.mean(obs.astype(np.float64)))
         return any(

@@ -305,7 +305,11 @@ def explain(
         len(causes) > 1
     ):  # a large loss only needs reference points if nothing else explains
         causes = [
-            c for c in causes if c.code != "magnitude" or c.details.get("at_floor")
+            c
+            for c in causes
+            if c.code != "magnitude"
+            or c.details.get("at_floor")
+            or c.details.get("uniform")
         ]
     if observed is not None:
         ans = answer(

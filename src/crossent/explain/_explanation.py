@@ -252,6 +252,9 @@ def _answer_summary(e: Explanation, ans: Answer) -> str:
     ref = ans.reference
     parts: list[str] = []
     lead = f"{e.causes[0].code}: " if e.causes else ""
+    if e.causes and e.causes[0].details.get("uniform"):
+        log_c = fmt_value(float(e.causes[0].details["log_c"]), 7)
+        lead += f"{obs} = log C = {log_c}, the loss of a uniform prediction; "
     best = ans.best
     if best is None:
         near = "; ".join(

@@ -184,6 +184,25 @@ def rule_magnitude(f: Facts) -> list[Cause]:
         return []
     obs = float(np.mean(values[np.isfinite(values)]))
     log_c = math.log(f.num_classes)
+    if abs(obs - log_c) <= 1e-4 * log_c:
+        msg = (
+            f"The observed {fmt_value(obs, 6)} is log C = {fmt_value(log_c, 7)}, the loss "
+            f"of a uniform prediction over C = {f.num_classes} classes: every class "
+            "gets probability 1/C, whatever the label. A model whose loss sits there "
+            "outputs the same score for every class (a collapsed or dead output "
+            "layer, a learning rate too high, inputs not reaching the network) — or "
+            "the scores are squashed before the loss (softmax applied twice)."
+        )
+        return [
+            Cause(
+                "magnitude",
+                "the loss of a uniform prediction",
+                msg,
+                "Check that the model's scores vary across classes: print the logits "
+                "of a few examples, and the learning rate and initial output bias.",
+                details={"uniform": True, "log_c": log_c},
+            )
+        ]
     if not (obs > 2 * log_c or (0 < obs < 1e-6)):
         return []
     msg = (

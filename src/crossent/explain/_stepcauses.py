@@ -103,12 +103,13 @@ def attach_contributions(
 def order(causes: list[Cause]) -> tuple[Cause, ...]:
     rank = {code: i for i, code in enumerate(CAUSE_CODES)}
 
-    def key(c: Cause) -> tuple[float, int]:
+    def key(c: Cause) -> tuple[bool, float, int]:
         size = (
             abs(c.contribution)
             if c.contribution is not None and math.isfinite(c.contribution)
             else (math.inf if c.contribution is not None else -1.0)
         )
-        return (-size, rank.get(c.code, 99))
+        # the loss of a uniform prediction says more than any way of reaching it
+        return (not c.details.get("uniform"), -size, rank.get(c.code, 99))
 
     return tuple(sorted(causes, key=key))
