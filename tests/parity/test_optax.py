@@ -259,29 +259,29 @@ def central_difference(f: Any, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
 
 
 GRADIENT_CASES = [
-    ("softmax_cross_entropy", binds.bind_softmax_cross_entropy, "soft", {}),
-    ("safe_softmax_cross_entropy", binds.bind_safe_softmax_cross_entropy, "soft", {}),
+    ("softmax_cross_entropy", binds.plan_softmax_cross_entropy, "soft", {}),
+    ("safe_softmax_cross_entropy", binds.plan_safe_softmax_cross_entropy, "soft", {}),
     (
         "softmax_cross_entropy_with_integer_labels",
-        binds.bind_softmax_cross_entropy_with_integer_labels,
+        binds.plan_softmax_cross_entropy_with_integer_labels,
         "int",
         {},
     ),
     (
         "poly_loss_cross_entropy",
-        binds.bind_poly_loss_cross_entropy,
+        binds.plan_poly_loss_cross_entropy,
         "soft",
         {"epsilon": 2.0},
     ),
     (
         "sigmoid_binary_cross_entropy",
-        binds.bind_sigmoid_binary_cross_entropy,
+        binds.plan_sigmoid_binary_cross_entropy,
         "binary",
         {},
     ),
     (
         "sigmoid_focal_loss",
-        binds.bind_sigmoid_focal_loss,
+        binds.plan_sigmoid_focal_loss,
         "binary",
         {"alpha": 0.3, "gamma": 1.5},
     ),

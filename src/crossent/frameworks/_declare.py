@@ -102,7 +102,10 @@ class Mirror:
         ``size_average``, ``name``): they keep the function's defaults.
     defaults : mapping
         Binder defaults for arguments the framework requires (``tf.nn``'s
-        ``pos_weight``) or defaults the binder sets otherwise.
+        ``pos_weight``) or defaults the binder sets otherwise. An argument whose
+        name starts with ``_`` is the declaration's own (``_warn``): it is in
+        neither the public signature nor the binder's, and the binder passes its
+        value from ``defaults``.
     result : callable
         What the public function returns of the plan's value (``as_array``).
     """
@@ -165,8 +168,10 @@ class Mirror:
         # not a wrapper to unwrap: ``fn`` returns a plan, the public callable a value
         del public.__wrapped__
         returns = inspect.signature(result).return_annotation
-        public.__signature__ = inspect.signature(fn).replace(  # type: ignore[attr-defined]
-            return_annotation=returns
+        sig = inspect.signature(fn)
+        public.__signature__ = sig.replace(  # type: ignore[attr-defined]
+            parameters=[p for p in sig.parameters.values() if not _private(p.name)],
+            return_annotation=returns,
         )
         public.__annotations__ = {**fn.__annotations__, "return": returns}
         return public
@@ -183,13 +188,15 @@ class Mirror:
             for p in params.values()
             if p.name not in (self.y_true, self.y_pred, *self.hidden)
             and p.kind not in _VARIADIC
+            and not _private(p.name)
         ]
         true_name, pred_name = self.y_true, self.y_pred
         accepted = frozenset(p.name for p in options)
+        private = {k: v for k, v in self.defaults.items() if _private(k)}
 
         def bind(y_true: Any, y_pred: Any, **kwargs: Any) -> tuple[Plan, State]:
             _check_options(bind, accepted, kwargs)
-            return fn(**{true_name: y_true, pred_name: y_pred, **kwargs})
+            return fn(**{true_name: y_true, pred_name: y_pred, **private, **kwargs})
 
         return _named(bind, fn.__name__, path, options)
 
@@ -204,6 +211,11 @@ class Mirror:
                 "dotted path below crossent.frameworks the mirror is reached by."
             )
         return f"{inner}.{target.__name__}"
+
+
+def _private(name: str) -> bool:
+    """An argument of the declaration only (``_warn``): in neither signature."""
+    return name.startswith("_")
 
 
 def _class_binder(cls: type, path: str) -> Binder:

@@ -9,22 +9,24 @@ JAX is never imported.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
 from crossent._core._guard import AXES, guard_module
+from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State
-from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks._registry import Divergence
 from crossent.frameworks.optax import _jax
 from crossent.frameworks.optax._classification import (
     SRC,
-    bind_poly_loss_cross_entropy,
-    bind_safe_softmax_cross_entropy,
-    bind_sigmoid_binary_cross_entropy,
-    bind_sigmoid_focal_loss,
-    bind_softmax_cross_entropy,
-    bind_softmax_cross_entropy_with_integer_labels,
+    plan_poly_loss_cross_entropy,
+    plan_safe_softmax_cross_entropy,
+    plan_sigmoid_binary_cross_entropy,
+    plan_sigmoid_focal_loss,
+    plan_softmax_cross_entropy,
+    plan_softmax_cross_entropy_with_integer_labels,
 )
 
 __all__ = [
@@ -40,16 +42,42 @@ __all__ = [
 
 _VERSIONS = "optax 0.2.4–0.2.8 (jax, x64 disabled)"
 _DOCS = "https://optax.readthedocs.io/en/latest/api/losses.html#optax.losses."
+_NO_REDUCTION = Divergence(
+    "reduce", "no reduction: one loss per example (callers usually .mean())", SRC
+)
+_X64 = Divergence(
+    "cast",
+    "JAX's x64 is disabled by default: float64 inputs are computed and returned "
+    "in float32; float16/bfloat16 run natively",
+    "jax/_src/config.py jax_enable_x64",
+)
+_optax = functools.partial(
+    Mirror,
+    framework="optax",
+    versions=_VERSIONS,
+    expects="logits",
+    y_true="labels",
+    y_pred="logits",
+)
 
 
-def _run(bound: tuple[Plan, State]) -> np.ndarray:
-    plan, state = bound
-    return np.asarray(plan.run(state)["value"])
-
-
+@_optax(
+    reference=_DOCS + "softmax_cross_entropy",
+    summary="softmax CE from logits and soft labels, unreduced; 0·−inf gives NaN",
+    labels="one_hot",
+    divergences=(
+        Divergence(
+            "terms",
+            "labels·log_softmax: a −inf logit with label 0 gives NaN (0·−inf)",
+            f"{SRC} softmax_cross_entropy",
+        ),
+        _NO_REDUCTION,
+        _X64,
+    ),
+)
 def softmax_cross_entropy(
     logits: Any, labels: Any, axis: Any = -1, where: Any = None
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``optax.softmax_cross_entropy``: ``−Σ labels·log_softmax(logits)``.
 
     Parameters
@@ -89,12 +117,27 @@ def softmax_cross_entropy(
     >>> print(optax.softmax_cross_entropy(z, y).round(4))
     [0.2761 2.9518]
     """
-    return _run(bind_softmax_cross_entropy(labels, logits, axis=axis, where=where))
+    return plan_softmax_cross_entropy(labels, logits, axis=axis, where=where)
 
 
+@_optax(
+    reference=_DOCS + "softmax_cross_entropy_with_integer_labels",
+    summary="logsumexp(z) − z[y]; labels ≥ C give NaN, negative labels wrap",
+    labels="integer",
+    divergences=(
+        Divergence(
+            "terms",
+            "out-of-range labels are not checked: y ≥ C reads NaN (gather "
+            "fill), y < 0 wraps to class C + y",
+            f"{SRC} softmax_cross_entropy_with_integer_labels",
+        ),
+        _NO_REDUCTION,
+        _X64,
+    ),
+)
 def softmax_cross_entropy_with_integer_labels(
     logits: Any, labels: Any, axis: Any = -1, where: Any = None
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``optax.softmax_cross_entropy_with_integer_labels``.
 
     Parameters
@@ -127,14 +170,18 @@ def softmax_cross_entropy_with_integer_labels(
     >>> print(optax.softmax_cross_entropy_with_integer_labels(z, np.array([0, 3])).round(5))
     [0.27613     nan]
     """
-    return _run(
-        bind_softmax_cross_entropy_with_integer_labels(
-            labels, logits, axis=axis, where=where
-        )
+    return plan_softmax_cross_entropy_with_integer_labels(
+        labels, logits, axis=axis, where=where
     )
 
 
-def safe_softmax_cross_entropy(logits: Any, labels: Any) -> np.ndarray:
+@_optax(
+    reference=_DOCS + "safe_softmax_cross_entropy",
+    summary="softmax CE with 0·log 0 = 0 (−inf logits with label 0 are harmless)",
+    labels="one_hot",
+    divergences=(_NO_REDUCTION, _X64),
+)
+def safe_softmax_cross_entropy(logits: Any, labels: Any) -> tuple[Plan, State]:
     r"""Mirror of ``optax.safe_softmax_cross_entropy``: ``0·log 0`` counts as 0.
 
     Parameters
@@ -161,10 +208,23 @@ def safe_softmax_cross_entropy(logits: Any, labels: Any) -> np.ndarray:
     >>> print(optax.safe_softmax_cross_entropy(z, np.float32([[1, 0, 0]])).round(4))
     [1.3133]
     """
-    return _run(bind_safe_softmax_cross_entropy(labels, logits))
+    return plan_safe_softmax_cross_entropy(labels, logits)
 
 
-def sigmoid_binary_cross_entropy(logits: Any, labels: Any) -> np.ndarray:
+@_optax(
+    reference=_DOCS + "sigmoid_binary_cross_entropy",
+    summary="elementwise −y·log σ(x) − (1 − y)·log σ(−x), labels not validated",
+    labels="binary",
+    divergences=(
+        Divergence(
+            "terms",
+            "infinite logits: (+inf, 1) and (−inf, 0) give NaN (0·inf)",
+            f"{SRC} sigmoid_binary_cross_entropy",
+        ),
+        _X64,
+    ),
+)
+def sigmoid_binary_cross_entropy(logits: Any, labels: Any) -> tuple[Plan, State]:
     r"""Mirror of ``optax.sigmoid_binary_cross_entropy``, elementwise.
 
     Parameters
@@ -190,12 +250,27 @@ def sigmoid_binary_cross_entropy(logits: Any, labels: Any) -> np.ndarray:
     >>> print(optax.sigmoid_binary_cross_entropy(np.float32([-200.0, 1.0]), np.float32([1, 2])).round(3))
     [200.     -0.687]
     """
-    return _run(bind_sigmoid_binary_cross_entropy(labels, logits))
+    return plan_sigmoid_binary_cross_entropy(labels, logits)
 
 
+@_optax(
+    reference=_DOCS + "sigmoid_focal_loss",
+    summary="sigmoid BCE × (1 − p_t)^γ (log-space), × α_t only if alpha is given",
+    labels="binary",
+    divergences=(
+        Divergence(
+            "weight",
+            "alpha is applied only when given (Keras' categorical focal loss "
+            "always applies its 0.25)",
+            f"{SRC} sigmoid_focal_loss",
+        ),
+        _X64,
+    ),
+    options={"alpha": (None, 0.25), "gamma": (2.0,)},
+)
 def sigmoid_focal_loss(
     logits: Any, labels: Any, *, alpha: Any = None, gamma: Any = 2.0
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``optax.sigmoid_focal_loss`` (log-space focal weight, 0.2.5+).
 
     Parameters
@@ -231,12 +306,26 @@ def sigmoid_focal_loss(
     >>> print(optax.sigmoid_focal_loss(np.float32([-20.0]), np.float32([1.0]), alpha=0.25))
     [5.]
     """
-    return _run(bind_sigmoid_focal_loss(labels, logits, alpha=alpha, gamma=gamma))
+    return plan_sigmoid_focal_loss(labels, logits, alpha=alpha, gamma=gamma)
 
 
+@_optax(
+    reference=_DOCS + "poly_loss_cross_entropy",
+    summary="softmax CE + ε·Σ y(1 − softmax(z)) (Poly-1)",
+    labels="one_hot",
+    divergences=(
+        Divergence(
+            "class_reduce",
+            "adds ε·(1 − p_t) to the cross-entropy (ε = 2 by default)",
+            f"{SRC} poly_loss_cross_entropy",
+        ),
+        _X64,
+    ),
+    options={"epsilon": (2.0,)},
+)
 def poly_loss_cross_entropy(
     logits: Any, labels: Any, *, epsilon: Any = 2.0, axis: Any = -1, where: Any = None
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``optax.poly_loss_cross_entropy`` (Poly-1 loss).
 
     Parameters
@@ -269,10 +358,8 @@ def poly_loss_cross_entropy(
     >>> print(optax.poly_loss_cross_entropy(z, np.float32([[1, 0, 0]]), epsilon=0.0).round(5))
     [0.27613]
     """
-    return _run(
-        bind_poly_loss_cross_entropy(
-            labels, logits, epsilon=epsilon, axis=axis, where=where
-        )
+    return plan_poly_loss_cross_entropy(
+        labels, logits, epsilon=epsilon, axis=axis, where=where
     )
 
 
@@ -333,137 +420,6 @@ def __getattr__(name: str) -> Any:
 
         return importlib.import_module("crossent.frameworks.optax.losses")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-_NO_REDUCTION = Divergence(
-    "reduce", "no reduction: one loss per example (callers usually .mean())", SRC
-)
-_X64 = Divergence(
-    "cast",
-    "JAX's x64 is disabled by default: float64 inputs are computed and returned "
-    "in float32; float16/bfloat16 run natively",
-    "jax/_src/config.py jax_enable_x64",
-)
-
-register(
-    Implementation(
-        "optax.softmax_cross_entropy",
-        "optax",
-        _VERSIONS,
-        _DOCS + "softmax_cross_entropy",
-        "softmax CE from logits and soft labels, unreduced; 0·−inf gives NaN",
-        "logits",
-        "one_hot",
-        bind_softmax_cross_entropy,
-        (
-            Divergence(
-                "terms",
-                "labels·log_softmax: a −inf logit with label 0 gives NaN (0·−inf)",
-                f"{SRC} softmax_cross_entropy",
-            ),
-            _NO_REDUCTION,
-            _X64,
-        ),
-    )
-)
-register(
-    Implementation(
-        "optax.softmax_cross_entropy_with_integer_labels",
-        "optax",
-        _VERSIONS,
-        _DOCS + "softmax_cross_entropy_with_integer_labels",
-        "logsumexp(z) − z[y]; labels ≥ C give NaN, negative labels wrap",
-        "logits",
-        "integer",
-        bind_softmax_cross_entropy_with_integer_labels,
-        (
-            Divergence(
-                "terms",
-                "out-of-range labels are not checked: y ≥ C reads NaN (gather "
-                "fill), y < 0 wraps to class C + y",
-                f"{SRC} softmax_cross_entropy_with_integer_labels",
-            ),
-            _NO_REDUCTION,
-            _X64,
-        ),
-    )
-)
-register(
-    Implementation(
-        "optax.safe_softmax_cross_entropy",
-        "optax",
-        _VERSIONS,
-        _DOCS + "safe_softmax_cross_entropy",
-        "softmax CE with 0·log 0 = 0 (−inf logits with label 0 are harmless)",
-        "logits",
-        "one_hot",
-        bind_safe_softmax_cross_entropy,
-        (_NO_REDUCTION, _X64),
-    )
-)
-register(
-    Implementation(
-        "optax.sigmoid_binary_cross_entropy",
-        "optax",
-        _VERSIONS,
-        _DOCS + "sigmoid_binary_cross_entropy",
-        "elementwise −y·log σ(x) − (1 − y)·log σ(−x), labels not validated",
-        "logits",
-        "binary",
-        bind_sigmoid_binary_cross_entropy,
-        (
-            Divergence(
-                "terms",
-                "infinite logits: (+inf, 1) and (−inf, 0) give NaN (0·inf)",
-                f"{SRC} sigmoid_binary_cross_entropy",
-            ),
-            _X64,
-        ),
-    )
-)
-register(
-    Implementation(
-        "optax.sigmoid_focal_loss",
-        "optax",
-        _VERSIONS,
-        _DOCS + "sigmoid_focal_loss",
-        "sigmoid BCE × (1 − p_t)^γ (log-space), × α_t only if alpha is given",
-        "logits",
-        "binary",
-        bind_sigmoid_focal_loss,
-        (
-            Divergence(
-                "weight",
-                "alpha is applied only when given (Keras' categorical focal loss "
-                "always applies its 0.25)",
-                f"{SRC} sigmoid_focal_loss",
-            ),
-            _X64,
-        ),
-        {"alpha": (None, 0.25), "gamma": (2.0,)},
-    )
-)
-register(
-    Implementation(
-        "optax.poly_loss_cross_entropy",
-        "optax",
-        _VERSIONS,
-        _DOCS + "poly_loss_cross_entropy",
-        "softmax CE + ε·Σ y(1 − softmax(z)) (Poly-1)",
-        "logits",
-        "one_hot",
-        bind_poly_loss_cross_entropy,
-        (
-            Divergence(
-                "class_reduce",
-                "adds ε·(1 − p_t) to the cross-entropy (ε = 2 by default)",
-                f"{SRC} poly_loss_cross_entropy",
-            ),
-            _X64,
-        ),
-        {"epsilon": (2.0,)},
-    )
-)
 
 
 guard_module(globals(), "optax.", __all__, {"axis": AXES})

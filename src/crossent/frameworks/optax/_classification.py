@@ -15,12 +15,12 @@ from crossent.frameworks._plan import Plan, State, Step, reduced
 from crossent.frameworks.optax import _jax
 
 __all__ = [
-    "bind_poly_loss_cross_entropy",
-    "bind_safe_softmax_cross_entropy",
-    "bind_sigmoid_binary_cross_entropy",
-    "bind_sigmoid_focal_loss",
-    "bind_softmax_cross_entropy",
-    "bind_softmax_cross_entropy_with_integer_labels",
+    "plan_poly_loss_cross_entropy",
+    "plan_safe_softmax_cross_entropy",
+    "plan_sigmoid_binary_cross_entropy",
+    "plan_sigmoid_focal_loss",
+    "plan_softmax_cross_entropy",
+    "plan_softmax_cross_entropy_with_integer_labels",
 ]
 
 SRC = "optax/losses/_classification.py"
@@ -86,7 +86,7 @@ def _output() -> Step:
     return Step("output", "unreduced, in the computation's dtype", fn, SRC)
 
 
-def bind_softmax_cross_entropy(
+def plan_softmax_cross_entropy(
     y_true: Any, y_pred: Any, *, axis: Any = -1, where: Any = None
 ) -> tuple[Plan, State]:
     """Plan of ``optax.softmax_cross_entropy(logits=y_pred, labels=y_true)``."""
@@ -108,7 +108,7 @@ def bind_softmax_cross_entropy(
     return Plan(fn, steps, options), {"y_true": labels, "y_pred": logits}
 
 
-def bind_safe_softmax_cross_entropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
+def plan_safe_softmax_cross_entropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     """Plan of ``optax.safe_softmax_cross_entropy(logits=y_pred, labels=y_true)``."""
     fn = "optax.safe_softmax_cross_entropy"
     logits, labels = _prepare(fn, y_true, y_pred)
@@ -151,7 +151,7 @@ def _flatten_axes(
     )
 
 
-def bind_softmax_cross_entropy_with_integer_labels(
+def plan_softmax_cross_entropy_with_integer_labels(
     y_true: Any, y_pred: Any, *, axis: Any = -1, where: Any = None
 ) -> tuple[Plan, State]:
     """Plan of ``optax.softmax_cross_entropy_with_integer_labels(y_pred, y_true)``."""
@@ -242,7 +242,7 @@ def _prepare_binary(fn: str, y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.n
     return logits, labels
 
 
-def bind_sigmoid_binary_cross_entropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
+def plan_sigmoid_binary_cross_entropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     """Plan of ``optax.sigmoid_binary_cross_entropy(logits=y_pred, labels=y_true)``."""
     fn = "optax.sigmoid_binary_cross_entropy"
     logits, labels = _prepare_binary(fn, y_true, y_pred)
@@ -258,7 +258,7 @@ def bind_sigmoid_binary_cross_entropy(y_true: Any, y_pred: Any) -> tuple[Plan, S
     return Plan(fn, steps), {"y_true": labels, "y_pred": logits}
 
 
-def bind_sigmoid_focal_loss(
+def plan_sigmoid_focal_loss(
     y_true: Any, y_pred: Any, *, alpha: Any = None, gamma: Any = 2.0
 ) -> tuple[Plan, State]:
     """Plan of ``optax.sigmoid_focal_loss(logits=y_pred, labels=y_true, ...)``."""
@@ -300,7 +300,7 @@ def bind_sigmoid_focal_loss(
     return Plan(fn, steps, options), {"y_true": labels, "y_pred": logits}
 
 
-def bind_poly_loss_cross_entropy(
+def plan_poly_loss_cross_entropy(
     y_true: Any, y_pred: Any, *, epsilon: Any = 2.0, axis: Any = -1, where: Any = None
 ) -> tuple[Plan, State]:
     """Plan of ``optax.poly_loss_cross_entropy(logits=y_pred, labels=y_true, ...)``."""

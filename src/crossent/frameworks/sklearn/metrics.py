@@ -17,8 +17,9 @@ import numpy as np
 
 from crossent._core._guard import CLASS_LABELS, OPTIONAL_CLASS_LABELS, guard_module
 from crossent.frameworks import _steps as st
+from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State, Step
-from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks._registry import Divergence
 from crossent.frameworks.sklearn import _labels
 
 __all__ = ["log_loss"]
@@ -95,7 +96,12 @@ def _output() -> Step:
     return Step("output", "a Python float", fn, f"{_SRC} log_loss")
 
 
-def bind_log_loss(
+def _as_float(value: Any) -> float:
+    """What ``log_loss`` returns: a Python float."""
+    return float(value)
+
+
+def _plan_log_loss(
     y_true: Any,
     y_pred: Any,
     *,
@@ -167,6 +173,35 @@ def bind_log_loss(
     return Plan("sklearn.metrics.log_loss", tuple(steps), options), state
 
 
+@Mirror(
+    framework="sklearn",
+    versions="scikit-learn 1.5–1.9",
+    reference=_DOCS,
+    summary="mean over samples of −Σ Y log clip(P, eps, 1 − eps); rows not "
+    "renormalised (a UserWarning instead)",
+    expects="probabilities",
+    labels="integer",
+    y_pred="y_proba",
+    hidden=("y_pred",),
+    defaults={"_warn": False},  # binding for identify or explain stays silent
+    divergences=(
+        Divergence(
+            "clip",
+            "probabilities clipped to [eps, 1 − eps] with eps = finfo(dtype).eps: "
+            "2.2e-16 (cap 36.04) in float64, 1.19e-7 (cap 15.94) in float32, "
+            "9.8e-4 in float16",
+            f"{_SRC} _log_loss",
+        ),
+        Divergence(
+            "validate",
+            "probabilities > 1, < 0 or NaN raise ValueError; classes come from "
+            "y_true (sorted) unless labels= is given",
+            f"{_SRC} _validate_multiclass_probabilistic_prediction",
+        ),
+    ),
+    options={"normalize": (True, False)},
+    result=_as_float,
+)
 def log_loss(
     y_true: Any,
     y_proba: Any = None,
@@ -175,7 +210,8 @@ def log_loss(
     sample_weight: Any = None,
     labels: Any = None,
     y_pred: Any = "deprecated",
-) -> float:
+    _warn: bool = True,
+) -> tuple[Plan, State]:
     r"""Mirror of ``sklearn.metrics.log_loss`` (scikit-learn 1.5–1.9).
 
     Parameters
@@ -250,18 +286,41 @@ def log_loss(
             "Input contains NaN. (sklearn.metrics.log_loss: `y_proba` is required; "
             "got None)"
         )
-    plan, state = bind_log_loss(
+    return _plan_log_loss(
         y_true,
         y_proba,
         normalize=normalize,
         sample_weight=sample_weight,
         labels=labels,
-        warn=True,
+        warn=_warn,
     )
-    return float(plan.run(state)["value"])
 
 
-def bind_log_loss_pre15(
+@Mirror(
+    path="sklearn<1.5.metrics.log_loss",
+    framework="sklearn<1.5",
+    versions="scikit-learn 0.18–1.4",
+    reference="https://scikit-learn.org/1.4/modules/generated/sklearn.metrics.log_loss.html",
+    summary="clip to [eps, 1 − eps], then renormalise each row, then −Σ Y log P",
+    expects="probabilities",
+    labels="integer",
+    divergences=(
+        Divergence(
+            "renormalize",
+            "rows divided by their sum after clipping (removed in 1.5, "
+            "scikit-learn#28851): [[.2, .3]] → [[.4, .6]]",
+            f"{_SRC} log_loss (≤ 1.4)",
+        ),
+        Divergence(
+            "clip",
+            "eps = 1e-15 up to 1.1 (a no-op in float32), finfo(dtype).eps "
+            "('auto') in 1.2–1.4",
+            f"{_SRC} log_loss (≤ 1.4)",
+        ),
+    ),
+    options={"eps": (1e-15, "auto"), "normalize": (True, False)},
+)
+def _log_loss_pre15(
     y_true: Any,
     y_pred: Any,
     *,
@@ -325,65 +384,6 @@ def bind_log_loss_pre15(
     state = {"y_true": y_bin.astype(np.float64), "y_pred": p, "sample_weight": sw}
     options = {"eps": eps, "normalize": normalize}
     return Plan("sklearn<1.5.metrics.log_loss", tuple(steps), options), state
-
-
-_NO_EPS_OPTION = Divergence(
-    "clip",
-    "probabilities clipped to [eps, 1 − eps] with eps = finfo(dtype).eps: 2.2e-16 "
-    "(cap 36.04) in float64, 1.19e-7 (cap 15.94) in float32, 9.8e-4 in float16",
-    f"{_SRC} _log_loss",
-)
-
-register(
-    Implementation(
-        "sklearn.metrics.log_loss",
-        "sklearn",
-        "scikit-learn 1.5–1.9",
-        _DOCS,
-        "mean over samples of −Σ Y log clip(P, eps, 1 − eps); rows not "
-        "renormalised (a UserWarning instead)",
-        "probabilities",
-        "integer",
-        bind_log_loss,
-        (
-            _NO_EPS_OPTION,
-            Divergence(
-                "validate",
-                "probabilities > 1, < 0 or NaN raise ValueError; classes come from "
-                "y_true (sorted) unless labels= is given",
-                f"{_SRC} _validate_multiclass_probabilistic_prediction",
-            ),
-        ),
-        {"normalize": (True, False)},
-    )
-)
-register(
-    Implementation(
-        "sklearn<1.5.metrics.log_loss",
-        "sklearn<1.5",
-        "scikit-learn 0.18–1.4",
-        "https://scikit-learn.org/1.4/modules/generated/sklearn.metrics.log_loss.html",
-        "clip to [eps, 1 − eps], then renormalise each row, then −Σ Y log P",
-        "probabilities",
-        "integer",
-        bind_log_loss_pre15,
-        (
-            Divergence(
-                "renormalize",
-                "rows divided by their sum after clipping (removed in 1.5, "
-                "scikit-learn#28851): [[.2, .3]] → [[.4, .6]]",
-                f"{_SRC} log_loss (≤ 1.4)",
-            ),
-            Divergence(
-                "clip",
-                "eps = 1e-15 up to 1.1 (a no-op in float32), finfo(dtype).eps "
-                "('auto') in 1.2–1.4",
-                f"{_SRC} log_loss (≤ 1.4)",
-            ),
-        ),
-        {"eps": (1e-15, "auto"), "normalize": (True, False)},
-    )
-)
 
 
 guard_module(
