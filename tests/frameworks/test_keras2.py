@@ -185,7 +185,7 @@ def test_argument_order_is_recorded() -> None:
 
 
 def test_bce_plan_has_the_logit_round_trip() -> None:
-    plan, _ = keras2.backend.bind_binary(np.float32([1]), np.float32([0.5]))
+    plan, _ = keras2.backend.plan_binary(np.float32([1]), np.float32([0.5]))
     assert plan.names == ("clip", "to_logits", "terms", "output")
     plan, _ = get("keras2.custom.logit_round_trip").bind(
         np.float32([1]), np.float32([0.5])

@@ -15,8 +15,9 @@ import numpy as np
 from crossent._core._guard import guard_module
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_jax, as_tensorflow
+from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State, Step
-from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks._registry import Divergence
 from crossent.frameworks.keras import _tf_ops as tfo
 from crossent.frameworks.keras._loss import assemble
 
@@ -36,7 +37,7 @@ _SCCE = "keras.ops.sparse_categorical_crossentropy"
 _BCE = "keras.ops.binary_crossentropy"
 
 
-def bind_categorical(
+def plan_categorical(
     y_true: Any, y_pred: Any, *, from_logits: bool = False, axis: int = -1
 ) -> tuple[Plan, State]:
     """Plan of ``keras.ops.categorical_crossentropy(y_true, y_pred, ...)``."""
@@ -49,9 +50,48 @@ def bind_categorical(
     return plan, {"y_true": target, "y_pred": output}
 
 
+_SRC = "keras/src/backend/tensorflow/nn.py"
+_CLIP_F32 = (
+    "probabilities clipped to [1e-7, 1 − 1e-7] in their dtype: in float32 a true "
+    "class predicted 0 costs 16.118095 and a perfect prediction 1.1920929e-07"
+)
+_LOGITS = Divergence(
+    "activation",
+    "from_logits uses tf.nn's max-shifted log-softmax: a +inf logit gives NaN, a "
+    "−inf logit with label 0 gives NaN (0·inf)",
+    "tensorflow/core/kernels/xent_op.h",
+)
+
+
+@Mirror(
+    path=_CCE,
+    framework="keras",
+    versions=_VERSIONS,
+    reference=_REF + "categorical_crossentropy-function",
+    summary="renormalise, clip to [ε, 1−ε], −Σ y log p; logits via tf.nn softmax CE",
+    expects="probabilities",
+    labels="one_hot",
+    divergences=(
+        Divergence(
+            "renormalize",
+            "probabilities divided by their sum along the class axis",
+            f"{_SRC} categorical_crossentropy",
+        ),
+        Divergence("clip", _CLIP_F32, f"{_SRC} categorical_crossentropy"),
+        Divergence(
+            "terms",
+            "soft or unnormalised targets used as given",
+            f"{_SRC} categorical_crossentropy",
+        ),
+        _LOGITS,
+    ),
+    options={"from_logits": (False, True)},
+    y_true="target",
+    y_pred="output",
+)
 def categorical_crossentropy(
     target: Any, output: Any, from_logits: bool = False, axis: int = -1
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``keras.ops.categorical_crossentropy`` (TensorFlow backend).
 
     Probabilities are renormalised along ``axis`` (rows need not sum to 1),
@@ -95,11 +135,10 @@ def categorical_crossentropy(
     >>> print(keras.ops.categorical_crossentropy(y, p).round(3))  # renormalised, clipped
     [ 1.099 16.118]
     """
-    plan, state = bind_categorical(target, output, from_logits=from_logits, axis=axis)
-    return np.asarray(plan.run(state)["value"])
+    return plan_categorical(target, output, from_logits=from_logits, axis=axis)
 
 
-def bind_sparse(
+def plan_sparse(
     y_true: Any, y_pred: Any, *, from_logits: bool = False, axis: int = -1
 ) -> tuple[Plan, State]:
     """Plan of ``keras.ops.sparse_categorical_crossentropy(y_true, y_pred, ...)``."""
@@ -139,9 +178,36 @@ def _squeeze_last() -> Step:
     return Step("squeeze", "y ← squeeze(y, -1)", fn, tfo.NN)
 
 
+@Mirror(
+    path=_SCCE,
+    framework="keras",
+    versions=_VERSIONS,
+    reference=_REF + "sparse_categorical_crossentropy-function",
+    summary="clip, log, then sparse softmax CE: rows renormalised after clipping",
+    expects="probabilities",
+    labels="integer",
+    divergences=(
+        Divergence(
+            "clip",
+            "clipped without renormalising first; the softmax of log(clip(p)) "
+            "renormalises after clipping (p=[.5,0,0], y=1 → 15.424948, not "
+            "16.118095; a perfect prediction costs 2.3841855e-07)",
+            f"{_SRC} sparse_categorical_crossentropy",
+        ),
+        Divergence("cast", "float labels truncated toward zero (1.7 → 1)", _SRC),
+        Divergence(
+            "validate",
+            "labels outside [0, C) raise InvalidArgumentError on CPU (NaN on GPU)",
+            "tensorflow/core/kernels/sparse_xent_op.h",
+        ),
+    ),
+    options={"from_logits": (False, True)},
+    y_true="target",
+    y_pred="output",
+)
 def sparse_categorical_crossentropy(
     target: Any, output: Any, from_logits: bool = False, axis: int = -1
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``keras.ops.sparse_categorical_crossentropy`` (TensorFlow backend).
 
     Labels are cast to int64 (float labels truncate toward zero). Probabilities
@@ -187,11 +253,10 @@ def sparse_categorical_crossentropy(
     >>> print(keras.ops.sparse_categorical_crossentropy(np.array([1, 0]), p).round(3))
     [15.425  1.099]
     """
-    plan, state = bind_sparse(target, output, from_logits=from_logits, axis=axis)
-    return np.asarray(plan.run(state)["value"])
+    return plan_sparse(target, output, from_logits=from_logits, axis=axis)
 
 
-def bind_binary(
+def plan_binary(
     y_true: Any, y_pred: Any, *, from_logits: bool = False
 ) -> tuple[Plan, State]:
     """Plan of ``keras.ops.binary_crossentropy(y_true, y_pred, from_logits)``."""
@@ -205,9 +270,35 @@ def bind_binary(
     return plan, {"y_true": target, "y_pred": output}
 
 
+@Mirror(
+    path=_BCE,
+    framework="keras",
+    versions=_VERSIONS,
+    reference=_REF + "binary_crossentropy-function",
+    summary="elementwise: clip to [ε, 1−ε], −[y log p + (1−y) log(1−p)]; logits via tf.nn",
+    expects="probabilities",
+    labels="binary",
+    divergences=(
+        Divergence(
+            "clip",
+            "asymmetric caps in float32: 16.118095 (y=1, p=0), 15.942385 "
+            "(y=0, p=1); in float16 1 − 1e-7 rounds to 1 and y=0, p=1 gives inf",
+            f"{_SRC} binary_crossentropy",
+        ),
+        Divergence(
+            "terms",
+            "from_logits: tf.nn.sigmoid_cross_entropy_with_logits; (z=+inf, y=0) "
+            "gives NaN; targets are not checked",
+            "tensorflow/python/ops/nn_impl.py",
+        ),
+    ),
+    options={"from_logits": (False, True)},
+    y_true="target",
+    y_pred="output",
+)
 def binary_crossentropy(
     target: Any, output: Any, from_logits: bool = False
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``keras.ops.binary_crossentropy`` (TensorFlow backend), elementwise.
 
     Probabilities are clipped to ``[1e-7, 1 − 1e-7]`` in their dtype; in float32
@@ -248,8 +339,7 @@ def binary_crossentropy(
     >>> print(keras.ops.binary_crossentropy(np.float32([1, 0]), np.float32([0, 1])).round(3))
     [16.118 15.942]
     """
-    plan, state = bind_binary(target, output, from_logits=from_logits)
-    return np.asarray(plan.run(state)["value"])
+    return plan_binary(target, output, from_logits=from_logits)
 
 
 # ---------------------------------------------------------------------------
@@ -269,6 +359,28 @@ def _one_hot_terms() -> Step:
     return Step("terms", "t_c ← −one_hot(y)_c · log p_c", fn, _JAX_NN)
 
 
+@Mirror(
+    path="keras.ops.sparse_categorical_crossentropy[jax]",
+    framework="keras",
+    versions="Keras 3.3–3.15 (JAX backend; torch/numpy backends agree for valid labels)",
+    reference="keras/src/backend/jax/nn.py sparse_categorical_crossentropy",
+    summary="renormalise, then clip, log and gather; out-of-range labels give 0 on JAX",
+    expects="probabilities",
+    labels="integer",
+    divergences=(
+        Divergence(
+            "renormalize",
+            "renormalised before clipping (the TensorFlow backend clips first)",
+            _JAX_NN,
+        ),
+        Divergence(
+            "terms",
+            "labels outside [0, C) give an all-zero one-hot: loss 0, silently",
+            _JAX_NN,
+        ),
+    ),
+    options={"from_logits": (False, True)},
+)
 def bind_sparse_jax(
     y_true: Any, y_pred: Any, *, from_logits: bool = False
 ) -> tuple[Plan, State]:
@@ -306,126 +418,6 @@ def bind_sparse_jax(
 
 
 # ---------------------------------------------------------------------------
-
-_SRC = "keras/src/backend/tensorflow/nn.py"
-_CLIP_F32 = (
-    "probabilities clipped to [1e-7, 1 − 1e-7] in their dtype: in float32 a true "
-    "class predicted 0 costs 16.118095 and a perfect prediction 1.1920929e-07"
-)
-_LOGITS = Divergence(
-    "activation",
-    "from_logits uses tf.nn's max-shifted log-softmax: a +inf logit gives NaN, a "
-    "−inf logit with label 0 gives NaN (0·inf)",
-    "tensorflow/core/kernels/xent_op.h",
-)
-
-register(
-    Implementation(
-        _CCE,
-        "keras",
-        _VERSIONS,
-        _REF + "categorical_crossentropy-function",
-        "renormalise, clip to [ε, 1−ε], −Σ y log p; logits via tf.nn softmax CE",
-        "probabilities",
-        "one_hot",
-        bind_categorical,
-        (
-            Divergence(
-                "renormalize",
-                "probabilities divided by their sum along the class axis",
-                f"{_SRC} categorical_crossentropy",
-            ),
-            Divergence("clip", _CLIP_F32, f"{_SRC} categorical_crossentropy"),
-            Divergence(
-                "terms",
-                "soft or unnormalised targets used as given",
-                f"{_SRC} categorical_crossentropy",
-            ),
-            _LOGITS,
-        ),
-        {"from_logits": (False, True)},
-    )
-)
-register(
-    Implementation(
-        _SCCE,
-        "keras",
-        _VERSIONS,
-        _REF + "sparse_categorical_crossentropy-function",
-        "clip, log, then sparse softmax CE: rows renormalised after clipping",
-        "probabilities",
-        "integer",
-        bind_sparse,
-        (
-            Divergence(
-                "clip",
-                "clipped without renormalising first; the softmax of log(clip(p)) "
-                "renormalises after clipping (p=[.5,0,0], y=1 → 15.424948, not "
-                "16.118095; a perfect prediction costs 2.3841855e-07)",
-                f"{_SRC} sparse_categorical_crossentropy",
-            ),
-            Divergence("cast", "float labels truncated toward zero (1.7 → 1)", _SRC),
-            Divergence(
-                "validate",
-                "labels outside [0, C) raise InvalidArgumentError on CPU (NaN on GPU)",
-                "tensorflow/core/kernels/sparse_xent_op.h",
-            ),
-        ),
-        {"from_logits": (False, True)},
-    )
-)
-register(
-    Implementation(
-        _BCE,
-        "keras",
-        _VERSIONS,
-        _REF + "binary_crossentropy-function",
-        "elementwise: clip to [ε, 1−ε], −[y log p + (1−y) log(1−p)]; logits via tf.nn",
-        "probabilities",
-        "binary",
-        bind_binary,
-        (
-            Divergence(
-                "clip",
-                "asymmetric caps in float32: 16.118095 (y=1, p=0), 15.942385 "
-                "(y=0, p=1); in float16 1 − 1e-7 rounds to 1 and y=0, p=1 gives inf",
-                f"{_SRC} binary_crossentropy",
-            ),
-            Divergence(
-                "terms",
-                "from_logits: tf.nn.sigmoid_cross_entropy_with_logits; (z=+inf, y=0) "
-                "gives NaN; targets are not checked",
-                "tensorflow/python/ops/nn_impl.py",
-            ),
-        ),
-        {"from_logits": (False, True)},
-    )
-)
-register(
-    Implementation(
-        "keras.ops.sparse_categorical_crossentropy[jax]",
-        "keras",
-        "Keras 3.3–3.15 (JAX backend; torch/numpy backends agree for valid labels)",
-        "keras/src/backend/jax/nn.py sparse_categorical_crossentropy",
-        "renormalise, then clip, log and gather; out-of-range labels give 0 on JAX",
-        "probabilities",
-        "integer",
-        bind_sparse_jax,
-        (
-            Divergence(
-                "renormalize",
-                "renormalised before clipping (the TensorFlow backend clips first)",
-                _JAX_NN,
-            ),
-            Divergence(
-                "terms",
-                "labels outside [0, C) give an all-zero one-hot: loss 0, silently",
-                _JAX_NN,
-            ),
-        ),
-        {"from_logits": (False, True)},
-    )
-)
 
 
 guard_module(globals(), "keras.ops.", __all__)

@@ -24,8 +24,9 @@ import numpy as np
 from crossent._core._guard import guard_module
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State, Step
-from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks._registry import Divergence
 from crossent.frameworks.tf_keras import _tf
 from crossent.frameworks.tf_keras import backend as kb
 
@@ -184,7 +185,7 @@ def output_step(key: str = "loss") -> Step:
     return kb.output_step(key, source=SRC)
 
 
-def bind_categorical(
+def plan_categorical(
     y_true: Any, y_pred: Any, *, from_logits: bool = False, axis: int = -1
 ) -> tuple[Plan, State]:
     """Plan of ``categorical_crossentropy(target=y_true, output=y_pred, ...)``."""
@@ -198,9 +199,46 @@ def bind_categorical(
     return plan, {"y_true": target, "y_pred": output}
 
 
+DIV_ARG_ORDER = Divergence(
+    "validate",
+    "Keras 2.0.0–2.0.6 took (output, target); 2.0.7 swapped to (target, output), so "
+    "snippets written for ≤ 2.0.6 pass the arguments the wrong way round",
+    f"{SRC} (Keras 2.0.7)",
+)
+DIV_CLIP = Divergence(
+    "clip",
+    "probabilities clipped to [1e-7, 1 − 1e-7] in the output dtype",
+    f"{SRC} categorical_crossentropy, binary_crossentropy",
+)
+DIV_LOGITS = Divergence(
+    "to_logits",
+    "BCE goes back to logits: z = log(p/(1 − p)) of the clipped p, then "
+    "tf.nn.sigmoid_cross_entropy_with_logits; float32 caps 16.118095 (y=1, p=0) and "
+    "15.942385 (y=0, p=1), perfect prediction 1.19e-7",
+    f"{SRC} binary_crossentropy",
+)
+DIV_AXIS_LOGITS = Divergence(
+    "activation",
+    "categorical from_logits ignores `axis` (class axis last)",
+    f"{SRC} categorical_crossentropy",
+)
+
+
+@Mirror(
+    framework="keras2",
+    versions=VERSIONS,
+    reference=_REF,
+    summary="categorical CE: renormalise, clip to [ε, 1−ε], −Σ y log p (logits: tf.nn)",
+    expects="probabilities",
+    labels="one_hot",
+    divergences=(kb.DIV_RENORM, DIV_CLIP, DIV_AXIS_LOGITS, DIV_ARG_ORDER),
+    options={"from_logits": (False, True)},
+    y_true="target",
+    y_pred="output",
+)
 def categorical_crossentropy(
     target: Any, output: Any, from_logits: bool = False, axis: int = -1
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of Keras 2's ``keras.backend.categorical_crossentropy`` (TF backend).
 
     Parameters
@@ -249,11 +287,10 @@ def categorical_crossentropy(
     >>> print(keras2.backend.categorical_crossentropy(y, np.float32([[1, 0, 0]])).round(3))
     [16.118]
     """
-    plan, state = bind_categorical(target, output, from_logits=from_logits, axis=axis)
-    return np.asarray(plan.run(state)["value"])
+    return plan_categorical(target, output, from_logits=from_logits, axis=axis)
 
 
-def bind_sparse(
+def plan_sparse(
     y_true: Any, y_pred: Any, *, from_logits: bool = False, axis: int = -1
 ) -> tuple[Plan, State]:
     """Plan of ``sparse_categorical_crossentropy(target=y_true, output=y_pred, ...)``."""
@@ -274,9 +311,21 @@ def bind_sparse(
     return plan, {"y_true": labels, "y_pred": logits}
 
 
+@Mirror(
+    framework="keras2",
+    versions=VERSIONS,
+    reference=_REF,
+    summary="sparse CE: clip, log, flatten, sparse softmax op (renormalises after the clip)",
+    expects="probabilities",
+    labels="integer",
+    divergences=(DIV_CLIP, kb.DIV_SPARSE_RENORM, kb.DIV_LABEL_RANGE),
+    options={"from_logits": (False, True)},
+    y_true="target",
+    y_pred="output",
+)
 def sparse_categorical_crossentropy(
     target: Any, output: Any, from_logits: bool = False, axis: int = -1
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of Keras 2's ``keras.backend.sparse_categorical_crossentropy`` (TF backend).
 
     Probabilities are clipped and logged, the labels flattened and cast to int64,
@@ -317,11 +366,10 @@ def sparse_categorical_crossentropy(
     >>> print(keras2.backend.sparse_categorical_crossentropy(np.float32([[1], [2]]), p).round(4))
     [0.0513 2.3026]
     """
-    plan, state = bind_sparse(target, output, from_logits=from_logits, axis=axis)
-    return np.asarray(plan.run(state)["value"])
+    return plan_sparse(target, output, from_logits=from_logits, axis=axis)
 
 
-def bind_binary(
+def plan_binary(
     y_true: Any, y_pred: Any, *, from_logits: bool = False
 ) -> tuple[Plan, State]:
     """Plan of ``binary_crossentropy(target=y_true, output=y_pred, ...)``."""
@@ -335,9 +383,21 @@ def bind_binary(
     return plan, {"y_true": target, "y_pred": output}
 
 
+@Mirror(
+    framework="keras2",
+    versions=VERSIONS,
+    reference=_REF,
+    summary="elementwise BCE: clip, back to logits log(p/(1−p)), sigmoid CE with logits",
+    expects="probabilities",
+    labels="binary",
+    divergences=(DIV_CLIP, DIV_LOGITS, DIV_ARG_ORDER),
+    options={"from_logits": (False, True)},
+    y_true="target",
+    y_pred="output",
+)
 def binary_crossentropy(
     target: Any, output: Any, from_logits: bool = False
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of Keras 2's ``keras.backend.binary_crossentropy``: the logit round trip.
 
     Parameters
@@ -392,80 +452,12 @@ def binary_crossentropy(
     >>> print(keras2.backend.binary_crossentropy(y, p))
     [1.61181e+01 1.59424e+01 1.19209e-07 1.00000e-07]
     """
-    plan, state = bind_binary(target, output, from_logits=from_logits)
-    return np.asarray(plan.run(state)["value"])
+    return plan_binary(target, output, from_logits=from_logits)
 
 
 # ---------------------------------------------------------------------------
 # Registry
 # ---------------------------------------------------------------------------
-
-DIV_ARG_ORDER = Divergence(
-    "validate",
-    "Keras 2.0.0–2.0.6 took (output, target); 2.0.7 swapped to (target, output), so "
-    "snippets written for ≤ 2.0.6 pass the arguments the wrong way round",
-    f"{SRC} (Keras 2.0.7)",
-)
-DIV_CLIP = Divergence(
-    "clip",
-    "probabilities clipped to [1e-7, 1 − 1e-7] in the output dtype",
-    f"{SRC} categorical_crossentropy, binary_crossentropy",
-)
-DIV_LOGITS = Divergence(
-    "to_logits",
-    "BCE goes back to logits: z = log(p/(1 − p)) of the clipped p, then "
-    "tf.nn.sigmoid_cross_entropy_with_logits; float32 caps 16.118095 (y=1, p=0) and "
-    "15.942385 (y=0, p=1), perfect prediction 1.19e-7",
-    f"{SRC} binary_crossentropy",
-)
-DIV_AXIS_LOGITS = Divergence(
-    "activation",
-    "categorical from_logits ignores `axis` (class axis last)",
-    f"{SRC} categorical_crossentropy",
-)
-
-register(
-    Implementation(
-        "keras2.backend.categorical_crossentropy",
-        "keras2",
-        VERSIONS,
-        _REF,
-        "categorical CE: renormalise, clip to [ε, 1−ε], −Σ y log p (logits: tf.nn)",
-        "probabilities",
-        "one_hot",
-        bind_categorical,
-        (kb.DIV_RENORM, DIV_CLIP, DIV_AXIS_LOGITS, DIV_ARG_ORDER),
-        {"from_logits": (False, True)},
-    )
-)
-register(
-    Implementation(
-        "keras2.backend.sparse_categorical_crossentropy",
-        "keras2",
-        VERSIONS,
-        _REF,
-        "sparse CE: clip, log, flatten, sparse softmax op (renormalises after the clip)",
-        "probabilities",
-        "integer",
-        bind_sparse,
-        (DIV_CLIP, kb.DIV_SPARSE_RENORM, kb.DIV_LABEL_RANGE),
-        {"from_logits": (False, True)},
-    )
-)
-register(
-    Implementation(
-        "keras2.backend.binary_crossentropy",
-        "keras2",
-        VERSIONS,
-        _REF,
-        "elementwise BCE: clip, back to logits log(p/(1−p)), sigmoid CE with logits",
-        "probabilities",
-        "binary",
-        bind_binary,
-        (DIV_CLIP, DIV_LOGITS, DIV_ARG_ORDER),
-        {"from_logits": (False, True)},
-    )
-)
 
 
 guard_module(globals(), "keras2.backend.", __all__)

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from crossent._core._guard import guard_module
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State
-from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks._registry import Divergence
 from crossent.frameworks.keras2 import backend as k2
 
 __all__ = ["logit_round_trip"]
@@ -27,7 +26,7 @@ __all__ = ["logit_round_trip"]
 _SRC = "seed 002 customLoss"
 
 
-def bind_logit_round_trip(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
+def plan_logit_round_trip(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     """Plan of ``logit_round_trip(y_true, y_pred)``."""
     fn = "keras2.custom.logit_round_trip"
     target, output = as_tensorflow(y_true), as_tensorflow(y_pred)
@@ -41,7 +40,24 @@ def bind_logit_round_trip(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     return Plan(fn, steps), {"y_true": target, "y_pred": output}
 
 
-def logit_round_trip(y_true: Any, y_pred: Any) -> np.ndarray:
+@Mirror(
+    framework="keras2",
+    versions="any TensorFlow (hand-written in seed 002)",
+    reference="seed 002",
+    summary="the hand-written loss of seed 002: log(p/(1−p)) without clipping, then "
+    "sigmoid_cross_entropy_with_logits",
+    expects="probabilities",
+    labels="binary",
+    divergences=(
+        Divergence(
+            "to_logits",
+            "no clip: p = 1 gives z = inf and the loss NaN (float32: from "
+            "sigmoid(16.635532) on); near 1 the logit is quantised by 1 − p",
+            _SRC,
+        ),
+    ),
+)
+def logit_round_trip(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     r"""The custom loss of seed question 002: ``log(p/(1−p))``, unclipped, then sigmoid CE.
 
     Parameters
@@ -82,31 +98,7 @@ def logit_round_trip(y_true: Any, y_pred: Any) -> np.ndarray:
     >>> print(keras2.custom.logit_round_trip(np.float32([1, 1]), p).round(5))
     [0.10536     nan]
     """
-    plan, state = bind_logit_round_trip(y_true, y_pred)
-    return np.asarray(plan.run(state)["value"])
-
-
-register(
-    Implementation(
-        "keras2.custom.logit_round_trip",
-        "keras2",
-        "any TensorFlow (hand-written in seed 002)",
-        "seed 002",
-        "the hand-written loss of seed 002: log(p/(1−p)) without clipping, then "
-        "sigmoid_cross_entropy_with_logits",
-        "probabilities",
-        "binary",
-        bind_logit_round_trip,
-        (
-            Divergence(
-                "to_logits",
-                "no clip: p = 1 gives z = inf and the loss NaN (float32: from "
-                "sigmoid(16.635532) on); near 1 the logit is quantised by 1 − p",
-                _SRC,
-            ),
-        ),
-    )
-)
+    return plan_logit_round_trip(y_true, y_pred)
 
 
 guard_module(globals(), "keras2.custom.", __all__)

@@ -13,15 +13,13 @@ The categorical losses call the backend directly. The functions take
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal
-
-import numpy as np
+import functools
+from typing import Any
 
 from crossent._core._guard import guard_module
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State
-from crossent.frameworks._registry import Divergence, Implementation, register
 from crossent.frameworks.keras2 import backend as k2
 from crossent.frameworks.tf_keras import backend as kb
 
@@ -33,9 +31,16 @@ __all__ = [
 
 _SRC = "keras/losses.py"
 _REF = "https://github.com/keras-team/keras/blob/2.2.5/keras/losses.py"
+_keras2 = functools.partial(
+    Mirror,
+    framework="keras2",
+    versions=k2.VERSIONS,
+    reference=_REF,
+    expects="probabilities",
+)
 
 
-def bind_categorical_crossentropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
+def _plan_categorical_crossentropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     """Plan of ``categorical_crossentropy(y_true, y_pred)``."""
     fn = "keras2.losses.categorical_crossentropy"
     target, output = as_tensorflow(y_true), as_tensorflow(y_pred)
@@ -43,7 +48,12 @@ def bind_categorical_crossentropy(y_true: Any, y_pred: Any) -> tuple[Plan, State
     return Plan(fn, (*steps, k2.output_step())), {"y_true": target, "y_pred": output}
 
 
-def categorical_crossentropy(y_true: Any, y_pred: Any) -> np.ndarray:
+@_keras2(
+    summary="K.categorical_crossentropy(y_true, y_pred): renormalise, clip, −Σ y log p",
+    labels="one_hot",
+    divergences=(kb.DIV_RENORM, k2.DIV_CLIP),
+)
+def categorical_crossentropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     """Mirror of Keras 2's ``keras.losses.categorical_crossentropy``.
 
     ``K.categorical_crossentropy(y_true, y_pred)``: renormalise, clip, ``−Σ y log p``.
@@ -72,19 +82,23 @@ def categorical_crossentropy(y_true: Any, y_pred: Any) -> np.ndarray:
     >>> print(keras2.losses.categorical_crossentropy(np.float32([[1, 0, 0]]), p).round(4))
     [1.0986]
     """
-    plan, state = bind_categorical_crossentropy(y_true, y_pred)
-    return np.asarray(plan.run(state)["value"])
+    return _plan_categorical_crossentropy(y_true, y_pred)
 
 
-def bind_sparse_categorical_crossentropy(
+def _plan_sparse_categorical_crossentropy(
     y_true: Any, y_pred: Any
 ) -> tuple[Plan, State]:
     """Plan of ``sparse_categorical_crossentropy(y_true, y_pred)``."""
-    plan, state = k2.bind_sparse(y_true, y_pred)
+    plan, state = k2.plan_sparse(y_true, y_pred)
     return Plan("keras2.losses.sparse_categorical_crossentropy", plan.steps), state
 
 
-def sparse_categorical_crossentropy(y_true: Any, y_pred: Any) -> np.ndarray:
+@_keras2(
+    summary="K.sparse_categorical_crossentropy: clip, log, sparse softmax op",
+    labels="integer",
+    divergences=(k2.DIV_CLIP, kb.DIV_SPARSE_RENORM, kb.DIV_LABEL_RANGE),
+)
+def sparse_categorical_crossentropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     """Mirror of Keras 2's ``keras.losses.sparse_categorical_crossentropy``.
 
     ``K.sparse_categorical_crossentropy(y_true, y_pred)``: clip, log, flatten the
@@ -114,11 +128,10 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any) -> np.ndarray:
     >>> print(keras2.losses.sparse_categorical_crossentropy(np.float32([[0]]), p))
     [2.38419e-07]
     """
-    plan, state = bind_sparse_categorical_crossentropy(y_true, y_pred)
-    return np.asarray(plan.run(state)["value"])
+    return _plan_sparse_categorical_crossentropy(y_true, y_pred)
 
 
-def bind_binary_crossentropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
+def _plan_binary_crossentropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     """Plan of ``binary_crossentropy(y_true, y_pred)``."""
     fn = "keras2.losses.binary_crossentropy"
     target, output = as_tensorflow(y_true), as_tensorflow(y_pred)
@@ -130,7 +143,12 @@ def bind_binary_crossentropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     }
 
 
-def binary_crossentropy(y_true: Any, y_pred: Any) -> np.ndarray:
+@_keras2(
+    summary="mean over the last axis of the logit round trip BCE (clip, log(p/(1−p)))",
+    labels="binary",
+    divergences=(k2.DIV_CLIP, k2.DIV_LOGITS),
+)
+def binary_crossentropy(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
     r"""Mirror of Keras 2's ``keras.losses.binary_crossentropy``.
 
     ``K.mean(K.binary_crossentropy(y_true, y_pred), axis=-1)``: clip, back to
@@ -168,56 +186,7 @@ def binary_crossentropy(y_true: Any, y_pred: Any) -> np.ndarray:
     >>> print(keras2.losses.binary_crossentropy(np.float32([[0], [1]]), p))
     [1.00000e-07 1.19209e-07]
     """
-    plan, state = bind_binary_crossentropy(y_true, y_pred)
-    return np.asarray(plan.run(state)["value"])
-
-
-Labels = Literal["one_hot", "integer", "binary"]
-
-
-def _register(
-    name: str,
-    bind: Callable[..., tuple[Plan, State]],
-    labels: Labels,
-    summary: str,
-    divergences: tuple[Divergence, ...],
-) -> None:
-    register(
-        Implementation(
-            f"keras2.losses.{name}",
-            "keras2",
-            k2.VERSIONS,
-            _REF,
-            summary,
-            "probabilities",
-            labels,
-            bind,
-            divergences,
-        )
-    )
-
-
-_register(
-    "categorical_crossentropy",
-    bind_categorical_crossentropy,
-    "one_hot",
-    "K.categorical_crossentropy(y_true, y_pred): renormalise, clip, −Σ y log p",
-    (kb.DIV_RENORM, k2.DIV_CLIP),
-)
-_register(
-    "sparse_categorical_crossentropy",
-    bind_sparse_categorical_crossentropy,
-    "integer",
-    "K.sparse_categorical_crossentropy: clip, log, sparse softmax op",
-    (k2.DIV_CLIP, kb.DIV_SPARSE_RENORM, kb.DIV_LABEL_RANGE),
-)
-_register(
-    "binary_crossentropy",
-    bind_binary_crossentropy,
-    "binary",
-    "mean over the last axis of the logit round trip BCE (clip, log(p/(1−p)))",
-    (k2.DIV_CLIP, k2.DIV_LOGITS),
-)
+    return _plan_binary_crossentropy(y_true, y_pred)
 
 
 guard_module(globals(), "keras2.losses.", __all__)

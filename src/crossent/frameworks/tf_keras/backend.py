@@ -23,8 +23,9 @@ from crossent._core._guard import guard_module
 from crossent.errors import FrameworkError, FrameworkZeroDivisionError
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State, Step, reduced
-from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks._registry import Divergence
 from crossent.frameworks.tf import nn as tf_nn
 from crossent.frameworks.tf_keras import _tf
 
@@ -329,7 +330,7 @@ def output_step(key: str = "loss", source: str = _SRC) -> Step:
 # ---------------------------------------------------------------------------
 
 
-def bind_categorical(
+def plan_categorical(
     y_true: Any, y_pred: Any, *, from_logits: bool = False, axis: int = -1
 ) -> tuple[Plan, State]:
     """Plan of ``categorical_crossentropy(target=y_true, output=y_pred, ...)``."""
@@ -343,9 +344,57 @@ def bind_categorical(
     return plan, {"y_true": target, "y_pred": output}
 
 
+DIV_CLIP = Divergence(
+    "clip",
+    "probabilities clipped to [1e-7, 1 − 1e-7] in the output dtype (float32: "
+    "[1.0000000117e-7, 1 − 2⁻²³]; float16: upper bound 1.0, no clip)",
+    f"{_SRC} categorical_crossentropy",
+)
+DIV_RENORM = Divergence(
+    "renormalize",
+    "each row of probabilities divided by its sum before the clip",
+    f"{_SRC} categorical_crossentropy",
+)
+DIV_DOUBLE_EPS = Divergence(
+    "log",
+    "ε added again inside the logs: log(p + 1e-7), log(1 − p + 1e-7); float32 caps "
+    "15.424949 (y=1, p=0) and 15.333239 (y=0, p=1), perfect prediction 0",
+    f"{_SRC} binary_crossentropy",
+)
+DIV_SPARSE_RENORM = Divergence(
+    "log",
+    "log(clip(p)) passed as logits to the sparse softmax op, which renormalises "
+    "the clipped row (clip-then-renormalise; p=[1,0,0], y=0 → 2.3841855e-07)",
+    f"{_SRC} sparse_categorical_crossentropy; {_SPARSE}",
+)
+DIV_LABEL_RANGE = Divergence(
+    "validate",
+    "labels outside [0, C) raise InvalidArgumentError on CPU (NaN on GPU)",
+    _SPARSE,
+)
+DIV_HALF_UPCAST = Divergence(
+    "activation",
+    "float16/bfloat16 logits computed in float32 and rounded back; ±inf logits "
+    "give NaN",
+    _XENT,
+)
+
+
+@Mirror(
+    framework="tf_keras",
+    versions=VERSIONS,
+    reference=_REF,
+    summary="categorical CE: renormalise, clip to [ε, 1−ε], −Σ y log p (logits: tf.nn)",
+    expects="probabilities",
+    labels="one_hot",
+    divergences=(DIV_RENORM, DIV_CLIP, DIV_HALF_UPCAST),
+    options={"from_logits": (False, True)},
+    y_true="target",
+    y_pred="output",
+)
 def categorical_crossentropy(
     target: Any, output: Any, from_logits: bool = False, axis: int = -1
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``tf_keras.backend.categorical_crossentropy``.
 
     Parameters
@@ -399,11 +448,10 @@ def categorical_crossentropy(
     >>> print(tf_keras.backend.categorical_crossentropy(y, p).round(3))
     [16.118]
     """
-    plan, state = bind_categorical(target, output, from_logits=from_logits, axis=axis)
-    return np.asarray(plan.run(state)["value"])
+    return plan_categorical(target, output, from_logits=from_logits, axis=axis)
 
 
-def bind_sparse(
+def plan_sparse(
     y_true: Any,
     y_pred: Any,
     *,
@@ -430,13 +478,25 @@ def bind_sparse(
     return plan, {"y_true": labels, "y_pred": logits}
 
 
+@Mirror(
+    framework="tf_keras",
+    versions=VERSIONS,
+    reference=_REF,
+    summary="sparse CE: clip, log, then the sparse softmax op (renormalises after the clip)",
+    expects="probabilities",
+    labels="integer",
+    divergences=(DIV_CLIP, DIV_SPARSE_RENORM, DIV_LABEL_RANGE),
+    options={"from_logits": (False, True)},
+    y_true="target",
+    y_pred="output",
+)
 def sparse_categorical_crossentropy(
     target: Any,
     output: Any,
     from_logits: bool = False,
     axis: int = -1,
     ignore_class: int | None = None,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``tf_keras.backend.sparse_categorical_crossentropy``.
 
     Parameters
@@ -492,13 +552,12 @@ def sparse_categorical_crossentropy(
     >>> print(tf_keras.backend.sparse_categorical_crossentropy(np.array([0]), p))
     [2.38419e-07]
     """
-    plan, state = bind_sparse(
+    return plan_sparse(
         target, output, from_logits=from_logits, axis=axis, ignore_class=ignore_class
     )
-    return np.asarray(plan.run(state)["value"])
 
 
-def bind_binary(
+def plan_binary(
     y_true: Any, y_pred: Any, *, from_logits: bool = False
 ) -> tuple[Plan, State]:
     """Plan of ``binary_crossentropy(target=y_true, output=y_pred, ...)``."""
@@ -512,9 +571,21 @@ def bind_binary(
     return plan, {"y_true": target, "y_pred": output}
 
 
+@Mirror(
+    framework="tf_keras",
+    versions=VERSIONS,
+    reference=_REF,
+    summary="elementwise BCE with the double epsilon: clip, then log(p + ε), log(1 − p + ε)",
+    expects="probabilities",
+    labels="binary",
+    divergences=(DIV_CLIP, DIV_DOUBLE_EPS),
+    options={"from_logits": (False, True)},
+    y_true="target",
+    y_pred="output",
+)
 def binary_crossentropy(
     target: Any, output: Any, from_logits: bool = False
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``tf_keras.backend.binary_crossentropy``: the "double epsilon" BCE.
 
     Parameters
@@ -564,91 +635,12 @@ def binary_crossentropy(
     >>> print(tf_keras.backend.binary_crossentropy(y, p).round(3))
     [15.425 15.333 -0.   ]
     """
-    plan, state = bind_binary(target, output, from_logits=from_logits)
-    return np.asarray(plan.run(state)["value"])
+    return plan_binary(target, output, from_logits=from_logits)
 
 
 # ---------------------------------------------------------------------------
 # Registry
 # ---------------------------------------------------------------------------
-
-DIV_CLIP = Divergence(
-    "clip",
-    "probabilities clipped to [1e-7, 1 − 1e-7] in the output dtype (float32: "
-    "[1.0000000117e-7, 1 − 2⁻²³]; float16: upper bound 1.0, no clip)",
-    f"{_SRC} categorical_crossentropy",
-)
-DIV_RENORM = Divergence(
-    "renormalize",
-    "each row of probabilities divided by its sum before the clip",
-    f"{_SRC} categorical_crossentropy",
-)
-DIV_DOUBLE_EPS = Divergence(
-    "log",
-    "ε added again inside the logs: log(p + 1e-7), log(1 − p + 1e-7); float32 caps "
-    "15.424949 (y=1, p=0) and 15.333239 (y=0, p=1), perfect prediction 0",
-    f"{_SRC} binary_crossentropy",
-)
-DIV_SPARSE_RENORM = Divergence(
-    "log",
-    "log(clip(p)) passed as logits to the sparse softmax op, which renormalises "
-    "the clipped row (clip-then-renormalise; p=[1,0,0], y=0 → 2.3841855e-07)",
-    f"{_SRC} sparse_categorical_crossentropy; {_SPARSE}",
-)
-DIV_LABEL_RANGE = Divergence(
-    "validate",
-    "labels outside [0, C) raise InvalidArgumentError on CPU (NaN on GPU)",
-    _SPARSE,
-)
-DIV_HALF_UPCAST = Divergence(
-    "activation",
-    "float16/bfloat16 logits computed in float32 and rounded back; ±inf logits "
-    "give NaN",
-    _XENT,
-)
-
-register(
-    Implementation(
-        "tf_keras.backend.categorical_crossentropy",
-        "tf_keras",
-        VERSIONS,
-        _REF,
-        "categorical CE: renormalise, clip to [ε, 1−ε], −Σ y log p (logits: tf.nn)",
-        "probabilities",
-        "one_hot",
-        bind_categorical,
-        (DIV_RENORM, DIV_CLIP, DIV_HALF_UPCAST),
-        {"from_logits": (False, True)},
-    )
-)
-register(
-    Implementation(
-        "tf_keras.backend.sparse_categorical_crossentropy",
-        "tf_keras",
-        VERSIONS,
-        _REF,
-        "sparse CE: clip, log, then the sparse softmax op (renormalises after the clip)",
-        "probabilities",
-        "integer",
-        bind_sparse,
-        (DIV_CLIP, DIV_SPARSE_RENORM, DIV_LABEL_RANGE),
-        {"from_logits": (False, True)},
-    )
-)
-register(
-    Implementation(
-        "tf_keras.backend.binary_crossentropy",
-        "tf_keras",
-        VERSIONS,
-        _REF,
-        "elementwise BCE with the double epsilon: clip, then log(p + ε), log(1 − p + ε)",
-        "probabilities",
-        "binary",
-        bind_binary,
-        (DIV_CLIP, DIV_DOUBLE_EPS),
-        {"from_logits": (False, True)},
-    )
-)
 
 
 guard_module(globals(), "tf_keras.backend.", __all__)
