@@ -193,10 +193,27 @@ def answer(
     causes += [
         c
         for c in evidence
-        if c.code not in have and (c.code == "nan_input" or _claims_match(c, obs))
+        if c.code not in have
+        and (
+            c.code == "nan_input"
+            or (
+                _claims_match(c, obs)
+                and (not best.deviations or _compatible(c, best.config))
+            )
+        )
     ]
     ident = _with_best(ident, best)
     return Answer(ref, ref_value, best, tuple(found), ident, tuple(causes))
+
+
+def _compatible(c: Cause, found: Config) -> bool:
+    """A diagnosis that can stand next to the hypothesis that explains the number:
+    what the number means (a uniform prediction, Keras' floor), or a focal loss's
+    mean over the classes when the hypothesis is that same mean over N·C elements.
+    The others claim the number for another cause."""
+    if c.code == "focal":
+        return found.output == "elements"
+    return bool(c.details.get("uniform") or c.details.get("at_floor"))
 
 
 def _claims_match(c: Cause, obs: np.ndarray) -> bool:

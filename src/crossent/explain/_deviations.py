@@ -402,6 +402,7 @@ def _steps_causes(
             items = [(comp.nonfinite_step.cause, comp.gap, comp.nonfinite_step.step)]
     floor = max(1e-4 * abs(share) if math.isfinite(share) else 0.0, 1e-7)
     items = [(c, v, s) for c, v, s in items if not abs(v) < floor]  # rounding noise
+    items = _without_cancelling(items)
     kept = [(c, v, s) for c, v, s in items if _supported(c, s, producer, ref, f)]
     if not kept and items:
         kept = [max(items, key=lambda t: abs(t[1]))]
@@ -433,6 +434,32 @@ def _steps_causes(
                 {"deviation": "implementation", "step": step},
             )
         )
+    return out
+
+
+def _without_cancelling(
+    items: list[tuple[str, float, str]],
+) -> list[tuple[str, float, str]]:
+    """Drop pairs of steps whose shares cancel (a clip then a log undone by the
+    conversion back to logits): substituting one step of such a pair at a time
+    moves the value, the pair together does not, so neither is a cause."""
+    out = list(items)
+    i = 0
+    while i < len(out):
+        vi = out[i][1]
+        j = next(
+            (
+                j
+                for j in range(i + 1, len(out))
+                if out[j][0] != out[i][0]
+                and abs(vi + out[j][1]) <= 1e-3 * max(abs(vi), abs(out[j][1]))
+            ),
+            None,
+        )
+        if j is None:
+            i += 1
+        else:
+            del out[j], out[i]
     return out
 
 
