@@ -3,6 +3,7 @@
 Usage::
 
     python tools/make_explain_corpus.py [--out goldens/explain/corpus.json]
+                                        [--files keras_tf.py torch_other.py ...]
 
 (run it with the interpreter of an environment that has the real frameworks,
 e.g. ``.venv-parity/bin/python``).
@@ -102,11 +103,14 @@ OBSERVED_FOR_EXPLAIN = {
 }
 
 
-def load_corpus() -> list[dict[str, Any]]:
-    """Every corpus case, in file order; refuse duplicate ids and missing keys."""
+def load_corpus(files: tuple[str, ...] = CORPUS_FILES) -> list[dict[str, Any]]:
+    """Every case of ``files`` (default: the corpus), in file order.
+
+    Refuses duplicate ids and missing keys.
+    """
     cases: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for name in CORPUS_FILES:
+    for name in files:
         path = CORPUS_DIR / name
         spec = importlib.util.spec_from_file_location(f"_corpus_{path.stem}", path)
         if spec is None or spec.loader is None:
@@ -247,10 +251,20 @@ def main(argv: list[str] | None = None) -> int:
         default=str(ROOT / "goldens" / "explain" / "corpus.json"),
         help="output file (default: goldens/explain/corpus.json)",
     )
+    ap.add_argument(
+        "--files",
+        nargs="+",
+        default=list(CORPUS_FILES),
+        metavar="FILE",
+        help=(
+            "corpus modules in tools/explain_corpus/, in output order (default: "
+            f"{' '.join(CORPUS_FILES)}; e.g. add heldout.py, with --out elsewhere)"
+        ),
+    )
     ns = ap.parse_args(argv)
     t0 = time.perf_counter()
     results = []
-    for case in load_corpus():
+    for case in load_corpus(tuple(ns.files)):
         t = time.perf_counter()
         results.append(build_case(case))
         print(f"{case['id']:58s} {time.perf_counter() - t:6.2f}s", flush=True)
