@@ -387,18 +387,24 @@ def _dtype_deviations(q: Question) -> Iterator[Deviation]:
     """The loss computed in a narrower dtype than the inputs were given in, when
     every observed number lies on that dtype's grid (bfloat16 keeps 8 significant
     bits, float16 11: a float32 loss lands on them by chance about once in 2¹⁵)."""
-    import ml_dtypes  # noqa: F401  (registers bfloat16 with NumPy)
-
     obs = q.observed.astype(np.float64)
-    if q.y_pred.dtype.kind != "f" or not (obs.size and np.all(np.isfinite(obs))):
+    if q.y_pred.dtype.kind != "f" or q.y_pred.dtype.itemsize <= 2:
         return
-    width = q.y_pred.dtype.itemsize
-    for name in ("bfloat16", "float16"):
-        if width <= 2:
-            return
-        with np.errstate(all="ignore"):
-            grid = obs.astype(name).astype(np.float64)
-        if np.all(grid == obs) and np.any(obs != np.round(obs)):
+    if not (obs.size and np.all(np.isfinite(obs))) or np.all(obs == np.round(obs)):
+        return
+    with np.errstate(all="ignore"):
+        single = obs.astype(np.float32)
+        on_grid = {
+            # bfloat16 is float32 with the low 16 significand bits zero
+            "bfloat16": bool(
+                np.all(single == obs) and np.all(single.view(np.uint32) & 0xFFFF == 0)
+            ),
+            "float16": bool(np.all(obs.astype(np.float16).astype(np.float64) == obs)),
+        }
+    for name, ok in on_grid.items():
+        if ok:
+            if name == "bfloat16":
+                import ml_dtypes  # noqa: F401  (registers bfloat16; slow to import)
             yield Deviation(
                 "precision",
                 "dtype",
