@@ -76,13 +76,15 @@ def test_progress_is_reported_per_batch(
 ) -> None:
     from contextlib import contextmanager
 
+    import crossent.cli._evaluate as cli_evaluate
+
     updates: list[tuple[int, int]] = []
 
     @contextmanager
-    def recording(description: str):  # type: ignore[no-untyped-def]
+    def recording(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         yield lambda done, total: updates.append((done, total))
 
-    monkeypatch.setattr(crossent.cli, "_progress", recording)
+    monkeypatch.setattr(cli_evaluate, "_progress_bar", recording)
     argv = ["evaluate", str(data / "logits"), "--labels", str(data / "labels.npy")]
     assert main([*argv, "--ignore-index", "-100", "--batch-mb", "0.005"]) == 0
     assert updates[-1] == (len(Z), len(Z))

@@ -20,7 +20,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from crossent.evaluate._sources import ArraySource, Source, _optional
-from crossent.evaluate._stream import Progress, totals_in_context, window_totals
+from crossent.evaluate._stream import (
+    Progress,
+    numba_threads,
+    totals_in_context,
+    window_totals,
+)
 from crossent.evaluate._totals import LossSpec, Totals
 
 __all__ = ["quiet_dask_logging", "run_dask_arrays", "run_on_client"]
@@ -141,6 +146,13 @@ def _gather(
     return totals
 
 
+def _task(
+    pred: Any, labels: Any, weights: Any, words: Any, nbytes: Any, spec: LossSpec
+) -> Totals:
+    # One numba thread per task: Dask runs the tasks in parallel already.
+    return window_totals(pred, labels, weights, spec, (words, nbytes), threads=1)
+
+
 def run_on_client(
     client: Any,
     pred: Source,
@@ -149,10 +161,14 @@ def run_on_client(
     spec: LossSpec,
     ranges: Sequence[tuple[int, int]],
     progress: Progress | None,
+    counts: tuple[Source | None, Source | None] = (None, None),
 ) -> Totals:
-    """The totals of ``ranges``, one task per batch, on ``client``'s cluster."""
+    """The totals of ``ranges``, one task per batch, on ``client``'s cluster.
+
+    Each task reads its own rows: file sources travel as paths and offsets.
+    """
     windows = []
-    for source in (pred, labels, weights):
+    for source in (pred, labels, weights, *counts):
         if source is None:
             windows.append([None] * len(ranges))
             continue
@@ -163,15 +179,23 @@ def run_on_client(
         windows.append(ws)
     token = uuid.uuid4().hex[:12]
     keys = [f"crossent-evaluate-{token}-{i}" for i in range(len(ranges))]
-    futures = client.map(window_totals, *windows, spec=spec, key=keys, pure=False)
+    futures = client.map(_task, *windows, spec=spec, key=keys, pure=False)
     return _gather(client, futures, [b - a for a, b in ranges], progress)
 
 
 def _block_totals(
-    pred: Any, labels: Any, weights: Any, spec: LossSpec, start: int, name: str
+    pred: Any,
+    labels: Any,
+    weights: Any,
+    words: Any,
+    nbytes: Any,
+    spec: LossSpec,
+    start: int,
+    name: str,
 ) -> Totals:
     rows = f"rows {start}:{start + len(pred)} of {name}"
-    return totals_in_context(rows, pred, labels, weights, spec)
+    with numba_threads(spec, 1):
+        return totals_in_context(rows, pred, labels, weights, spec, (words, nbytes))
 
 
 def run_dask_arrays(
@@ -181,6 +205,7 @@ def run_dask_arrays(
     spec: LossSpec,
     client: Any,
     progress: Progress | None,
+    counts: tuple[Any, Any] = (None, None),
 ) -> Totals:
     """The totals of Dask arrays: one task per block of rows, all axes but 0 whole."""
     dask = _optional("dask", "evaluating Dask arrays")
@@ -194,14 +219,17 @@ def run_dask_arrays(
     row_chunks = pred.chunks[0]
     labels = rows_only(labels, row_chunks)
     blocks = [b.ravel().tolist() for b in (pred.to_delayed(), labels.to_delayed())]
-    if weights is not None:
-        blocks.append(rows_only(weights, row_chunks).to_delayed().ravel().tolist())
-    else:
-        blocks.append([None] * len(row_chunks))
+    for extra in (weights, *counts):
+        if extra is not None:
+            blocks.append(rows_only(extra, row_chunks).to_delayed().ravel().tolist())
+        else:
+            blocks.append([None] * len(row_chunks))
     starts = [sum(row_chunks[:i]) for i in range(len(row_chunks))]
     parts = [
-        dask.delayed(_block_totals, pure=True)(p, lab, w, spec, s, "`predictions`")
-        for p, lab, w, s in zip(*blocks, starts)
+        dask.delayed(_block_totals, pure=True)(
+            p, lab, w, words, nbytes, spec, s, "`predictions`"
+        )
+        for p, lab, w, words, nbytes, s in zip(*blocks, starts)
     ]
     if client is None:
         totals = Totals()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, get_args
 
 import numpy as np
 
 from crossent._core import _validation as v
+from crossent.evaluate._engine import Engine, resolve_engine
 from crossent.evaluate._plan import batch_rows, plan
 from crossent.evaluate._result import Evaluation
 from crossent.evaluate._sources import open_source
@@ -27,7 +29,10 @@ def evaluate(
     from_logits: bool = True,
     axis: int = -1,
     ignore_index: int | None = None,
-    batch_bytes: int = 8 * 2**20,
+    word_counts: Any = None,
+    byte_counts: Any = None,
+    engine: Engine = "fast",
+    batch_bytes: int | None = None,
     client: Any = None,
     progress: Progress | None = None,
 ) -> Evaluation:
@@ -139,24 +144,74 @@ def evaluate(
         from crossent.evaluate._distributed import run_dask_arrays
 
         labels, weights = _with_shape(labels), _with_shape(weights)
+        counts = (_with_shape(word_counts), _with_shape(byte_counts))
         spec = _loss_spec(
             predictions, labels, weights, kind, from_logits, axis, ignore_index
         )
-        totals = run_dask_arrays(predictions, labels, weights, spec, client, progress)
-        return Evaluation(_loss_name(spec), totals)
+        _check_counts(predictions, counts)
+        spec = _with_engine(spec, engine, predictions, host_numpy=True)
+        totals = run_dask_arrays(
+            predictions, labels, weights, spec, client, progress, counts
+        )
+        return Evaluation(_loss_name(spec), totals, spec.engine)
     pred = open_source(predictions, "predictions")
     lab = open_source(labels, "labels")
     w = None if weights is None else open_source(weights, "weights")
+    words = None if word_counts is None else open_source(word_counts, "word_counts")
+    nbytes = None if byte_counts is None else open_source(byte_counts, "byte_counts")
     spec = _loss_spec(pred, lab, w, kind, from_logits, axis, ignore_index)
-    rows = batch_rows(pred.shape[1:], batch_bytes)
-    ranges = plan([pred, lab, w], rows)
+    _check_counts(pred, (words, nbytes))
+    array = getattr(pred, "array", None)
+    host = array is None or isinstance(array, np.ndarray)
+    spec = _with_engine(spec, engine, pred, host_numpy=host)
+    if batch_bytes is None:
+        batch_bytes = _DEFAULT_BATCH_BYTES[spec.engine == "exact"]
+    # The kernels read the predictions as stored; the core widens them to float64.
+    itemsize = 8 if spec.engine == "exact" else np.dtype(pred.dtype).itemsize
+    rows = batch_rows(pred.shape[1:], batch_bytes, itemsize)
+    ranges = plan([pred, lab, w, words, nbytes], rows)
     if client is None:
-        totals = run_local(pred, lab, w, spec, ranges, progress)
+        totals = run_local(pred, lab, w, spec, ranges, progress, (words, nbytes))
     else:
         from crossent.evaluate._distributed import run_on_client
 
-        totals = run_on_client(client, pred, lab, w, spec, ranges, progress)
-    return Evaluation(_loss_name(spec), totals)
+        totals = run_on_client(
+            client, pred, lab, w, spec, ranges, progress, (words, nbytes)
+        )
+    return Evaluation(_loss_name(spec), totals, spec.engine)
+
+
+#: Default ``batch_bytes``: (kernels, exact core).
+_DEFAULT_BATCH_BYTES = (16 * 2**20, 8 * 2**20)
+
+
+def _with_engine(
+    spec: LossSpec, engine: object, pred: Any, host_numpy: bool
+) -> LossSpec:
+    import math
+
+    size = math.prod(int(s) for s in pred.shape)
+    name = resolve_engine(
+        engine, from_logits=spec.from_logits, host_numpy=host_numpy, size=size
+    )
+    return dataclasses.replace(spec, engine=name)
+
+
+def _check_counts(pred: Any, counts: tuple[Any, Any]) -> None:
+    """Word and byte counts: one integer per row (document), checked from metadata."""
+    rows = (int(pred.shape[0]),)
+    for arg, c in zip(("word_counts", "byte_counts"), counts):
+        if c is None:
+            continue
+        if tuple(c.shape) != rows:
+            raise ValueError(
+                f"{_FN}: `{arg}` must hold one count per row of `predictions`, shape "
+                f"{rows}; got shape {tuple(c.shape)}."
+            )
+        if not v.is_integer_dtype(c.dtype):
+            raise TypeError(
+                f"{_FN}: `{arg}` must be integer counts; got dtype {c.dtype}."
+            )
 
 
 def _with_shape(x: Any) -> Any:
@@ -172,7 +227,7 @@ def _check_options(kind: object, from_logits: object, batch_bytes: object) -> No
         raise TypeError(
             f"{_FN}: `from_logits` must be True or False; got {from_logits!r}."
         )
-    if (
+    if batch_bytes is not None and (
         isinstance(batch_bytes, bool)
         or not isinstance(batch_bytes, int)
         or batch_bytes < 1

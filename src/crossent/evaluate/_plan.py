@@ -12,9 +12,10 @@ from crossent.evaluate._sources import Source
 __all__ = ["batch_rows", "plan"]
 
 
-def batch_rows(row_shape: Sequence[int], batch_bytes: int) -> int:
-    """Rows per batch so one batch of predictions in float64 takes ``batch_bytes``."""
-    row_bytes = 8 * max(1, math.prod(int(s) for s in row_shape))
+def batch_rows(row_shape: Sequence[int], batch_bytes: int, itemsize: int = 8) -> int:
+    """Rows per batch so one batch of predictions (``itemsize`` bytes per element:
+    8 for the float64 the core works in) takes ``batch_bytes``; at least one row."""
+    row_bytes = itemsize * max(1, math.prod(int(s) for s in row_shape))
     return max(1, batch_bytes // row_bytes)
 
 

@@ -72,6 +72,12 @@ class Window:
         """The rows, as an array."""
         return self.source.read(self.start, self.stop)
 
+    @property
+    def ours(self) -> bool:
+        """Whether the rows come from a copy-on-write map opened by the source itself
+        (never written, so its pages may be dropped once read)."""
+        return bool(getattr(self.source, "opens_maps", False))
+
     def describe(self) -> str:
         """``rows A:B of NAME``, in the input's own row numbers."""
         a, b = self.start + self.offset, self.stop + self.offset
@@ -171,7 +177,10 @@ def _read_file(path: Path, member: str | None, start: int, stop: int) -> np.ndar
     if path.suffix == ".npz":
         with np.load(path, allow_pickle=False) as data:
             return np.asarray(data[member][start:stop])
-    return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False)[start:stop])
+    # Copy-on-write and never written: the kernels see an ordinary writeable
+    # array (no separate compilation for read-only arrays), and the pages can
+    # be handed back once the batch is done (crossent.evaluate._engine.Pages).
+    return np.asarray(np.load(path, mmap_mode="c", allow_pickle=False)[start:stop])
 
 
 def _rows_of_pieces(
@@ -215,6 +224,10 @@ class ShardSource:
     @property
     def splittable(self) -> bool:
         return all(f.suffix == ".npy" for f in self.files)
+
+    @property
+    def opens_maps(self) -> bool:
+        return self.splittable
 
     def read(self, start: int, stop: int) -> np.ndarray:
         return _rows_of_pieces(

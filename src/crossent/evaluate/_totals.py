@@ -40,6 +40,7 @@ class LossSpec:
     axis: int  # the class axis of the predictions, >= 1 (axis 0 holds the rows)
     integer_labels: bool
     ignore_index: int | None
+    engine: str = "exact"  # "exact" (the core), or the kernels' "numba"/"numpy"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Totals:
     sequences: int = 0
     sequence_loss: ExactSum = field(default_factory=ExactSum)
     sequence_perplexity: ExactSum = field(default_factory=ExactSum)
+    words: int | None = None  # given word counts of the rows (documents), summed
+    bytes: int | None = None  # given UTF-8 byte counts of the rows, summed
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(
@@ -69,7 +72,29 @@ class Totals:
             self.sequences + other.sequences,
             self.sequence_loss + other.sequence_loss,
             self.sequence_perplexity + other.sequence_perplexity,
+            _add_counts(self.words, other.words),
+            _add_counts(self.bytes, other.bytes),
         )
+
+
+def _add_counts(a: int | None, b: int | None) -> int | None:
+    if a is None and b is None:
+        return None
+    return (a or 0) + (b or 0)
+
+
+def row_counts(values: Any, arg: str) -> int | None:
+    """The sum of one batch of per-row counts (words, bytes) as an exact int."""
+    if values is None:
+        return None
+    x = np.asarray(_to_numpy(values))
+    if not v.is_integer_dtype(x.dtype):
+        raise TypeError(
+            f"evaluate: `{arg}` must be integer counts; got dtype {x.dtype}."
+        )
+    if x.size and int(x.min()) < 0:
+        raise ValueError(f"evaluate: `{arg}` must be counts >= 0; got {int(x.min())}.")
+    return int(x.astype(np.int64).sum(dtype=np.int64)) if x.size else 0
 
 
 def _to_numpy(x: Any) -> np.ndarray:
@@ -128,9 +153,28 @@ def example_losses(pred: Any, labels: Any, spec: LossSpec) -> tuple[Any, Any]:
     return cross_entropy(z, one_hot, axis=spec.axis), included
 
 
-def batch_totals(pred: Any, labels: Any, weights: Any, spec: LossSpec) -> Totals:
-    """The :class:`Totals` of one batch of rows."""
-    loss_x, included_x = example_losses(pred, labels, spec)
+def batch_totals(
+    pred: Any,
+    labels: Any,
+    weights: Any,
+    spec: LossSpec,
+    counts: tuple[Any, Any] = (None, None),
+) -> Totals:
+    """The :class:`Totals` of one batch of rows (``counts``: its words and bytes)."""
+    if spec.engine == "exact":
+        loss_x, included_x = example_losses(pred, labels, spec)
+    else:
+        from crossent.evaluate._engine import fast_example_losses
+
+        loss_x, included_x = fast_example_losses(
+            pred,
+            labels,
+            kind=spec.kind,
+            axis=spec.axis,
+            integer_labels=spec.integer_labels,
+            ignore_index=spec.ignore_index,
+            backend=spec.engine,
+        )
     loss = np.asarray(_to_numpy(loss_x), dtype=np.float64)
     included = (
         np.ones(loss.shape, dtype=bool)
@@ -169,4 +213,6 @@ def batch_totals(pred: Any, labels: Any, weights: Any, spec: LossSpec) -> Totals
         sequences=int(np.count_nonzero(is_sequence)),
         sequence_loss=ExactSum.of(sequence_mean),
         sequence_perplexity=ExactSum.of(sequence_ppl),
+        words=row_counts(counts[0], "word_counts"),
+        bytes=row_counts(counts[1], "byte_counts"),
     )

@@ -1,15 +1,17 @@
 """Cross-entropy over logits that do not fit in memory: a ``.npy`` file, row blocks.
 
-The file is memory-mapped read-only and processed in blocks of rows. After each
-block its pages are released from the process (``madvise(MADV_DONTNEED)``; they
-stay in the page cache), and the next block is announced to the kernel
-(``MADV_WILLNEED``) so it is read ahead. The process's resident memory therefore
-grows by about one block, not by the file.
+A thin call into the engine of :mod:`crossent.evaluate`: its row blocks
+(:func:`crossent.evaluate._engine.row_blocks`) read the memory-mapped file a
+block at a time, announce the next block to the kernel (``MADV_WILLNEED``) and
+release each finished block's pages from the process (``MADV_DONTNEED``; they
+stay in the page cache), so the resident memory grows by about one block, not
+by the file; each block goes through the same fused row kernels. For whole
+prediction sets with exact totals and every perplexity, use
+:func:`crossent.evaluate.evaluate`.
 """
 
 from __future__ import annotations
 
-import mmap
 import os
 from typing import Any
 
@@ -24,53 +26,6 @@ __all__ = ["chunked_softmax_cross_entropy_with_integer_labels"]
 
 #: Default bytes of logits per block.
 DEFAULT_BLOCK_BYTES = 32 << 20
-
-
-class _Pages:
-    """Release (and prefetch) the pages of a memory map behind a cursor.
-
-    Only for maps nothing has written to: read-only ones, or the copy-on-write map
-    opened here (``ours``); dropping a written private page would lose the write.
-    """
-
-    def __init__(self, x: npt.NDArray[Any], *, ours: bool = False) -> None:
-        self.mm: mmap.mmap | None = None
-        self.base = 0
-        mm = getattr(x, "_mmap", None)  # set by np.memmap / np.load(mmap_mode=...)
-        if (
-            isinstance(x, np.memmap)
-            and (
-                x.mode in ("r", "readonly") or (ours and x.mode in ("c", "copyonwrite"))
-            )
-            and isinstance(mm, mmap.mmap)
-            and hasattr(mm, "madvise")
-        ):
-            view = np.frombuffer(mm, dtype=np.uint8)
-            self.base = int(view.ctypes.data)
-            self.size = int(view.size)
-            del view
-            self.mm = mm
-
-    def _advise(self, option: int, block: npt.NDArray[Any], last: bool) -> None:
-        if self.mm is None or block.size == 0:
-            return
-        page = mmap.PAGESIZE
-        start = int(block.ctypes.data) - self.base
-        end = start + block.nbytes
-        lo = start // page * page
-        hi = self.size if last else end // page * page
-        hi = min(hi, self.size)
-        if hi > lo:
-            self.mm.madvise(option, lo, hi - lo)
-
-    def done(self, block: npt.NDArray[Any], *, last: bool) -> None:
-        """Drop the resident pages of a processed block (unwritten pages of a file
-        map, so nothing can be lost: the data stays in the page cache)."""
-        self._advise(mmap.MADV_DONTNEED, block, last)
-
-    def next(self, block: npt.NDArray[Any]) -> None:
-        """Ask the kernel to read ``block`` ahead."""
-        self._advise(mmap.MADV_WILLNEED, block, True)
 
 
 def _positive_int(fn: str, arg: str, value: Any) -> int:
@@ -173,16 +128,12 @@ def chunked_softmax_cross_entropy_with_integer_labels(
     w = None if weight is None else _api.class_vector(fn, "weight", weight, n_classes)
     y = _api.int_labels(fn, labels, x, ignore)
     name = _dispatch.select_backend(fn, backend, x.size)
+    from crossent.evaluate._engine import row_blocks
+
     x2 = _api.rows(x)
-    pages = _Pages(x2, ours=ours)
     step = max(1, block_bytes // (n_classes * x.dtype.itemsize))
-    n_rows = x2.shape[0]
-    loss = np.empty(n_rows)
-    for lo in range(0, n_rows, step):
-        hi = min(lo + step, n_rows)
-        if hi < n_rows:
-            pages.next(x2[hi : min(hi + step, n_rows)])
-        block = x2[lo:hi]
+    loss = np.empty(x2.shape[0])
+    for lo, hi, block in row_blocks(x2, step, ours=ours):
         loss[lo:hi] = _dispatch.ce_int_rows(
             np.asarray(block),
             y[lo:hi],
@@ -194,6 +145,5 @@ def chunked_softmax_cross_entropy_with_integer_labels(
             g2=None,
             backend=name,
         )
-        pages.done(block, last=hi == n_rows)
     denominator = _api.int_denominator(y, ignore, w)
     return _api.reduce_rows(loss, red, denominator, x.dtype, x.shape[:-1])
