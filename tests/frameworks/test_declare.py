@@ -101,8 +101,11 @@ def test_defaults_for_required_arguments_and_result(scratch: list[str]) -> None:
     def required(y_true: Any, y_pred: Any, scale: float) -> tuple[Plan, State]:
         return _plan(y_pred, y_true, scale)
 
-    params = inspect.signature(get("test.required").bind).parameters
-    assert params["scale"].default == 3.0
+    impl = get("test.required")
+    assert inspect.signature(impl.bind).parameters["scale"].default == 3.0
+    y, p = np.eye(2), np.full((2, 2), 0.5)
+    plan, state = impl.bind(y, p)  # the binder passes its default
+    np.testing.assert_allclose(plan.run(state)["value"], 3 * np.log(2))
     with pytest.raises(TypeError):
         required(np.eye(2), np.eye(2) / 2 + 0.25)  # type: ignore[call-arg]
 
@@ -140,3 +143,10 @@ def test_a_declared_class_binds_through_its_constructor(scratch: list[str]) -> N
     np.testing.assert_allclose(plan.run(state)["loss"], 2 * np.log(2))
     with pytest.raises(TypeError, match="unexpected keyword argument 'gamma'"):
         impl.bind(np.eye(2), np.eye(2), gamma=2.0)
+
+
+def test_every_registered_binder_takes_crossent_order() -> None:
+    for path, impl in registry().items():
+        params = list(inspect.signature(impl.bind).parameters.values())
+        assert [p.name for p in params[:2]] == ["y_true", "y_pred"], path
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[2:]), path

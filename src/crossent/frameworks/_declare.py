@@ -192,11 +192,11 @@ class Mirror:
         ]
         true_name, pred_name = self.y_true, self.y_pred
         accepted = frozenset(p.name for p in options)
-        private = {k: v for k, v in self.defaults.items() if _private(k)}
+        defaults = dict(self.defaults)  # the binder's own, private ones included
 
         def bind(y_true: Any, y_pred: Any, **kwargs: Any) -> tuple[Plan, State]:
             _check_options(bind, accepted, kwargs)
-            return fn(**{true_name: y_true, pred_name: y_pred, **private, **kwargs})
+            return fn(**{true_name: y_true, pred_name: y_pred, **defaults, **kwargs})
 
         return _named(bind, fn.__name__, path, options)
 

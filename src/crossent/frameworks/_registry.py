@@ -35,7 +35,7 @@ class Divergence:
     source: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Implementation:
     """An implementation of cross-entropy that crossent can run step by step.
 

@@ -2,8 +2,9 @@
 
 Each function converts ``y_pred`` (Python floats → float32, NumPy arrays keep their
 dtype), casts ``y_true`` to it, and computes per-sample losses
-(``keras/src/losses/losses.py``, 3.15.1). Re-exported by
-:mod:`crossent.frameworks.keras.losses`.
+(``keras/src/losses/losses.py``, 3.15.1). Each function here returns its plan and
+first state; :mod:`crossent.frameworks.keras.losses` declares it (``Mirror``), which
+makes the public function that runs the plan.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ from crossent.frameworks.keras._loss import assemble
 __all__ = [
     "binary_crossentropy",
     "binary_focal_crossentropy",
-    "bind_binary_fn",
-    "bind_binary_focal_fn",
-    "bind_categorical_fn",
-    "bind_categorical_focal_fn",
-    "bind_sparse_fn",
     "categorical_crossentropy",
     "categorical_focal_crossentropy",
+    "plan_binary_fn",
+    "plan_binary_focal_fn",
+    "plan_categorical_fn",
+    "plan_categorical_focal_fn",
+    "plan_sparse_fn",
     "sparse_categorical_crossentropy",
 ]
 
@@ -55,7 +56,7 @@ def _fn_plan(
     return plan, {"y_true": y_true, "y_pred": y_pred}
 
 
-def bind_categorical_fn(
+def plan_categorical_fn(
     y_true: Any,
     y_pred: Any,
     *,
@@ -89,7 +90,7 @@ def categorical_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.categorical_crossentropy`` (TensorFlow backend).
 
     ``y_pred`` keeps its dtype (Python floats become float32) and ``y_true`` is
@@ -132,14 +133,13 @@ def categorical_crossentropy(
     >>> print(keras.losses.categorical_crossentropy(y, p).round(5))
     [0.10536 0.80467 0.06188]
     """
-    plan, state = bind_categorical_fn(
+    return plan_categorical_fn(
         y_true,
         y_pred,
         from_logits=from_logits,
         label_smoothing=label_smoothing,
         axis=axis,
     )
-    return np.asarray(plan.run(state)["value"])
 
 
 def _require_shape(path: str, y_true: Any, y_pred: Any) -> None:
@@ -151,7 +151,7 @@ def _require_shape(path: str, y_true: Any, y_pred: Any) -> None:
             )
 
 
-def bind_sparse_fn(
+def plan_sparse_fn(
     y_true: Any,
     y_pred: Any,
     *,
@@ -180,7 +180,7 @@ def sparse_categorical_crossentropy(
     from_logits: bool = False,
     ignore_class: int | None = None,
     axis: int = -1,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.sparse_categorical_crossentropy`` (TensorFlow backend).
 
     Both arguments must already be arrays (Keras reads ``.shape`` first; lists
@@ -220,13 +220,12 @@ def sparse_categorical_crossentropy(
     >>> print(keras.losses.sparse_categorical_crossentropy(np.array([0, -1, 2]), p, ignore_class=-1).round(4))
     [0.3567 0.     0.2231]
     """
-    plan, state = bind_sparse_fn(
+    return plan_sparse_fn(
         y_true, y_pred, from_logits=from_logits, ignore_class=ignore_class, axis=axis
     )
-    return np.asarray(plan.run(state)["value"])
 
 
-def bind_binary_fn(
+def plan_binary_fn(
     y_true: Any,
     y_pred: Any,
     *,
@@ -259,7 +258,7 @@ def binary_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.binary_crossentropy`` (TensorFlow backend).
 
     The elementwise :func:`crossent.frameworks.keras.ops.binary_crossentropy`,
@@ -299,17 +298,16 @@ def binary_crossentropy(
     >>> print(keras.losses.binary_crossentropy(y, p).round(5))
     [0.91629 0.71356]
     """
-    plan, state = bind_binary_fn(
+    return plan_binary_fn(
         y_true,
         y_pred,
         from_logits=from_logits,
         label_smoothing=label_smoothing,
         axis=axis,
     )
-    return np.asarray(plan.run(state)["value"])
 
 
-def bind_binary_focal_fn(
+def plan_binary_focal_fn(
     y_true: Any,
     y_pred: Any,
     *,
@@ -344,7 +342,7 @@ def binary_focal_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.binary_focal_crossentropy`` (TensorFlow backend).
 
     ``(1 − p_t)^γ · bce`` averaged over ``axis``; ``alpha`` weighs the classes
@@ -390,7 +388,7 @@ def binary_focal_crossentropy(
     >>> print(keras.losses.binary_focal_crossentropy(y, p, gamma=2).round(4))
     [0.3299 0.2058]
     """
-    plan, state = bind_binary_focal_fn(
+    return plan_binary_focal_fn(
         y_true,
         y_pred,
         apply_class_balancing=apply_class_balancing,
@@ -400,10 +398,9 @@ def binary_focal_crossentropy(
         label_smoothing=label_smoothing,
         axis=axis,
     )
-    return np.asarray(plan.run(state)["value"])
 
 
-def bind_categorical_focal_fn(
+def plan_categorical_focal_fn(
     y_true: Any,
     y_pred: Any,
     *,
@@ -438,7 +435,7 @@ def categorical_focal_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.categorical_focal_crossentropy`` (TensorFlow backend).
 
     ``Σ_c α (1 − p_c)^γ (−y_c log p_c)`` on renormalised, clipped probabilities
@@ -481,7 +478,7 @@ def categorical_focal_crossentropy(
     >>> print(keras.losses.categorical_focal_crossentropy(y, p))
     [2.63401e-04 6.75912e-01]
     """
-    plan, state = bind_categorical_focal_fn(
+    return plan_categorical_focal_fn(
         y_true,
         y_pred,
         alpha=alpha,
@@ -490,4 +487,3 @@ def categorical_focal_crossentropy(
         label_smoothing=label_smoothing,
         axis=axis,
     )
-    return np.asarray(plan.run(state)["value"])

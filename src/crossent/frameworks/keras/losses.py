@@ -10,12 +10,15 @@ dtype) and cast ``y_true`` to it (``keras/src/losses/losses.py``, 3.15.1).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import functools
+from typing import Any
 
 from crossent._core._guard import guard_module
+from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State
-from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks._registry import Divergence
 from crossent.frameworks.keras import _functions as fns
+from crossent.frameworks.keras import _loss_functions as _fns
 from crossent.frameworks.keras import _tf_ops as tfo
 from crossent.frameworks.keras._loss import LOSS
 from crossent.frameworks.keras._loss_classes import (
@@ -23,20 +26,11 @@ from crossent.frameworks.keras._loss_classes import (
     BinaryFocalCrossentropy,
     CategoricalCrossentropy,
     CategoricalFocalCrossentropy,
-    LossMirror,
     SparseCategoricalCrossentropy,
 )
 from crossent.frameworks.keras._loss_functions import (
-    binary_crossentropy,
-    binary_focal_crossentropy,
-    bind_binary_fn,
-    bind_binary_focal_fn,
-    bind_categorical_fn,
-    bind_categorical_focal_fn,
-    bind_sparse_fn,
-    categorical_crossentropy,
-    categorical_focal_crossentropy,
-    sparse_categorical_crossentropy,
+    plan_binary_fn,
+    plan_categorical_fn,
 )
 
 __all__ = [
@@ -53,47 +47,6 @@ __all__ = [
 ]
 
 _P = "keras.losses."
-
-# registry
-
-
-def _class_binder(cls: type[LossMirror]) -> Any:
-    def bind(
-        y_true: Any, y_pred: Any, *, sample_weight: Any = None, **options: Any
-    ) -> tuple[Plan, State]:
-        return cls(**options).bind(y_true, y_pred, sample_weight)
-
-    bind.__doc__ = f"Plan of ``{cls._path}(**options)(y_true, y_pred, sample_weight)``."
-    return bind
-
-
-def bind_categorical_softmax_logits(
-    y_true: Any, y_pred: Any, *, label_smoothing: float = 0.0, axis: int = -1
-) -> tuple[Plan, State]:
-    """Plan of the TF-backend logits shortcut: ``y_pred`` are the softmax's logits."""
-    return bind_categorical_fn(
-        y_true,
-        y_pred,
-        from_logits=True,
-        label_smoothing=label_smoothing,
-        axis=axis,
-        _path=_P + "categorical_crossentropy[softmax_logits]",
-    )
-
-
-def bind_binary_sigmoid_logits(
-    y_true: Any, y_pred: Any, *, label_smoothing: float = 0.0, axis: int = -1
-) -> tuple[Plan, State]:
-    """Plan of the TF-backend logits shortcut: ``y_pred`` are the sigmoid's logits."""
-    return bind_binary_fn(
-        y_true,
-        y_pred,
-        from_logits=True,
-        label_smoothing=label_smoothing,
-        axis=axis,
-        _path=_P + "binary_crossentropy[sigmoid_logits]",
-    )
-
 
 _VERSIONS = (
     "Keras 3.13–3.15 (TensorFlow backend; tf.keras in TensorFlow ≥ 2.16), run against "
@@ -179,117 +132,92 @@ _CLASS_OPTS: dict[str, tuple[Any, ...]] = {
 }
 _FN_OPTS: dict[str, tuple[Any, ...]] = {"from_logits": (False, True)}
 
-_Labels = Literal["one_hot", "integer", "binary"]
-_ENTRIES: tuple[
-    tuple[str, str, str, _Labels, Any, tuple[Divergence, ...], Any], ...
-] = (
-    (
-        "CategoricalCrossentropy",
-        "categoricalcrossentropy-class",
-        "renormalise, clip, −Σ y log p per sample; float32; Σwℓ/N",
-        "one_hot",
-        _class_binder(CategoricalCrossentropy),
-        (_SMOOTH_C, _RENORM, _CLIP, *_CLASS_DIVS),
-        _CLASS_OPTS,
-    ),
-    (
-        "SparseCategoricalCrossentropy",
-        "sparsecategoricalcrossentropy-class",
-        "clip, log, sparse softmax CE (renormalised after clipping); float32; Σwℓ/N",
-        "integer",
-        _class_binder(SparseCategoricalCrossentropy),
-        (_SPARSE_LABELS, _SPARSE_CLIP, _IGNORE, *_CLASS_DIVS),
-        _CLASS_OPTS,
-    ),
-    (
-        "BinaryCrossentropy",
-        "binarycrossentropy-class",
-        "clip, elementwise BCE, mean over the last axis; float32; Σwℓ/N",
-        "binary",
-        _class_binder(BinaryCrossentropy),
-        (_BCE_CLIP, _BCE_MEAN, *_CLASS_DIVS),
-        _CLASS_OPTS,
-    ),
-    (
-        "BinaryFocalCrossentropy",
-        "binaryfocalcrossentropy-class",
-        "(1 − p_t)^γ · BCE, mean over the last axis; float32; Σwℓ/N",
-        "binary",
-        _class_binder(BinaryFocalCrossentropy),
-        (_BCE_CLIP, _BFC, _BCE_MEAN, *_CLASS_DIVS),
-        {"from_logits": (False, True), "apply_class_balancing": (False, True)},
-    ),
-    (
-        "CategoricalFocalCrossentropy",
-        "categoricalfocalcrossentropy-class",
-        "Σ α(1 − p)^γ(−y log p) on renormalised, clipped p; float32; Σwℓ/N",
-        "one_hot",
-        _class_binder(CategoricalFocalCrossentropy),
-        (_SMOOTH_C, _RENORM, _CLIP, _CFC, *_CLASS_DIVS),
-        {"from_logits": (False, True)},
-    ),
-    (
-        "categorical_crossentropy",
-        "categorical_crossentropy-function",
-        "renormalise, clip to [ε, 1−ε], −Σ y log p per sample, in y_pred's dtype",
-        "one_hot",
-        bind_categorical_fn,
-        (_SMOOTH_C, _RENORM, _CLIP),
-        _FN_OPTS,
-    ),
-    (
-        "sparse_categorical_crossentropy",
-        "sparse_categorical_crossentropy-function",
-        "clip, log, sparse softmax CE; ignore_class entries give 0",
-        "integer",
-        bind_sparse_fn,
-        (_SPARSE_LABELS, _SPARSE_CLIP, _IGNORE),
-        _FN_OPTS,
-    ),
-    (
-        "binary_crossentropy",
-        "binary_crossentropy-function",
-        "clip, elementwise BCE, mean over the last axis",
-        "binary",
-        bind_binary_fn,
-        (_BCE_CLIP, _BCE_MEAN),
-        _FN_OPTS,
-    ),
-    (
-        "binary_focal_crossentropy",
-        "binary_focal_crossentropy-function",
-        "(1 − p_t)^γ · BCE, mean over the last axis",
-        "binary",
-        bind_binary_focal_fn,
-        (_BCE_CLIP, _BFC, _BCE_MEAN),
-        {"from_logits": (False, True), "apply_class_balancing": (False, True)},
-    ),
-    (
-        "categorical_focal_crossentropy",
-        "categorical_focal_crossentropy-function",
-        "Σ α(1 − p)^γ(−y log p) on renormalised, clipped p",
-        "one_hot",
-        bind_categorical_focal_fn,
-        (_RENORM, _CLIP, _CFC),
-        _FN_OPTS,
-    ),
+_keras = functools.partial(
+    Mirror, framework="keras", versions=_VERSIONS, expects="probabilities"
 )
+_BFC_OPTS = {"from_logits": (False, True), "apply_class_balancing": (False, True)}
 
-for _name, _anchor, _summary, _labels, _bind, _divs, _opts in _ENTRIES:
-    register(
-        Implementation(
-            _P + _name,
-            "keras",
-            _VERSIONS,
-            _REF + _anchor,
-            _summary,
-            "probabilities",
-            _labels,
-            _bind,
-            _divs,
-            _opts,
-        )
-    )
+_keras(
+    path=_P + "CategoricalCrossentropy",
+    reference=_REF + "categoricalcrossentropy-class",
+    summary="renormalise, clip, −Σ y log p per sample; float32; Σwℓ/N",
+    labels="one_hot",
+    divergences=(_SMOOTH_C, _RENORM, _CLIP, *_CLASS_DIVS),
+    options=_CLASS_OPTS,
+)(CategoricalCrossentropy)
+_keras(
+    path=_P + "SparseCategoricalCrossentropy",
+    reference=_REF + "sparsecategoricalcrossentropy-class",
+    summary="clip, log, sparse softmax CE (renormalised after clipping); float32; "
+    "Σwℓ/N",
+    labels="integer",
+    divergences=(_SPARSE_LABELS, _SPARSE_CLIP, _IGNORE, *_CLASS_DIVS),
+    options=_CLASS_OPTS,
+)(SparseCategoricalCrossentropy)
+_keras(
+    path=_P + "BinaryCrossentropy",
+    reference=_REF + "binarycrossentropy-class",
+    summary="clip, elementwise BCE, mean over the last axis; float32; Σwℓ/N",
+    labels="binary",
+    divergences=(_BCE_CLIP, _BCE_MEAN, *_CLASS_DIVS),
+    options=_CLASS_OPTS,
+)(BinaryCrossentropy)
+_keras(
+    path=_P + "BinaryFocalCrossentropy",
+    reference=_REF + "binaryfocalcrossentropy-class",
+    summary="(1 − p_t)^γ · BCE, mean over the last axis; float32; Σwℓ/N",
+    labels="binary",
+    divergences=(_BCE_CLIP, _BFC, _BCE_MEAN, *_CLASS_DIVS),
+    options=_BFC_OPTS,
+)(BinaryFocalCrossentropy)
+_keras(
+    path=_P + "CategoricalFocalCrossentropy",
+    reference=_REF + "categoricalfocalcrossentropy-class",
+    summary="Σ α(1 − p)^γ(−y log p) on renormalised, clipped p; float32; Σwℓ/N",
+    labels="one_hot",
+    divergences=(_SMOOTH_C, _RENORM, _CLIP, _CFC, *_CLASS_DIVS),
+    options={"from_logits": (False, True)},
+)(CategoricalFocalCrossentropy)
+categorical_crossentropy = _keras(
+    path=_P + "categorical_crossentropy",
+    reference=_REF + "categorical_crossentropy-function",
+    summary="renormalise, clip to [ε, 1−ε], −Σ y log p per sample, in y_pred's dtype",
+    labels="one_hot",
+    divergences=(_SMOOTH_C, _RENORM, _CLIP),
+    options=_FN_OPTS,
+)(_fns.categorical_crossentropy)
+sparse_categorical_crossentropy = _keras(
+    path=_P + "sparse_categorical_crossentropy",
+    reference=_REF + "sparse_categorical_crossentropy-function",
+    summary="clip, log, sparse softmax CE; ignore_class entries give 0",
+    labels="integer",
+    divergences=(_SPARSE_LABELS, _SPARSE_CLIP, _IGNORE),
+    options=_FN_OPTS,
+)(_fns.sparse_categorical_crossentropy)
+binary_crossentropy = _keras(
+    path=_P + "binary_crossentropy",
+    reference=_REF + "binary_crossentropy-function",
+    summary="clip, elementwise BCE, mean over the last axis",
+    labels="binary",
+    divergences=(_BCE_CLIP, _BCE_MEAN),
+    options=_FN_OPTS,
+)(_fns.binary_crossentropy)
+binary_focal_crossentropy = _keras(
+    path=_P + "binary_focal_crossentropy",
+    reference=_REF + "binary_focal_crossentropy-function",
+    summary="(1 − p_t)^γ · BCE, mean over the last axis",
+    labels="binary",
+    divergences=(_BCE_CLIP, _BFC, _BCE_MEAN),
+    options=_BFC_OPTS,
+)(_fns.binary_focal_crossentropy)
+categorical_focal_crossentropy = _keras(
+    path=_P + "categorical_focal_crossentropy",
+    reference=_REF + "categorical_focal_crossentropy-function",
+    summary="Σ α(1 − p)^γ(−y log p) on renormalised, clipped p",
+    labels="one_hot",
+    divergences=(_RENORM, _CLIP, _CFC),
+    options=_FN_OPTS,
+)(_fns.categorical_focal_crossentropy)
 
 _SHORTCUT = (
     "TensorFlow backend only: when y_pred is the output of a softmax/sigmoid "
@@ -297,35 +225,56 @@ _SHORTCUT = (
     "in model.fit/evaluate), Keras takes the logits back from the tensor "
     "(`_keras_logits` or op.type) and computes the exact loss from them"
 )
-register(
-    Implementation(
-        _P + "categorical_crossentropy[softmax_logits]",
-        "keras",
-        _VERSIONS,
-        f"{_NN} _get_logits",
-        "exact softmax CE of the pre-softmax logits (what fit/evaluate report)",
-        "logits",
-        "one_hot",
-        bind_categorical_softmax_logits,
-        (
-            Divergence("activation", _SHORTCUT + "; no clip, so not capped", _NN),
-            _SMOOTH_C,
-        ),
-    )
+
+
+@_keras(
+    path=_P + "categorical_crossentropy[softmax_logits]",
+    reference=f"{_NN} _get_logits",
+    summary="exact softmax CE of the pre-softmax logits (what fit/evaluate report)",
+    expects="logits",
+    labels="one_hot",
+    divergences=(
+        Divergence("activation", _SHORTCUT + "; no clip, so not capped", _NN),
+        _SMOOTH_C,
+    ),
 )
-register(
-    Implementation(
-        _P + "binary_crossentropy[sigmoid_logits]",
-        "keras",
-        _VERSIONS,
-        f"{_NN} _get_logits",
-        "exact sigmoid BCE of the pre-sigmoid logits, mean over the last axis",
-        "logits",
-        "binary",
-        bind_binary_sigmoid_logits,
-        (Divergence("terms", _SHORTCUT + "; no clip, so not capped", _NN), _BCE_MEAN),
+def _categorical_softmax_logits(
+    y_true: Any, y_pred: Any, *, label_smoothing: float = 0.0, axis: int = -1
+) -> tuple[Plan, State]:
+    """Plan of the TF-backend logits shortcut: ``y_pred`` are the softmax's logits."""
+    return plan_categorical_fn(
+        y_true,
+        y_pred,
+        from_logits=True,
+        label_smoothing=label_smoothing,
+        axis=axis,
+        _path=_P + "categorical_crossentropy[softmax_logits]",
     )
+
+
+@_keras(
+    path=_P + "binary_crossentropy[sigmoid_logits]",
+    reference=f"{_NN} _get_logits",
+    summary="exact sigmoid BCE of the pre-sigmoid logits, mean over the last axis",
+    expects="logits",
+    labels="binary",
+    divergences=(
+        Divergence("terms", _SHORTCUT + "; no clip, so not capped", _NN),
+        _BCE_MEAN,
+    ),
 )
+def _binary_sigmoid_logits(
+    y_true: Any, y_pred: Any, *, label_smoothing: float = 0.0, axis: int = -1
+) -> tuple[Plan, State]:
+    """Plan of the TF-backend logits shortcut: ``y_pred`` are the sigmoid's logits."""
+    return plan_binary_fn(
+        y_true,
+        y_pred,
+        from_logits=True,
+        label_smoothing=label_smoothing,
+        axis=axis,
+        _path=_P + "binary_crossentropy[sigmoid_logits]",
+    )
 
 
 guard_module(globals(), "keras.losses.", __all__)

@@ -20,13 +20,13 @@ __all__ = [
     "Steps",
     "binary_crossentropy",
     "binary_focal_crossentropy",
-    "bind_binary_crossentropy",
-    "bind_binary_focal_crossentropy",
-    "bind_categorical_crossentropy",
-    "bind_categorical_focal_crossentropy",
-    "bind_sparse_categorical_crossentropy",
     "categorical_crossentropy",
     "categorical_focal_crossentropy",
+    "plan_binary_crossentropy",
+    "plan_binary_focal_crossentropy",
+    "plan_categorical_crossentropy",
+    "plan_categorical_focal_crossentropy",
+    "plan_sparse_categorical_crossentropy",
     "sparse_categorical_crossentropy",
 ]
 
@@ -222,7 +222,7 @@ def _function_plan(
     return Plan(f"tf_keras.losses.{name}", (*steps, kb.output_step()), options), state
 
 
-def bind_categorical_crossentropy(
+def plan_categorical_crossentropy(
     y_true: Any,
     y_pred: Any,
     *,
@@ -247,7 +247,7 @@ def categorical_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``tf_keras.losses.categorical_crossentropy``.
 
     Parameters
@@ -294,17 +294,16 @@ def categorical_crossentropy(
     >>> print(tf_keras.losses.categorical_crossentropy(y, p).round(5))
     [0.10536 0.80467 0.06188]
     """
-    plan, state = bind_categorical_crossentropy(
+    return plan_categorical_crossentropy(
         y_true,
         y_pred,
         from_logits=from_logits,
         label_smoothing=label_smoothing,
         axis=axis,
     )
-    return np.asarray(plan.run(state)["value"])
 
 
-def bind_sparse_categorical_crossentropy(
+def plan_sparse_categorical_crossentropy(
     y_true: Any,
     y_pred: Any,
     *,
@@ -329,7 +328,7 @@ def sparse_categorical_crossentropy(
     from_logits: bool = False,
     axis: int = -1,
     ignore_class: int | None = None,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``tf_keras.losses.sparse_categorical_crossentropy``.
 
     The labels go to ``tf_keras.backend.sparse_categorical_crossentropy`` unchanged
@@ -372,13 +371,12 @@ def sparse_categorical_crossentropy(
     >>> print(tf_keras.losses.sparse_categorical_crossentropy(np.array([1, 2]), p).round(4))
     [0.0513 2.3026]
     """
-    plan, state = bind_sparse_categorical_crossentropy(
+    return plan_sparse_categorical_crossentropy(
         y_true, y_pred, from_logits=from_logits, axis=axis, ignore_class=ignore_class
     )
-    return np.asarray(plan.run(state)["value"])
 
 
-def bind_binary_crossentropy(
+def plan_binary_crossentropy(
     y_true: Any,
     y_pred: Any,
     *,
@@ -401,7 +399,7 @@ def binary_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     """Mirror of ``tf_keras.losses.binary_crossentropy``: mean over ``axis`` of the backend BCE.
 
     Parameters
@@ -441,17 +439,16 @@ def binary_crossentropy(
     >>> print(tf_keras.losses.binary_crossentropy(y, p).round(5))
     [0.91629 0.71356]
     """
-    plan, state = bind_binary_crossentropy(
+    return plan_binary_crossentropy(
         y_true,
         y_pred,
         from_logits=from_logits,
         label_smoothing=label_smoothing,
         axis=axis,
     )
-    return np.asarray(plan.run(state)["value"])
 
 
-def bind_binary_focal_crossentropy(
+def plan_binary_focal_crossentropy(
     y_true: Any,
     y_pred: Any,
     *,
@@ -485,7 +482,7 @@ def binary_focal_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``tf_keras.losses.binary_focal_crossentropy``.
 
     Parameters
@@ -534,7 +531,7 @@ def binary_focal_crossentropy(
     >>> print(tf_keras.losses.binary_focal_crossentropy(y, p, gamma=2.0))
     [0.329865 0.205798]
     """
-    plan, state = bind_binary_focal_crossentropy(
+    return plan_binary_focal_crossentropy(
         y_true,
         y_pred,
         apply_class_balancing=apply_class_balancing,
@@ -544,10 +541,9 @@ def binary_focal_crossentropy(
         label_smoothing=label_smoothing,
         axis=axis,
     )
-    return np.asarray(plan.run(state)["value"])
 
 
-def bind_categorical_focal_crossentropy(
+def plan_categorical_focal_crossentropy(
     y_true: Any,
     y_pred: Any,
     *,
@@ -580,7 +576,7 @@ def categorical_focal_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
-) -> np.ndarray:
+) -> tuple[Plan, State]:
     r"""Mirror of ``tf_keras.losses.categorical_focal_crossentropy``.
 
     Parameters
@@ -626,7 +622,7 @@ def categorical_focal_crossentropy(
     >>> print(tf_keras.losses.categorical_focal_crossentropy(y, p))
     [2.634e-04 6.759e-01]
     """
-    plan, state = bind_categorical_focal_crossentropy(
+    return plan_categorical_focal_crossentropy(
         y_true,
         y_pred,
         alpha=alpha,
@@ -635,4 +631,3 @@ def categorical_focal_crossentropy(
         label_smoothing=label_smoothing,
         axis=axis,
     )
-    return np.asarray(plan.run(state)["value"])

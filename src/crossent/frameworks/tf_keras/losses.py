@@ -15,12 +15,15 @@ every label is ignored gives NaN under the default reduction (``0 · inf``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, Literal
 
 from crossent._core._guard import guard_module
+from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State
-from crossent.frameworks._registry import Divergence, Implementation, register
+from crossent.frameworks._registry import Divergence
+from crossent.frameworks.tf_keras import _functions as _fns
 from crossent.frameworks.tf_keras import backend as kb
 from crossent.frameworks.tf_keras._classes import (
     UTILS,
@@ -32,19 +35,7 @@ from crossent.frameworks.tf_keras._classes import (
     Reduction,
     SparseCategoricalCrossentropy,
 )
-from crossent.frameworks.tf_keras._functions import (
-    LOSSES,
-    binary_crossentropy,
-    binary_focal_crossentropy,
-    bind_binary_crossentropy,
-    bind_binary_focal_crossentropy,
-    bind_categorical_crossentropy,
-    bind_categorical_focal_crossentropy,
-    bind_sparse_categorical_crossentropy,
-    categorical_crossentropy,
-    categorical_focal_crossentropy,
-    sparse_categorical_crossentropy,
-)
+from crossent.frameworks.tf_keras._functions import LOSSES
 
 __all__ = [
     "BinaryCrossentropy",
@@ -67,18 +58,6 @@ _REF = "https://www.tensorflow.org/versions/r2.15/api_docs/python/tf/keras/losse
 # ---------------------------------------------------------------------------
 # Registry
 # ---------------------------------------------------------------------------
-
-
-def _class_binder(cls: type[Loss]) -> Callable[..., tuple[Plan, State]]:
-    def bind(
-        y_true: Any, y_pred: Any, *, sample_weight: Any = None, **options: Any
-    ) -> tuple[Plan, State]:
-        return cls(**options).bind(y_true, y_pred, sample_weight)
-
-    bind.__doc__ = (
-        f"Plan of ``{cls.__name__}(**options)(y_true, y_pred, sample_weight)``."
-    )
-    return bind
 
 
 _NO_CAST = Divergence(
@@ -122,86 +101,73 @@ _CLASS_DIVS = (_PER_SAMPLE_WEIGHT, _NO_SQUEEZE)
 Labels = Literal["one_hot", "integer", "binary"]
 
 
-def _register(
-    name: str,
+_tf_keras = functools.partial(
+    Mirror, framework="tf_keras", versions=kb.VERSIONS, expects="probabilities"
+)
+
+
+def _declare(
+    fn: Callable[..., tuple[Plan, State]],
     cls: type[Loss],
-    bind: Callable[..., tuple[Plan, State]],
     labels: Labels,
     summary: str,
     divergences: tuple[Divergence, ...],
-) -> None:
-    """Register the function ``name`` and its class ``cls``."""
-    register(
-        Implementation(
-            f"tf_keras.losses.{name}",
-            "tf_keras",
-            kb.VERSIONS,
-            _REF + name,
-            summary,
-            "probabilities",
-            labels,
-            bind,
-            divergences,
-            _LOGITS,
-        )
-    )
-    extra = (_ALL_IGNORED,) if cls is SparseCategoricalCrossentropy else ()
-    register(
-        Implementation(
-            f"tf_keras.losses.{cls.__name__}",
-            "tf_keras",
-            kb.VERSIONS,
-            _REF + cls.__name__,
-            summary + "; then sample weight and reduction ('auto' = Σ/N)",
-            "probabilities",
-            labels,
-            _class_binder(cls),
-            (*divergences, *_CLASS_DIVS, *extra),
-            _CLASS_OPTS,
-        )
-    )
+) -> Callable[..., Any]:
+    """Declare the loss function ``fn`` and its class ``cls``, in that order."""
+    extra = (_ALL_IGNORED,) if cls.__name__ == "SparseCategoricalCrossentropy" else ()
+    public = _tf_keras(
+        path=f"tf_keras.losses.{fn.__name__}",
+        reference=_REF + fn.__name__,
+        summary=summary,
+        labels=labels,
+        divergences=divergences,
+        options=_LOGITS,
+    )(fn)
+    _tf_keras(
+        path=f"tf_keras.losses.{cls.__name__}",
+        reference=_REF + cls.__name__,
+        summary=summary + "; then sample weight and reduction ('auto' = Σ/N)",
+        labels=labels,
+        divergences=(*divergences, *_CLASS_DIVS, *extra),
+        options=_CLASS_OPTS,
+    )(cls)
+    return public
 
 
-_register(
-    "categorical_crossentropy",
+categorical_crossentropy = _declare(
+    _fns.categorical_crossentropy,
     CategoricalCrossentropy,
-    bind_categorical_crossentropy,
     "one_hot",
     "categorical CE: cast to y_pred's dtype, smooth ls/C, renormalise, clip",
     (kb.DIV_RENORM, kb.DIV_CLIP, _NO_CAST),
 )
-_register(
-    "sparse_categorical_crossentropy",
+sparse_categorical_crossentropy = _declare(
+    _fns.sparse_categorical_crossentropy,
     SparseCategoricalCrossentropy,
-    bind_sparse_categorical_crossentropy,
     "integer",
     "sparse CE: clip, log, sparse softmax op (renormalises after the clip)",
     (kb.DIV_CLIP, kb.DIV_SPARSE_RENORM, kb.DIV_LABEL_RANGE),
 )
-_register(
-    "binary_crossentropy",
+binary_crossentropy = _declare(
+    _fns.binary_crossentropy,
     BinaryCrossentropy,
-    bind_binary_crossentropy,
     "binary",
     "BCE with the double epsilon, averaged over the last axis",
     (kb.DIV_CLIP, kb.DIV_DOUBLE_EPS, _NO_CAST),
 )
-_register(
-    "binary_focal_crossentropy",
+binary_focal_crossentropy = _declare(
+    _fns.binary_focal_crossentropy,
     BinaryFocalCrossentropy,
-    bind_binary_focal_crossentropy,
     "binary",
     "binary focal CE: (1 − p_t)^γ × double-epsilon BCE, averaged over the last axis",
     (kb.DIV_CLIP, _FOCAL_BCE, _NO_CAST),
 )
-_register(
-    "categorical_focal_crossentropy",
+categorical_focal_crossentropy = _declare(
+    _fns.categorical_focal_crossentropy,
     CategoricalFocalCrossentropy,
-    bind_categorical_focal_crossentropy,
     "one_hot",
     "categorical focal CE: Σ α (1 − p)^γ (−y log p), renormalised and clipped",
     (kb.DIV_RENORM, kb.DIV_CLIP, _FOCAL_ALPHA),
 )
-
 
 guard_module(globals(), "tf_keras.losses.", __all__)
