@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crossent.frameworks._table import frameworks_table
+from crossent.cli._frameworks_table import frameworks_table
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -223,7 +223,7 @@ def test_rich_and_html_rendering() -> None:
 def test_rich_tables_fit_the_console_and_keep_names_whole(width: int) -> None:
     from rich.console import Console
 
-    from crossent.frameworks._table import frameworks_table
+    from crossent.cli._frameworks_table import frameworks_table
 
     exp = crossent.explain(
         SEED_Y, SEED_P, observed=0.0946, against="keras.losses.CategoricalCrossentropy"

@@ -366,7 +366,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 def _cmd_frameworks(args: argparse.Namespace) -> int:
     from crossent.cli._input import InputError
-    from crossent.frameworks._table import frameworks_table
+    from crossent.cli._frameworks_table import frameworks_table
 
     table = frameworks_table(args.filter, long=args.long)
     if not table.implementations:
