@@ -43,7 +43,12 @@ __all__ = ["Answer", "Near", "answer"]
 # Diagnosis codes that state facts of the inputs, kept even when nothing matches.
 _FACT_CODES = frozenset({"nan_input", "label_range", "memory"})
 # ... and those that say how frameworks would read these very inputs differently.
-_SHOWN_BY_INPUTS = _FACT_CODES | {"renormalized", "multi_label", "masked_logits"}
+_SHOWN_BY_INPUTS = _FACT_CODES | {
+    "renormalized",
+    "multi_label",
+    "masked_logits",
+    "soft_labels",
+}
 
 
 @dataclass(frozen=True)
@@ -183,12 +188,18 @@ def answer(
     else:
         causes = [
             _given_cause(code, what, share, by_code)
-            for code, what, share, _ in given_deviations(q, ref, dict(shared))
+            for code, what, share, _ in given_deviations(
+                q, ref, dict(shared), named=bool(against)
+            )
         ]
         if not causes:
             # The reference reproduces it as given: what the inputs show that
             # frameworks treat differently (rows not summing to 1, …).
-            causes = [c for c in evidence if c.code in _SHOWN_BY_INPUTS]
+            causes = [
+                c
+                for c in evidence
+                if c.code in _SHOWN_BY_INPUTS and _bears_on(c.code, ref, q)
+            ]
     have = {x.code for x in causes}
     causes += [
         c
@@ -202,8 +213,53 @@ def answer(
             )
         )
     ]
+    causes = _nonfinite_sources_first(causes, evidence, obs)
     ident = _with_best(ident, best)
     return Answer(ref, ref_value, best, tuple(found), ident, tuple(causes))
+
+
+#: Facts of the inputs that make a loss inf or NaN, in the order they are shown.
+_NONFINITE_SOURCES = ("nan_input", "masked_logits", "overflow")
+
+
+def _nonfinite_sources_first(
+    causes: list[Cause], evidence: list[Cause], obs: np.ndarray
+) -> list[Cause]:
+    """For an inf or NaN number, what in the inputs makes it so comes first: many
+    hypotheses reproduce a NaN, the NaN in the inputs (or the −inf logit, or the
+    probability that is exactly 0) is why each of them does."""
+    if not obs.size or np.all(np.isfinite(obs.astype(np.float64))):
+        return causes
+    # a narrow dtype that rounds 1 − ε to 1 is the root of the 0 the log meets
+    narrow = any(
+        c.code == "precision"
+        and c.contribution is not None
+        and not math.isfinite(c.contribution)
+        for c in causes
+    )
+    lead = [
+        c.with_details(nonfinite_source=True)
+        for code in _NONFINITE_SOURCES
+        if not (code == "overflow" and narrow)
+        for c in [*causes, *evidence]
+        if c.code == code
+    ]
+    seen: set[str] = set()
+    lead = [c for c in lead if not (c.code in seen or seen.add(c.code))]
+    if not lead:
+        return causes
+    return lead + [c for c in causes if c.code not in seen]
+
+
+def _bears_on(code: str, ref: Config, q: Question) -> bool:
+    """Whether a fact of the inputs changes what ``ref`` computes: rows that do not
+    sum to 1 matter to a categorical loss on probabilities, not to a binary one."""
+    if code == "renormalized":
+        impl = ref.spec.implementation
+        return impl.labels != "binary" and (
+            expects(impl, ref.spec.options) == "probabilities"
+        )
+    return True
 
 
 def _compatible(c: Cause, found: Config) -> bool:
@@ -234,10 +290,15 @@ def _claims_match(c: Cause, obs: np.ndarray) -> bool:
 
 
 def _given_cause(
-    code: str, what: str, share: float, evidence: dict[str, Cause]
+    code: str, what: str, share: float | None, evidence: dict[str, Cause]
 ) -> Cause:
     title, fix = TEXT.get(code, (code, "Make both sides compute the same thing."))
-    msg = f"The reference reproduces the number as given; {what} moves it by {share:+.6g}."
+    msg = (
+        f"The reference reproduces the number as given: {what}."
+        if share is None
+        else f"The reference reproduces the number as given; {what} moves it by "
+        f"{share:+.6g}."
+    )
     ev = evidence.get(code)
     if ev is not None:
         return replace(ev, message=f"{msg} {ev.message}", contribution=share)

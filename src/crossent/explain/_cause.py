@@ -76,6 +76,10 @@ class Cause:
     contribution: float | None = None
     details: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    def with_details(self, **details: Any) -> Cause:
+        """A copy with these entries added to ``details``."""
+        return replace(self, details={**self.details, **details})
+
     def with_contribution(self, value: float | None) -> Cause:
         """A copy with ``contribution`` set."""
         return replace(self, contribution=value)

@@ -35,6 +35,7 @@ from crossent.explain._hypothesis import (
     Question,
     evaluate,
     option_code,
+    raw,
 )
 from crossent.explain._model import expects, model_inputs
 from crossent.explain._render import fmt_value
@@ -464,14 +465,17 @@ def _without_cancelling(
 
 
 def given_deviations(
-    q: Question, ref: Config, user: dict[str, Any]
-) -> list[tuple[str, str, float, str]]:
+    q: Question, ref: Config, user: dict[str, Any], *, named: bool = True
+) -> list[tuple[str, str, float | None, str]]:
     """What the user gave that makes ``ref``'s value what it is, when ``ref`` itself
-    reproduces the number: ``(code, what, contribution, option)`` each."""
-    out: list[tuple[str, str, float, str]] = []
+    reproduces the number: ``(code, what, contribution, option)`` each (None: a
+    difference of shape or meaning, not of value). ``named``: the user named what
+    they compare with."""
+    out: list[tuple[str, str, float | None, str]] = []
     cur = evaluate(q, ref)
     if cur is None:
         return out
+    out += _row_means(q, ref)
     cfg = ref
     for name in [k for k in user if k in cfg.spec.options]:
         plain = cfg.with_options(**{name: None})
@@ -523,6 +527,13 @@ def given_deviations(
                     "",
                 )
             )
+    elif (
+        not named
+        and not out
+        and q.logits
+        and expects(impl, ref.spec.options) == ("logits")
+    ):
+        out.append(_read_as_probabilities(q, ref, cur))
     elif "nll" in impl.path and q.logits:
         import crossent._core as core
 
@@ -539,6 +550,49 @@ def given_deviations(
                 )
             )
     return out
+
+
+def _row_means(q: Question, ref: Config) -> list[tuple[str, str, float | None, str]]:
+    """A binary loss that averages over the last axis gives one value per row of
+    ``(N, C)`` labels, whatever its reduction (Keras' ``reduction='none'``)."""
+    impl = ref.spec.implementation
+    r = raw(q, ref)
+    rows = q.y_pred.shape[:-1]
+    if impl.labels != "binary" or q.classes < 2 or r is None or r.shape != rows:
+        return []
+    what = (
+        f"{ref.spec} averages the {q.classes} binary losses of each row (the last "
+        f"axis) before any reduction, so it returns {int(np.prod(rows))} values, "
+        "one per row, not one per element; compute the element losses with a "
+        "function that does not reduce (e.g. the formula itself) to see each one"
+    )
+    return [("reduction", what, None, "")]
+
+
+def _read_as_probabilities(
+    q: Question, ref: Config, cur: Any
+) -> tuple[str, str, float | None, str]:
+    """Logits given to a loss that applies softmax/sigmoid: what the number would be
+    if the values were the probabilities a reader may take them for."""
+    binary = ref.spec.implementation.labels == "binary"
+    y = np.asarray(q.y_true)
+    z = np.asarray(q.y_pred, np.float64)
+    share: float | None = None
+    as_probs = ""
+    if not binary and y.dtype.kind in "iu" and y.ndim == z.ndim - 1:
+        picked = np.take_along_axis(z, np.clip(y, 0, q.classes - 1)[..., None], -1)
+        if np.all(picked > 0):
+            direct = float(np.mean(-np.log(picked)))
+            share = direct - _total(cur) if np.ndim(cur) == 0 else None
+            as_probs = (
+                f"; read as probabilities, −log z[y] would give {fmt_value(direct, 7)}"
+            )
+    act = "sigmoid" if binary else "softmax"
+    what = (
+        f"the values are logits (not probabilities): {ref.spec} applies {act} to "
+        f"them first, and the loss is −log of {act}(z) at the true class{as_probs}"
+    )
+    return ("logits_as_probs", what, share, "")
 
 
 def _close(a: Any, b: Any, loose: bool = False) -> bool:

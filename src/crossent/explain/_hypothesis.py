@@ -61,7 +61,7 @@ INPUTS: Mapping[str, tuple[str, str]] = {
     "smoothed": ("label_smoothing", "labels smoothed by hand (y·(1 − ε) + ε/C)"),
     "log_eps": ("log_clamped", "a small ε added inside the log"),
     "unguarded_log": (
-        "log_clamped",
+        "overflow",
         "log of probabilities that reach 0 (log(softmax) by hand, no ε, no "
         "log_softmax)",
     ),
@@ -95,6 +95,15 @@ OUTPUTS: Mapping[str, tuple[str, str]] = {
         "divided by all N positions, ignored or zero-weight ones included",
     ),
     "class_sum": ("reduction", "summed over the classes, then averaged over examples"),
+    "divided": (
+        "reduction",
+        "divided once more by k (a mean normalised twice: by the token count and "
+        "again by the accumulation steps or devices)",
+    ),
+    "multiplied": (
+        "reduction",
+        "multiplied by k (k means added up: micro-batches, devices or heads)",
+    ),
     "nats_as_bits": (
         "log_base",
         "the loss in nats taken as bits (2**loss for a perplexity: ln(2**ℓ) = ℓ·ln 2)",
@@ -170,6 +179,7 @@ class Config:
             parts.append(f"on inputs with {INPUTS[self.inputs][1]}{extra}")
         if self.output:
             extra = f" (batches of {p['batch']})" if "batch" in p else ""
+            extra += f" (k = {p['k']:g})" if "k" in p else ""
             parts.append(f"then {OUTPUTS[self.output][1]}{extra}")
         if self.dtype:
             parts.append(f"computed in {self.dtype}")
@@ -449,6 +459,11 @@ def evaluate(q: Question, cfg: Config) -> np.ndarray | None:
             out = b * scale[cfg.output] if cfg.output else b
         elif shape != ():
             return None
+        elif cfg.output in ("divided", "multiplied"):
+            k = float(p.get("k", 0))
+            if k < 2:
+                return None
+            out = np.asarray(v.mean() / k if cfg.output == "divided" else v.mean() * k)
         elif cfg.output == "sum":
             out = np.asarray(v.sum() if v.ndim else v * q.rows)
         elif cfg.output == "elements":

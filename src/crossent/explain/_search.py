@@ -370,6 +370,13 @@ def _output_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
                 code = "ignore_index"
             elif any(opts.get(k) is not None for k in ("weight", "sample_weight")):
                 code = "weighting"
+        if name in ("divided", "multiplied"):
+            k = _integer_ratio(q, ref, name == "divided")
+            if k is not None:
+                yield Deviation(
+                    code, "output", what, {"output": name, "params": (("k", k),)}
+                )
+            continue
         if name == "batch_mean":
             for size in _batch_sizes(q.rows):
                 if q.rows % size:
@@ -437,6 +444,26 @@ def _producer_deviations(ref: Config, p: Config) -> tuple[Deviation, ...]:
             {"spec": p.spec, "dtype": p.dtype},
         ),
     )
+
+
+def _integer_ratio(q: Question, ref: Config, divided: bool) -> int | None:
+    """k when the observed scalar is the reference's value divided (or multiplied)
+    by a small integer k, 2 ≤ k ≤ 64, other than the counts a reduction already
+    covers (N examples, C classes)."""
+    obs = q.observed.astype(np.float64)
+    if obs.shape != ():
+        return None
+    v = evaluate(q, ref)
+    if v is None or np.ndim(v) != 0:
+        return None
+    a, b = float(v), float(obs)
+    if not (math.isfinite(a) and math.isfinite(b)) or a == 0 or b == 0:
+        return None
+    r = a / b if divided else b / a
+    k = round(r)
+    if not 2 <= k <= 64 or k in (q.rows, q.classes):
+        return None
+    return k if abs(r - k) <= 1e-3 * k else None
 
 
 def _batch_sizes(n: int) -> list[int]:
