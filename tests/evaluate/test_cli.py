@@ -135,3 +135,99 @@ def test_scheduler_address_and_local_workers(
     assert json.loads(capsys.readouterr().out) == expected
     assert main([*argv, "--workers", "2"]) == 0
     assert json.loads(capsys.readouterr().out) == expected
+
+
+def test_counts_and_engine_options(
+    main: Callable[[list[str]], int], data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    words = np.arange(1, len(Z) + 1)
+    np.save(data / "words.npy", words)
+    np.save(data / "bytes.npy", words * 6)
+    argv = ["evaluate", str(data / "logits"), "--labels", str(data / "labels.npy")]
+    argv += ["--ignore-index", "-100", "--json"]
+    counts = ["--word-counts", str(data / "words.npy")]
+    counts += ["--byte-counts", str(data / "bytes.npy")]
+    assert main([*argv, *counts, "--engine", "exact"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    expected = evaluate(
+        Z,
+        LABELS,
+        ignore_index=IGNORE,
+        word_counts=words,
+        byte_counts=words * 6,
+        engine="exact",
+    )
+    assert out == expected.to_dict()
+    assert out["engine"] == "exact"
+    assert "bits_per_byte" in out
+    assert main(argv) == 0
+    fast = json.loads(capsys.readouterr().out)
+    assert fast["engine"] in ("numpy", "numba")
+    assert "word_perplexity" not in fast
+
+
+def test_text_output_names_the_tool_of_each_perplexity(
+    main: Callable[[list[str]], int], data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["evaluate", str(data / "logits"), "--labels", str(data / "labels.npy")]
+    assert main([*argv, "--ignore-index", "-100"]) == 0
+    out = capsys.readouterr().out
+    assert "torchmetrics Perplexity" in out
+    assert "Hugging Face evaluate 'perplexity' (mean_perplexity)" in out
+    assert "lm-eval-harness 'perplexity'" in out
+
+
+@pytest.mark.parametrize(
+    ("stdout_tty", "stderr_tty", "json_flag", "shown"),
+    [
+        (True, True, False, True),
+        (True, True, True, False),  # --json: quiet
+        (False, True, False, False),  # output piped: quiet
+        (True, False, False, False),  # stderr redirected: quiet
+    ],
+)
+def test_the_progress_bar_is_for_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch,
+    stdout_tty: bool,
+    stderr_tty: bool,
+    json_flag: bool,
+    shown: bool,
+) -> None:
+    import sys
+
+    import crossent.cli._evaluate as cli_evaluate
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: stdout_tty)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: stderr_tty)
+    monkeypatch.delenv("TERM", raising=False)
+    args = argparse.Namespace(json=json_flag)
+    assert cli_evaluate._show_progress(args) is shown
+
+
+def test_the_progress_bar_shows_throughput_and_time_left(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import crossent.cli._evaluate as cli_evaluate
+
+    monkeypatch.setattr(cli_evaluate, "_show_progress", lambda args: True)
+    args = argparse.Namespace(
+        predictions=str(data / "logits"), kind="categorical", axis=-1, json=False
+    )
+    assert cli_evaluate._row_sizes(args) == (Z[0].nbytes, Z.shape[1])
+    stream = io.StringIO()
+    from rich.console import Console
+
+    monkeypatch.setattr(
+        "rich.console.Console",
+        lambda **kw: Console(file=stream, force_terminal=True, width=160),
+    )
+    with cli_evaluate._progress_bar(args) as update:
+        assert update is not None
+        for done in range(0, len(Z) + 1, 5):
+            update(done, len(Z))
+    text = stream.getvalue()
+    assert "GB/s" in text
+    assert "tokens/s" in text
+    assert "ETA" in text

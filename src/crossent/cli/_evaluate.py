@@ -262,10 +262,18 @@ def _progress_bar(args: argparse.Namespace) -> Iterator[Any]:
             gbs = speed * row_bytes / 1e9
             return Text(f"{gbs:.2f} GB/s  {speed * row_tokens:,.0f} tokens/s")
 
+    class Rows(ProgressColumn):
+        """``done/total rows`` once the total is known."""
+
+        def render(self, task: Task) -> Text:
+            if task.total is None:
+                return Text("")
+            return Text(f"{int(task.completed):,}/{int(task.total):,} rows")
+
     with Progress(
         TextColumn("evaluating"),
         BarColumn(),
-        TextColumn("{task.completed:,.0f}/{task.total:,.0f} rows"),
+        Rows(),
         Rates(),
         TimeElapsedColumn(),
         TextColumn("ETA"),

@@ -39,10 +39,15 @@ def evaluate(
     r"""Cross-entropy, log-loss and perplexity of a whole prediction set.
 
     The rows (axis 0) are read a batch at a time, so a prediction set larger
-    than memory is evaluated in bounded memory; with a
-    ``dask.distributed.Client`` each batch is a task on its cluster. Sums are
-    exact (:class:`Evaluation`), so the result does not depend on the batch
-    size, the sharding, the number of workers or the order tasks finish in.
+    than memory is evaluated in bounded memory (the pages of a memory-mapped
+    batch are handed back once it is done); with a
+    ``dask.distributed.Client`` each batch is a task on its cluster, reading
+    its own rows. Per-example losses come from the fused kernels (``engine``)
+    and are summed exactly (:class:`Evaluation`), so the result does not
+    depend on the batch size, the sharding, the number of workers or the
+    order tasks finish in. Every common perplexity (token mean, sequence
+    mean, mean of per-sequence perplexities, per document, per word and per
+    byte) comes out of the same pass.
 
     Parameters
     ----------
@@ -68,23 +73,44 @@ def evaluate(
     ignore_index : int, optional
         Label value whose entries are left out of every sum and count
         (padding tokens). Integer labels and binary labels only.
-    batch_bytes : int, default 8 MiB
-        Size of one batch of predictions in float64, the working precision.
-        Peak memory is about 5.5 times this, plus one ``.npz`` shard or
-        Parquet row group per input stored that way: those are decoded whole
-        (once per shard on one machine, once per batch on Dask), so keep them
-        small or prefer ``.npy`` and Zarr for large predictions.
+    word_counts, byte_counts : array or path, optional
+        Words and UTF-8 bytes of each row (document), integers of shape
+        ``(rows,)``, for lm-evaluation-harness' ``word_perplexity``,
+        ``byte_perplexity`` and ``bits_per_byte``.
+    engine : {"fast", "exact", "numba", "numpy"}, default "fast"
+        What computes the per-example losses. ``"fast"``: the fused kernels of
+        :mod:`crossent.fast` (numba when installed and the set has at least
+        ``NUMBA_MIN_ELEMENTS`` logits, else the row-blocked NumPy kernels) for
+        logits in host memory, the core otherwise (probabilities, arrays of
+        other libraries); ``"numba"``/``"numpy"`` force a backend;
+        ``"exact"``: the float64 core everywhere. The kernels compute in the
+        logits' precision (float32 for float32, float16 and bfloat16 logits)
+        and stay within ``4·eps·(1 + |loss|)`` of the core per example, so
+        every mean is within ``4·eps·(1 + mean)`` of ``engine="exact"``. Either
+        way one engine runs every batch, and the result is the same for any
+        batch size, shard layout or number of workers.
+    batch_bytes : int, optional
+        Size of one batch of predictions: as stored for the kernels (default
+        32 MiB; they read a memory-mapped batch in place and allocate little
+        more), in float64 for the core (default 8 MiB; peak memory about 5.5
+        times this). Add one ``.npz`` shard or Parquet row group per input
+        stored that way: those are decoded whole (once per shard on one
+        machine, once per batch on Dask), so keep them small or prefer
+        ``.npy`` and Zarr for large predictions. A batch holds at least one
+        row.
     client : dask.distributed.Client, optional
         Run the batches as tasks on this client's cluster. The workers read
-        file sources themselves, so paths must be visible to them.
+        file sources themselves, so paths must be visible to them; each task
+        runs numba's kernels on one thread (Dask runs the tasks in parallel).
     progress : callable, optional
         Called as ``progress(rows_done, rows_total)``.
 
     Returns
     -------
     Evaluation
-        Sum, token mean, weighted mean, perplexity and the sequence-level
-        aggregates, each computed from exact sums and rounded once.
+        Sum, token mean, weighted mean, perplexity and the sequence- and
+        document-level aggregates, each computed from exact sums and rounded
+        once; ``REPORTED_BY`` names the tool that reports each.
 
     Raises
     ------
@@ -113,9 +139,12 @@ def evaluate(
 
     and, for a row (sequence) :math:`s` with mean loss :math:`\bar\ell_s`,
     ``sequence_mean`` is the mean of :math:`\bar\ell_s` and
-    ``mean_sequence_perplexity`` the mean of :math:`e^{\bar\ell_s}`. The sums
-    are exact, so each aggregate is the correctly rounded value of the exact
-    ratio of the float64 per-example losses. An entry of weight 0 adds nothing,
+    ``mean_sequence_perplexity`` the mean of :math:`e^{\bar\ell_s}`;
+    ``document_mean`` is the total divided by the number of sequences
+    (lm-eval's per-document mean), ``word_perplexity`` :math:`e^{\text{total}
+    / \text{words}}`. The sums are exact, so each aggregate is the correctly
+    rounded value of the exact ratio of the per-example losses (float64
+    values, from the kernels or the core). An entry of weight 0 adds nothing,
     even where its loss is infinite.
 
     Examples
@@ -182,7 +211,7 @@ def evaluate(
 
 
 #: Default ``batch_bytes``: (kernels, exact core).
-_DEFAULT_BATCH_BYTES = (16 * 2**20, 8 * 2**20)
+_DEFAULT_BATCH_BYTES = (32 * 2**20, 8 * 2**20)
 
 
 def _with_engine(
