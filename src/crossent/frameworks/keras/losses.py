@@ -15,6 +15,7 @@ from typing import Any
 
 from crossent._core._guard import guard_module
 from crossent.frameworks._declare import Mirror
+from crossent.frameworks._numbers import keras_clip_texts
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Divergence
 from crossent.frameworks.keras import _functions as fns
@@ -54,6 +55,7 @@ _VERSIONS = (
 )
 _REF = "https://keras.io/api/losses/probabilistic_losses/#"
 _NN = tfo.NN
+_COST = keras_clip_texts()
 _RENORM = Divergence(
     "renormalize",
     "probabilities divided by their sum along the class axis (rows need not sum to 1)",
@@ -62,7 +64,7 @@ _RENORM = Divergence(
 _CLIP = Divergence(
     "clip",
     "probabilities clipped to [1e-7, 1 − 1e-7]: in float32 a true class predicted 0 "
-    "costs 16.118095, a perfect prediction 1.1920929e-07",
+    f"costs {_COST['true_at_0']}, a perfect prediction {_COST['perfect']}",
     f"{_NN} categorical_crossentropy",
 )
 _SMOOTH_C = Divergence(
@@ -73,7 +75,7 @@ _SMOOTH_C = Divergence(
 _SPARSE_CLIP = Divergence(
     "clip",
     "clip then log, no renormalisation first: the softmax of log(clip(p)) "
-    "renormalises after clipping (p=[.5,0,0], y=1 → 15.424948)",
+    f"renormalises after clipping (p=[.5,0,0], y=1 → {_COST['sparse_half']})",
     f"{_NN} sparse_categorical_crossentropy",
 )
 _SPARSE_LABELS = Divergence(
@@ -89,7 +91,8 @@ _IGNORE = Divergence(
 )
 _BCE_CLIP = Divergence(
     "clip",
-    "asymmetric float32 caps: 16.118095 (y=1, p=0), 15.942385 (y=0, p=1)",
+    f"asymmetric float32 caps: {_COST['true_at_0']} (y=1, p=0), "
+    f"{_COST['false_at_1']} (y=0, p=1)",
     f"{_NN} binary_crossentropy",
 )
 _BCE_MEAN = Divergence(
@@ -100,7 +103,8 @@ _BCE_MEAN = Divergence(
 _BFC = Divergence(
     "terms",
     "focal factor from the unclipped probability; with from_logits the BCE term is "
-    "computed from the logits (TF shortcut), so it is not capped at 16.118",
+    "computed from the logits (TF shortcut), so it is not capped at "
+    f"{_COST['true_at_0']}",
     f"{fns.FN} binary_focal_crossentropy",
 )
 _CFC = Divergence(

@@ -16,6 +16,7 @@ from crossent._core._guard import guard_module
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_jax, as_tensorflow
 from crossent.frameworks._declare import Mirror
+from crossent.frameworks._numbers import keras_clip_texts
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence
 from crossent.frameworks.keras import _tf_ops as tfo
@@ -51,9 +52,11 @@ def plan_categorical(
 
 
 _SRC = "keras/src/backend/tensorflow/nn.py"
+_COST = keras_clip_texts()
 _CLIP_F32 = (
     "probabilities clipped to [1e-7, 1 − 1e-7] in their dtype: in float32 a true "
-    "class predicted 0 costs 16.118095 and a perfect prediction 1.1920929e-07"
+    f"class predicted 0 costs {_COST['true_at_0']} and a perfect prediction "
+    f"{_COST['perfect']}"
 )
 _LOGITS = Divergence(
     "activation",
@@ -190,8 +193,9 @@ def _squeeze_last() -> Step:
         Divergence(
             "clip",
             "clipped without renormalising first; the softmax of log(clip(p)) "
-            "renormalises after clipping (p=[.5,0,0], y=1 → 15.424948, not "
-            "16.118095; a perfect prediction costs 2.3841855e-07)",
+            "renormalises after clipping (p=[.5,0,0], y=1 → "
+            f"{_COST['sparse_half']}, not {_COST['true_at_0']}; a perfect "
+            f"prediction costs {_COST['sparse_perfect']})",
             f"{_SRC} sparse_categorical_crossentropy",
         ),
         Divergence("cast", "float labels truncated toward zero (1.7 → 1)", _SRC),
@@ -281,8 +285,9 @@ def plan_binary(
     divergences=(
         Divergence(
             "clip",
-            "asymmetric caps in float32: 16.118095 (y=1, p=0), 15.942385 "
-            "(y=0, p=1); in float16 1 − 1e-7 rounds to 1 and y=0, p=1 gives inf",
+            f"asymmetric caps in float32: {_COST['true_at_0']} (y=1, p=0), "
+            f"{_COST['false_at_1']} (y=0, p=1); in float16 1 − 1e-7 rounds to 1 "
+            "and y=0, p=1 gives inf",
             f"{_SRC} binary_crossentropy",
         ),
         Divergence(

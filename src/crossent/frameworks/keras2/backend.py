@@ -25,6 +25,7 @@ from crossent._core._guard import guard_module
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
 from crossent.frameworks._declare import Mirror
+from crossent.frameworks._numbers import keras_clip_costs, keras_clip_texts, show
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence
 from crossent.frameworks.tf_keras import _tf
@@ -205,6 +206,7 @@ DIV_ARG_ORDER = Divergence(
     "snippets written for ≤ 2.0.6 pass the arguments the wrong way round",
     f"{SRC} (Keras 2.0.7)",
 )
+_COST = keras_clip_texts()
 DIV_CLIP = Divergence(
     "clip",
     "probabilities clipped to [1e-7, 1 − 1e-7] in the output dtype",
@@ -213,8 +215,9 @@ DIV_CLIP = Divergence(
 DIV_LOGITS = Divergence(
     "to_logits",
     "BCE goes back to logits: z = log(p/(1 − p)) of the clipped p, then "
-    "tf.nn.sigmoid_cross_entropy_with_logits; float32 caps 16.118095 (y=1, p=0) and "
-    "15.942385 (y=0, p=1), perfect prediction 1.19e-7",
+    f"tf.nn.sigmoid_cross_entropy_with_logits; float32 caps {_COST['true_at_0']} "
+    f"(y=1, p=0) and {_COST['false_at_1']} (y=0, p=1), perfect prediction "
+    f"{show(keras_clip_costs()['perfect'], 3)}",
     f"{SRC} binary_crossentropy",
 )
 DIV_AXIS_LOGITS = Divergence(

@@ -17,6 +17,7 @@ from typing import Any
 from crossent._core._guard import guard_module
 from crossent.frameworks._convert import as_tensorflow
 from crossent.frameworks._declare import Mirror
+from crossent.frameworks._numbers import show, sigmoid_saturation32
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Divergence
 from crossent.frameworks.keras2 import backend as k2
@@ -52,7 +53,8 @@ def plan_logit_round_trip(y_true: Any, y_pred: Any) -> tuple[Plan, State]:
         Divergence(
             "to_logits",
             "no clip: p = 1 gives z = inf and the loss NaN (float32: from "
-            "sigmoid(16.635532) on); near 1 the logit is quantised by 1 − p",
+            f"sigmoid({show(sigmoid_saturation32())}) on); near 1 the logit is "
+            "quantised by 1 − p",
             _SRC,
         ),
     ),

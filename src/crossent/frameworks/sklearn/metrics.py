@@ -9,6 +9,7 @@ mirror calls the same NumPy functions in the same order.
 
 from __future__ import annotations
 
+import math
 import warnings
 from math import sqrt
 from typing import Any
@@ -18,6 +19,7 @@ import numpy as np
 from crossent._core._guard import CLASS_LABELS, OPTIONAL_CLASS_LABELS, guard_module
 from crossent.frameworks import _steps as st
 from crossent.frameworks._declare import Mirror
+from crossent.frameworks._numbers import show
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence
 from crossent.frameworks.sklearn import _labels
@@ -25,6 +27,14 @@ from crossent.frameworks.sklearn import _labels
 __all__ = ["log_loss"]
 
 _SRC = "sklearn/metrics/_classification.py"
+
+
+def _eps_text(dtype: Any, *, cap: bool = True) -> str:
+    """``finfo(dtype).eps`` and the largest loss of one sample, ``−log eps``."""
+    eps = float(np.finfo(dtype).eps)
+    return f"{eps:.2e}" + (f" (cap {show(-math.log(eps), 4)})" if cap else "")
+
+
 _DOCS = (
     "https://scikit-learn.org/stable/modules/generated/sklearn.metrics.log_loss.html"
 )
@@ -188,8 +198,8 @@ def _plan_log_loss(
         Divergence(
             "clip",
             "probabilities clipped to [eps, 1 − eps] with eps = finfo(dtype).eps: "
-            "2.2e-16 (cap 36.04) in float64, 1.19e-7 (cap 15.94) in float32, "
-            "9.8e-4 in float16",
+            f"{_eps_text(np.float64)} in float64, {_eps_text(np.float32)} in float32, "
+            f"{_eps_text(np.float16, cap=False)} in float16",
             f"{_SRC} _log_loss",
         ),
         Divergence(

@@ -24,6 +24,12 @@ from crossent.errors import FrameworkError, FrameworkZeroDivisionError
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
 from crossent.frameworks._declare import Mirror
+from crossent.frameworks._numbers import (
+    keras_clip_costs,
+    keras_clip_texts,
+    show,
+    tf_keras_bce_caps,
+)
 from crossent.frameworks._plan import Plan, State, Step, reduced
 from crossent.frameworks._registry import Divergence
 from crossent.frameworks.tf import nn as tf_nn
@@ -344,10 +350,13 @@ def plan_categorical(
     return plan, {"y_true": target, "y_pred": output}
 
 
+_COST = keras_clip_texts()
+_CAPS = {name: show(value) for name, value in tf_keras_bce_caps().items()}
 DIV_CLIP = Divergence(
     "clip",
     "probabilities clipped to [1e-7, 1 − 1e-7] in the output dtype (float32: "
-    "[1.0000000117e-7, 1 − 2⁻²³]; float16: upper bound 1.0, no clip)",
+    f"[{show(keras_clip_costs()['epsilon32'], 11)}, 1 − 2⁻²³]; float16: upper "
+    "bound 1.0, no clip)",
     f"{_SRC} categorical_crossentropy",
 )
 DIV_RENORM = Divergence(
@@ -358,13 +367,15 @@ DIV_RENORM = Divergence(
 DIV_DOUBLE_EPS = Divergence(
     "log",
     "ε added again inside the logs: log(p + 1e-7), log(1 − p + 1e-7); float32 caps "
-    "15.424949 (y=1, p=0) and 15.333239 (y=0, p=1), perfect prediction 0",
+    f"{_CAPS['true_at_0']} (y=1, p=0) and {_CAPS['false_at_1']} (y=0, p=1), "
+    "perfect prediction 0",
     f"{_SRC} binary_crossentropy",
 )
 DIV_SPARSE_RENORM = Divergence(
     "log",
     "log(clip(p)) passed as logits to the sparse softmax op, which renormalises "
-    "the clipped row (clip-then-renormalise; p=[1,0,0], y=0 → 2.3841855e-07)",
+    "the clipped row (clip-then-renormalise; p=[1,0,0], y=0 → "
+    f"{_COST['sparse_perfect']})",
     f"{_SRC} sparse_categorical_crossentropy; {_SPARSE}",
 )
 DIV_LABEL_RANGE = Divergence(
