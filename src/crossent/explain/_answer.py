@@ -123,7 +123,13 @@ def answer(
     )
     obs = np.asarray(observed, np.float64 if not hasattr(observed, "dtype") else None)
     q = Question(
-        np.asarray(y_true), np.asarray(y_pred), obs, logits, f.label_kind, runs=runs
+        np.asarray(y_true),
+        np.asarray(y_pred),
+        obs,
+        logits,
+        f.label_kind,
+        runs=runs,
+        given=f.options.get("_broadcast"),
     )
     fixed = set(shared)
     # The reference first: on large inputs, a match there needs no registry search.

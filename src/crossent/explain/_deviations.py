@@ -475,7 +475,7 @@ def given_deviations(
     cur = evaluate(q, ref)
     if cur is None:
         return out
-    out += _row_means(q, ref)
+    out += _row_means(q, ref) + _one_row_read_as_samples(q, ref, cur)
     cfg = ref
     for name in [k for k in user if k in cfg.spec.options]:
         plain = cfg.with_options(**{name: None})
@@ -567,6 +567,31 @@ def _row_means(q: Question, ref: Config) -> list[tuple[str, str, float | None, s
         "function that does not reduce (e.g. the formula itself) to see each one"
     )
     return [("reduction", what, None, "")]
+
+
+def _one_row_read_as_samples(
+    q: Question, ref: Config, cur: Any
+) -> list[tuple[str, str, float | None, str]]:
+    """A 1-D one-hot label row with predictions summing to 1 (one C-class example,
+    as crossent reads it) that ``ref`` takes as C binary samples (scikit-learn,
+    Keras' binary losses): the labels were inferred, not the layout meant."""
+    y, p = np.asarray(q.y_true), np.asarray(q.y_pred, np.float64)
+    if p.ndim != 1 or y.shape != p.shape or p.size < 3 or np.ndim(cur) != 0:
+        return []
+    if ref.spec.implementation.labels != "binary" and "sklearn" not in ref.spec.path:
+        return []
+    with np.errstate(all="ignore"):
+        one = float(-np.sum(np.where(y > 0, y * np.log(p), 0.0)))
+    if not math.isfinite(one) or _close(one, cur, loose=True):
+        return []
+    what = (
+        f"{ref.spec} reads the 1-D arrays as {p.size} binary samples (label y_i with "
+        f"probability p_i of class 1), not as one example over {p.size} classes; "
+        f"read as one {p.size}-class example the loss is −log p[y] = "
+        f"{fmt_value(one, 7)}. Pass 2-D arrays (one row per example, one column per "
+        "class) for a categorical loss"
+    )
+    return [("class_inference", what, one - _total(cur), "")]
 
 
 def _read_as_probabilities(

@@ -25,7 +25,7 @@ from crossent.explain._explanation import Explanation, ValueRow
 from crossent.explain._facts import Facts, facts
 from crossent.explain._identify import observed_array
 from crossent.explain._model import model_inputs
-from crossent.explain._question import bind_impl, posed_options
+from crossent.explain._question import align_broadcast, bind_impl, posed_options
 from crossent.explain._runs import Runs
 from crossent.explain._spec import (
     Spec,
@@ -260,6 +260,13 @@ def explain(
     check_option_names("explain", options)
     if observed is not None:
         observed_array("explain", observed)  # a clear error for what is not a number
+    aligned = align_broadcast(y_true, y_pred)
+    if aligned is not None:
+        # shapes that only broadcast: the question is posed on y_pred laid out like
+        # y_true, and what the implementations do with the given shapes is a
+        # hypothesis ("broadcast")
+        options["_broadcast"] = (np.asarray(y_true), np.asarray(y_pred))
+        y_pred = aligned
     _check_shapes(y_true, y_pred)
     against_list = [against] if isinstance(against, str) else list(against or ())
     for spec in _specs(against_list, {}):
@@ -365,15 +372,16 @@ def _check_shapes(y_true: Any, y_pred: Any) -> None:
         yp[:i] + yp[i + 1 :] == yt for i in range(len(yp))
     )  # class ids, whichever axis holds the classes (the axis rule says which)
     moved = len(yt) == len(yp) and sorted(yt) == sorted(yp)  # a class axis elsewhere
-    try:
-        np.broadcast_shapes(yt, yp)
-    except ValueError:
-        if not (ids or moved):
-            raise ValueError(
-                f"explain: `y_true` of shape {yt} does not fit `y_pred` of shape {yp}: "
-                f"give one-hot or soft labels of shape {yp}, or integer class ids of "
-                f"shape {yp[:-1]}."
-            ) from None
+    if yt != yp and not (ids or moved):
+        try:
+            common = f" (they broadcast to {np.broadcast_shapes(yt, yp)})"
+        except ValueError:
+            common = ""
+        raise ValueError(
+            f"explain: `y_true` of shape {yt} does not fit `y_pred` of shape {yp}"
+            f"{common}: give one-hot or soft labels of shape {yp}, or integer class "
+            f"ids of shape {yp[:-1]}."
+        )
 
 
 def _same_setup(named: Spec, matched: Spec) -> bool:

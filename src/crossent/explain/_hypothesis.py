@@ -66,6 +66,16 @@ INPUTS: Mapping[str, tuple[str, str]] = {
         "log_softmax)",
     ),
     "axis0": ("axis", "softmax taken over the examples (axis 0), not the classes"),
+    "binary_samples": (
+        "class_inference",
+        "the single row read as N binary samples, one probability each (what "
+        "scikit-learn and Keras' binary losses do with 1-D arrays)",
+    ),
+    "broadcast": (
+        "broadcast",
+        "y_true and y_pred of different shapes broadcast against each other "
+        "(every label paired with every prediction)",
+    ),
     "axis_swapped": (
         "axis",
         "the class axis read from axis 1 (PyTorch's (N, C, d) reading of (N, d, C) "
@@ -198,6 +208,7 @@ class Question:
     tolerance: np.ndarray | None = None
     cache: dict[Any, Any] = field(default_factory=dict)
     runs: Any = None  # explain()'s Runs: the values already computed on these inputs
+    given: tuple[np.ndarray, np.ndarray] | None = None  # shapes that only broadcast
 
     @property
     def rows(self) -> int:
@@ -365,6 +376,10 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
     binary = impl.labels == "binary"
     wants_probs = expects(impl, cfg.spec.options) == "probabilities"
     yt, yp = q.y_true, q.y_pred
+    if cfg.inputs == "broadcast":
+        if q.given is None:
+            return None
+        yt, yp = q.given  # the shapes as given, for the implementation to broadcast
     if cfg.dtype:
         yp = yp.astype(cfg.dtype)
         yt = yt.astype(cfg.dtype) if yt.dtype.kind == "f" else yt
@@ -400,6 +415,10 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
         yp = z.astype(yp.dtype)
         options = {**dict(cfg.spec.options), "from_logits": True}
         return _run(impl, yt, yp, options)
+    elif cfg.inputs == "binary_samples":
+        if yp.size < 2 or yt.shape != yp.shape or int(np.prod(yp.shape[:-1])) != 1:
+            return None
+        yt, yp = yt.reshape(-1, 1), yp.reshape(-1, 1)
     elif cfg.inputs == "axis_swapped":
         if yp.ndim < 3 or yp.shape[1] != yp.shape[-1]:
             return None  # the labels fit only one reading

@@ -22,6 +22,7 @@ reading of ``(y_true, y_pred)``:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import permutations
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ import numpy as np
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Implementation
 
-__all__ = ["Posed", "bind_impl", "pose", "posed_options"]
+__all__ = ["Posed", "align_broadcast", "bind_impl", "pose", "posed_options"]
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,33 @@ def posed_options(
     if posed.class_axis != -1:
         options.pop("axis", None)
     return posed
+
+
+def align_broadcast(y_true: Any, y_pred: Any) -> np.ndarray | None:
+    """``y_pred`` laid out like ``y_true`` when the two only broadcast (``(N,)``
+    against ``(N, 1)``, a list of per-head ``(N, 1)`` outputs against ``(N, H)``
+    labels): squeezed, the same values in the same number, in the axis order that
+    fits. None when the shapes are equal, do not broadcast, are class ids for the
+    predictions, or no reordering fits.
+    """
+    yt, yp = np.asarray(y_true), np.asarray(y_pred)
+    if yt.shape == yp.shape or yt.size != yp.size or yt.size == 0:
+        return None
+    if yt.dtype.kind in "iu" and yt.ndim == yp.ndim - 1:
+        return None  # class ids
+    try:
+        np.broadcast_shapes(yt.shape, yp.shape)
+    except ValueError:
+        return None
+    st = tuple(d for d in yt.shape if d != 1)
+    sp = np.squeeze(yp)
+    if sp.shape == st:
+        return sp.reshape(yt.shape)
+    if sp.ndim == len(st) <= 4:
+        for order in permutations(range(sp.ndim)):
+            if tuple(sp.shape[i] for i in order) == st:
+                return np.transpose(sp, order).reshape(yt.shape)
+    return None
 
 
 def bind_impl(

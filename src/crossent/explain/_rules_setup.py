@@ -120,6 +120,29 @@ def rule_axis(f: Facts) -> list[Cause]:
     yt_shape, yp_shape = f.options.get(
         "_given_shapes", (f.y_true.shape, f.y_pred.shape)
     )
+    given = f.options.get("_broadcast")
+    if given is not None:
+        yt_shape, yp_shape = given[0].shape, given[1].shape
+        both = np.broadcast_shapes(yt_shape, yp_shape)
+        grid = "×".join(str(d) for d in both)
+        msg = (
+            f"y_true has shape {yt_shape} and y_pred {yp_shape}: they broadcast to "
+            f"{both}, a {grid} comparison, so every label is paired with every "
+            f"prediction along the mismatched axes ({int(np.prod(both))} pairs for "
+            f"{f.y_true.size} labels), and a mean averages over all those pairs. "
+            "Laid out like y_true, the same predictions give the number explain uses "
+            "as the reference."
+        )
+        if len(yt_shape) == 1 and yp_shape == (*yt_shape, 1):
+            msg += (
+                " Keras' loss classes squeeze the trailing 1 first, but raw ops and "
+                "hand-written formulas do not."
+            )
+        fix = (
+            f"Give y_pred the shape of y_true {yt_shape} (stack or concatenate the "
+            "outputs, squeeze or reshape) before calling the loss."
+        )
+        return [Cause("broadcast", "shapes that broadcast", msg, fix)]
     if yt_shape == yp_shape:
         return []
     out: list[Cause] = []

@@ -349,9 +349,10 @@ def rule_multi_label(f: Facts) -> list[Cause]:
 
 def rule_soft_labels(f: Facts) -> list[Cause]:
     """PAIN 24: soft labels: the minimum is the label entropy, not 0."""
-    if f.label_kind != "soft":
-        return []
     y = f.y_true
+    beyond = y.dtype.kind == "f" and bool(np.any((y < 0) | (y > 1)))
+    if f.label_kind != "soft" and not beyond:
+        return []
     sums = y.sum(axis=-1)
     outside = _rows((y < 0) | (y > 1))
     with np.errstate(all="ignore"):

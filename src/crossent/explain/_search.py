@@ -47,6 +47,7 @@ __all__ = ["Hypothesis", "apply", "search"]
 #: How common each mistake is in practice (0–1); lowers a deviation's cost.
 COMMON: dict[str, float] = {
     "probs_as_logits": 0.3,
+    "broadcast": 0.3,
     "reduction": 0.25,
     "logits_as_probs": 0.25,
     "logits_as_log_probs": 0.2,
