@@ -130,6 +130,7 @@ def answer(
         f.label_kind,
         runs=runs,
         given=f.options.get("_broadcast"),
+        ignore=shared.get("ignore_index", shared.get("ignore_class")),
     )
     fixed = set(shared)
     # The reference first: on large inputs, a match there needs no registry search.

@@ -41,7 +41,7 @@ from crossent.explain._model import expects, model_inputs
 from crossent.explain._render import fmt_value
 from crossent.explain._runs import Runs
 from crossent.explain._search import Hypothesis, apply
-from crossent.explain._spec import Spec
+from crossent.explain._spec import Spec, accepted_options
 from crossent.explain._trace import Trace
 
 __all__ = ["causes_of", "compare_model", "given_deviations"]
@@ -476,6 +476,7 @@ def given_deviations(
     if cur is None:
         return out
     out += _row_means(q, ref) + _one_row_read_as_samples(q, ref, cur)
+    out += _ignored_left_out(q, ref, cur)
     cfg = ref
     for name in [k for k in user if k in cfg.spec.options]:
         plain = cfg.with_options(**{name: None})
@@ -567,6 +568,34 @@ def _row_means(q: Question, ref: Config) -> list[tuple[str, str, float | None, s
         "function that does not reduce (e.g. the formula itself) to see each one"
     )
     return [("reduction", what, None, "")]
+
+
+def _ignored_left_out(
+    q: Question, ref: Config, cur: Any
+) -> list[tuple[str, str, float | None, str]]:
+    """The user's ignore_index, applied for a reference that has none: how many
+    targets it leaves out, and the mean with them counted as 0 over all N."""
+    impl = ref.spec.implementation
+    if q.ignore is None or accepted_options(impl) & {"ignore_index", "ignore_class"}:
+        return []
+    with np.errstate(all="ignore"):
+        hit = int(np.sum(np.asarray(q.y_true) == q.ignore))
+    if not hit or np.ndim(cur) != 0:
+        return []
+    n = int(np.asarray(q.y_true).size)
+    every = evaluate(q, replace(ref, output="all_n"))
+    share = None if every is None else _total(every) - _total(cur)
+    alt = (
+        ""
+        if every is None
+        else f"; counted as 0 and divided by all {n} (a masked mean) it is "
+        f"{fmt_value(_total(every), 7)}"
+    )
+    what = (
+        f"ignore_index={q.ignore!r} leaves {hit} of {n} targets out, and the mean is "
+        f"over the {n - hit} others{alt}"
+    )
+    return [("ignore_index", what, share, "ignore_index")]
 
 
 def _one_row_read_as_samples(

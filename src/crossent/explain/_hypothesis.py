@@ -209,6 +209,7 @@ class Question:
     cache: dict[Any, Any] = field(default_factory=dict)
     runs: Any = None  # explain()'s Runs: the values already computed on these inputs
     given: tuple[np.ndarray, np.ndarray] | None = None  # shapes that only broadcast
+    ignore: Any = None  # the user's ignore_index, for implementations that lack one
 
     @property
     def rows(self) -> int:
@@ -375,7 +376,7 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
     impl = cfg.spec.implementation
     binary = impl.labels == "binary"
     wants_probs = expects(impl, cfg.spec.options) == "probabilities"
-    yt, yp = q.y_true, q.y_pred
+    yt, yp = _without_ignored(q, impl)
     if cfg.inputs == "broadcast":
         if q.given is None:
             return None
@@ -446,6 +447,24 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
             q.runs.remember(impl, cfg.spec.options, yt, yp, out)
         return out
     return _run(impl, yt, yp, dict(cfg.spec.options))
+
+
+def _without_ignored(q: Question, impl: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The inputs, less the targets equal to the user's ``ignore_index`` when
+    ``impl`` has no such option: what the user means by ignoring them (rows of
+    class ids; elements of binary labels, as one column)."""
+    yt, yp = q.y_true, q.y_pred
+    if q.ignore is None or accepted_options(impl) & {"ignore_index", "ignore_class"}:
+        return yt, yp
+    with np.errstate(all="ignore"):
+        hit = np.asarray(yt == q.ignore)
+    if not hit.any():
+        return yt, yp
+    if yt.ndim == yp.ndim - 1:  # class ids: drop the rows
+        return yt[~hit], yp[~hit]
+    if yt.shape == yp.shape and impl.labels == "binary":
+        return yt[~hit].reshape(-1, 1), yp[~hit].reshape(-1, 1)
+    return yt, yp
 
 
 def _run(impl: Any, yt: Any, yp: Any, options: dict[str, Any]) -> np.ndarray | None:

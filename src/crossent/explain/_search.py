@@ -367,7 +367,7 @@ def _output_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
     opts = ref.spec.options
     for name, (code, what) in OUTPUTS.items():
         if name == "all_n":
-            if opts.get("ignore_index") is not None:
+            if opts.get("ignore_index") is not None or q.ignore is not None:
                 code = "ignore_index"
             elif any(opts.get(k) is not None for k in ("weight", "sample_weight")):
                 code = "weighting"
