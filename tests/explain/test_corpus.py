@@ -33,9 +33,13 @@ NON_FINITE = ("nan", "inf", "-inf")
 # of the cases, the headline or an acceptable code present in 95 %, and at most
 # 0.3 extra codes per case.  These floors are what explain achieved when they
 # were last set; raise them (never lower them) as explain improves.
-HEADLINE_FIRST_FLOOR = 34  # of 44 cases (explain v2; 7 before it)
-EXPECTED_PRESENT_FLOOR = 36  # of 44 cases (26 before)
-EXTRA_CODES_CEILING = 4  # extra codes over all 44 cases (0.09 per case; 64 before)
+# The 24 cases of tools/explain_corpus/heldout.py were built blind (explain scored
+# 10/24 headline first on them at the time, 11/24 after the first round of changes
+# tuned on the other 44); the floors below include them after the changes they led to.
+CASES = 68
+HEADLINE_FIRST_FLOOR = 64  # of 68 cases (34 of the first 44 before the held-out set)
+EXPECTED_PRESENT_FLOOR = 65  # of 68 cases
+EXTRA_CODES_CEILING = 5  # extra codes over all 68 cases (0.07 per case)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +96,7 @@ def test_schema(corpus: dict[str, Any]) -> None:
 
 
 def test_ratchet(scores: Scores) -> None:
-    assert scores.cases == 44  # the floors are counts over these 44 cases
+    assert scores.cases == CASES  # the floors are counts over these cases
     assert scores.headline_first >= HEADLINE_FIRST_FLOOR, scores
     assert scores.expected_present >= EXPECTED_PRESENT_FLOOR, scores
     assert scores.extra_codes <= EXTRA_CODES_CEILING, scores
