@@ -41,6 +41,7 @@ from crossent.frameworks._registry import mirror
 RAN: Counter[str] = Counter()
 
 _PRED = {"y_pred", "output", "input", "logits", "probs", "y_proba", "x", "loss"}
+_PRED |= {"source"}  # transformers' fixed_cross_entropy
 _LABEL = {"y_true", "target", "labels"}
 
 
@@ -76,6 +77,12 @@ class Target:
         if self.name == "core.smooth_labels":
             return obj(preds, options.pop("alpha", 0.1), **options)
         names = list(inspect.signature(obj).parameters)
+        if "vocab_size" in names:  # transformers' LM losses require it
+            try:
+                shape = np.shape(preds)
+            except ValueError:
+                shape = ()
+            options.setdefault("vocab_size", shape[-1] if shape else 1)
         if self.labels is None:
             return obj(preds, **options)
         if names[0] in _PRED:

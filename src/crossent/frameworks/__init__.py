@@ -32,6 +32,7 @@ _SUBPACKAGES = (
     "tf_keras",
     "textbook",
     "torch",
+    "transformers",
 )
 
 

@@ -92,6 +92,10 @@ _MODULES = (
     "crossent.frameworks.torch.nn.functional",
     "crossent.frameworks.optax",
     "crossent.frameworks.sklearn.metrics",
+    "crossent.frameworks.transformers.loss.loss_utils",
+    "crossent.frameworks.transformers.trainer",
+    "crossent.frameworks.paddle.nn.functional",
+    "crossent.frameworks.tf.compat.v1.losses",
 )
 
 
@@ -108,6 +112,9 @@ _FRAMEWORKS = (
     "optax",
     "sklearn",
     "sklearn<1.5",
+    "transformers",
+    "paddle",
+    "tf.compat.v1",
 )
 
 
