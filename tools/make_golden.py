@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import json
 import math
 import os
@@ -45,6 +46,9 @@ os.environ.pop("TF_USE_LEGACY_KERAS", None)
 
 import ml_dtypes
 import numpy as np
+
+import crossent.frameworks as mirrors
+from crossent.frameworks.keras import _loss as keras_loss
 
 FAMILIES = ("keras", "tf_keras", "tf_nn", "torch", "optax", "sklearn")
 GENERATED_BY = "tools/make_golden.py"
@@ -232,52 +236,58 @@ Problem = tuple[str, tuple[str, ...], tuple[Any, ...], dict[str, Any], str]
 # ----------------------------------------------------------------------------
 
 
+def accepted(path: str) -> set[str]:
+    """The options the mirror at ``path`` accepts: its registered binder's arguments."""
+    params = inspect.signature(mirrors.get(path).bind).parameters
+    return set(params) - {"y_true", "y_pred", "sample_weight"}
+
+
+def grid(path: str, option: str) -> tuple[Any, ...]:
+    """The values of ``option`` that :func:`crossent.identify` tries for ``path``."""
+    return tuple(mirrors.get(path).options[option])
+
+
+def class_reductions(flavour: str) -> tuple[Any, ...]:
+    """The reductions a Keras ``Loss`` class accepts, from its mirror.
+
+    Keras 3: ``standardize_reduction``'s choices (``None`` last); tf_keras: the
+    constructor's default ``"auto"``, then the reductions identify tries.
+    """
+    if flavour == "keras":
+        return keras_loss.REDUCTIONS
+    path = f"{flavour}.losses.CategoricalCrossentropy"
+    default = inspect.signature(mirrors.get(path).bind).parameters["reduction"]
+    return (default.default, *grid(path, "reduction"))
+
+
 def _keras_impls(flavour: str) -> dict[str, dict[str, tuple[str, set[str]]]]:
-    """Mirror paths, kinds and accepted options of the Keras-like entry points."""
+    """Mirror paths, kinds and accepted options (from the registry) by loss group."""
     p = flavour
-    cls_extra = {"reduction", "dtype"} if p == "keras" else {"reduction"}
-    ce = {"from_logits", "label_smoothing", "axis"}
-    sp = {"from_logits", "ignore_class", "axis"}
-    bfc = {
-        "apply_class_balancing",
-        "alpha",
-        "gamma",
-        "from_logits",
-        "label_smoothing",
-        "axis",
-    }
-    cfc = {"alpha", "gamma", "from_logits", "label_smoothing", "axis"}
     backend = "keras.ops" if p == "keras" else "tf_keras.backend"
-    sp_cls = sp | cls_extra if p == "keras" else (sp - {"axis"}) | cls_extra
-    sp_backend = {"from_logits", "axis"} | ({"ignore_class"} if p != "keras" else set())
-    return {
-        "cce": {
-            f"{p}.losses.CategoricalCrossentropy": ("class", ce | cls_extra),
-            f"{p}.losses.categorical_crossentropy": ("function", ce),
-            f"{backend}.categorical_crossentropy": (
-                "function",
-                {"from_logits", "axis"},
-            ),
-        },
-        "scce": {
-            f"{p}.losses.SparseCategoricalCrossentropy": ("class", sp_cls),
-            f"{p}.losses.sparse_categorical_crossentropy": ("function", sp),
-            f"{backend}.sparse_categorical_crossentropy": ("function", sp_backend),
-        },
-        "bce": {
-            f"{p}.losses.BinaryCrossentropy": ("class", ce | cls_extra),
-            f"{p}.losses.binary_crossentropy": ("function", ce),
-            f"{backend}.binary_crossentropy": ("function", {"from_logits"}),
-        },
-        "bfc": {
-            f"{p}.losses.BinaryFocalCrossentropy": ("class", bfc | cls_extra),
-            f"{p}.losses.binary_focal_crossentropy": ("function", bfc),
-        },
-        "cfc": {
-            f"{p}.losses.CategoricalFocalCrossentropy": ("class", cfc | cls_extra),
-            f"{p}.losses.categorical_focal_crossentropy": ("function", cfc),
-        },
+    groups = {
+        "cce": ("CategoricalCrossentropy", "categorical_crossentropy", True),
+        "scce": (
+            "SparseCategoricalCrossentropy",
+            "sparse_categorical_crossentropy",
+            True,
+        ),
+        "bce": ("BinaryCrossentropy", "binary_crossentropy", True),
+        "bfc": ("BinaryFocalCrossentropy", "binary_focal_crossentropy", False),
+        "cfc": (
+            "CategoricalFocalCrossentropy",
+            "categorical_focal_crossentropy",
+            False,
+        ),
     }
+    impls: dict[str, dict[str, tuple[str, set[str]]]] = {}
+    for group, (cls, fn, has_backend) in groups.items():
+        paths = {
+            f"{p}.losses.{cls}": "class",
+            f"{p}.losses.{fn}": "function",
+            **({f"{backend}.{fn}": "function"} if has_backend else {}),
+        }
+        impls[group] = {path: (kind, accepted(path)) for path, kind in paths.items()}
+    return impls
 
 
 def _keras_case(
@@ -915,17 +925,7 @@ def _add_keras_problems(
 def _add_keras_class_extras(cl: CaseList, flavour: str) -> None:
     """Reductions, sample weights, empty batches and dtype for Loss classes."""
     impls = _keras_impls(flavour)
-    if flavour == "keras":
-        reductions: list[Any] = [
-            "sum_over_batch_size",
-            "sum",
-            "mean",
-            "mean_with_sample_weight",
-            "none",
-            None,
-        ]
-    else:
-        reductions = ["auto", "sum_over_batch_size", "sum", "none"]
+    reductions = class_reductions(flavour)
     r = rng(flavour, "extras")
     sw4 = r.uniform(0, 2, (4,))
     sw4[1] = 0.0
@@ -1746,6 +1746,7 @@ def _add_torch(cl: CaseList, fn: str, problems: list[Problem]) -> None:
 def _torch_ce_problems(fn: str) -> list[Problem]:
     """Problems for ``cross_entropy`` (logits) or ``nll_loss`` (log-probs)."""
     nll = fn == "nll_loss"
+    reductions = grid(f"torch.nn.functional.{fn}", "reduction")  # mean, sum, none
 
     def inp(z: np.ndarray, axis: int = 1) -> np.ndarray:
         return log_softmax(z, axis) if nll else z
@@ -1757,7 +1758,7 @@ def _torch_ce_problems(fn: str) -> list[Problem]:
     w3 = np.array([1.0, 2.0, 3.0])
     out.append(("random-0", ALL_FLOATS, (inp(z43), t4), {}, ""))
     out.append(("random-1", F32_F64, (inp(z57), t5), {}, ""))
-    for red in ("none", "sum", "mean"):
+    for red in reductions[::-1]:
         out.append(
             (f"reduction-{red}", F32_F64, (inp(z43), t4), {"reduction": red}, "")
         )
@@ -1793,7 +1794,7 @@ def _torch_ce_problems(fn: str) -> list[Problem]:
             "custom ignore_index",
         )
     )
-    for red in ("mean", "sum", "none"):
+    for red in reductions:
         out.append(
             (
                 f"all-ignored-{red}",
@@ -1848,7 +1849,7 @@ def _torch_ce_problems(fn: str) -> list[Problem]:
             "edge: batch sizes differ",
         )
     )
-    for red in ("mean", "sum", "none"):
+    for red in reductions:
         out.append(
             (
                 f"empty-{red}",
@@ -1911,7 +1912,7 @@ def _torch_ce_problems(fn: str) -> list[Problem]:
     for ls in (0.1, 1.0, -0.1, 1.5):
         dts = ALL_FLOATS if ls == 0.1 else F32
         out.append((f"ls-{ls:g}", dts, (z43, t4), {"label_smoothing": ls}, ""))
-    for red in ("none", "sum", "mean"):
+    for red in reductions[::-1]:
         out.append(
             (
                 f"ls-0.1-weight-{red}",
@@ -1937,7 +1938,7 @@ def _torch_ce_problems(fn: str) -> list[Problem]:
             "probability targets",
         )
     )
-    for red in ("none", "sum", "mean"):
+    for red in reductions[::-1]:
         out.append(
             (
                 f"prob-target-weight-{red}",
@@ -2016,6 +2017,8 @@ def _torch_ce_problems(fn: str) -> list[Problem]:
 
 def _torch_bce_problems(logit_input: bool) -> list[Problem]:
     """Problems for ``binary_cross_entropy`` (probabilities) or the logits form."""
+    fn = "binary_cross_entropy_with_logits" if logit_input else "binary_cross_entropy"
+    reductions = grid(f"torch.nn.functional.{fn}", "reduction")  # mean, sum, none
     out: list[Problem] = []
     r = rng("torch", "bce", logit_input)
 
@@ -2029,7 +2032,7 @@ def _torch_bce_problems(logit_input: bool) -> list[Problem]:
     out.append(("1d", F32, (inp((6,)), bin_labels(r, (6,))), {}, ""))
     out.append(("3d", F32, (inp((2, 3, 4)), bin_labels(r, (2, 3, 4))), {}, ""))
     w3 = np.array([0.5, 1.0, 2.0])
-    for red in ("none", "sum", "mean"):
+    for red in reductions[::-1]:
         out.append((f"reduction-{red}", F32_F64, (x43, y43), {"reduction": red}, ""))
         out.append(
             (
@@ -2049,7 +2052,7 @@ def _torch_bce_problems(logit_input: bool) -> list[Problem]:
             "weight of the input's shape",
         )
     )
-    for red in ("mean", "sum", "none"):
+    for red in reductions:
         out.append(
             (
                 f"empty-{red}",

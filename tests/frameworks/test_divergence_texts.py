@@ -4,9 +4,10 @@ A divergence text that quotes what a framework returns ("a true class predicted 
 costs 16.118095") takes the number from ``crossent.frameworks._numbers`` or another
 computation on the mirror's constants. Two checks:
 
-* every number with 3 or more significant digits (or a fractional mantissa with an
-  exponent, ``2.2e-16``) in a registered divergence text is absent from the string
-  literals of ``src/crossent/frameworks`` (docstrings aside);
+* every number with 4 or more significant digits, 3 or more decimals, or a
+  fractional mantissa with an exponent (``2.2e-16``) in a registered divergence
+  text is absent from the string literals of ``src/crossent/frameworks``
+  (docstrings aside); versions (``4.46``, ``3.15.1``) are not such numbers;
 * the string-literal parts of every ``Divergence(...)`` written in those sources
   hold no such number.
 """
@@ -39,7 +40,8 @@ def computed_looking(text: str) -> list[str]:
     for token in _NUMBER.findall(text):
         mantissa, _, exponent = token.lower().partition("e")
         digits = mantissa.replace(".", "").lstrip("0")
-        if len(digits) >= 3 or (exponent and "." in mantissa):
+        decimals = mantissa.partition(".")[2]
+        if len(digits) >= 4 or len(decimals) >= 3 or (exponent and decimals):
             found.append(token)
     return found
 
@@ -80,7 +82,8 @@ def test_the_scanner_sees_typed_numbers() -> None:
     ]
     # framework constants, examples and versions are not computed values
     assert computed_looking("clip to [1e-7, 1 − 1e-7], 0.25 × CCE, 1.7 → 1") == []
-    assert computed_looking("C = the last axis (3.15.1), Keras 2.0.7") == []
+    assert computed_looking("C = the last axis (3.15.1), Keras 2.0.7, 4.46–5.23") == []
+    assert computed_looking("caps 36.04 and 0.693 nats") == ["36.04", "0.693"]
 
 
 def test_registered_divergence_numbers_are_not_typed() -> None:

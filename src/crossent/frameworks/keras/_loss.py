@@ -20,6 +20,7 @@ from crossent.frameworks.keras._tf_ops import invalid_argument, tf_sum
 
 __all__ = [
     "LOSS",
+    "REDUCTIONS",
     "Reduction",
     "assemble",
     "compute_dtype",
@@ -37,15 +38,16 @@ LOSS = "keras/src/losses/loss.py"
 Reduction = Literal[
     "sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none"
 ]
-_REDUCTIONS: tuple[str | None, ...] = (*get_args(Reduction), None)
+#: what ``standardize_reduction`` accepts
+REDUCTIONS: tuple[str | None, ...] = (*get_args(Reduction), None)
 _MEANS = ("sum_over_batch_size", "mean")
 
 
 def standardize_reduction(reduction: Any, owner: str) -> str | None:
     """``reduction`` if Keras accepts it; ``ValueError`` naming the choices otherwise."""
-    if reduction not in _REDUCTIONS:
+    if reduction not in REDUCTIONS:
         raise ValueError(
-            f"{owner}: `reduction` must be one of {_REDUCTIONS}; got {reduction!r}."
+            f"{owner}: `reduction` must be one of {REDUCTIONS}; got {reduction!r}."
         )
     return reduction  # type: ignore[no-any-return]
 

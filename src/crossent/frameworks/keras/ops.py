@@ -8,6 +8,7 @@ backends' sparse path is registered as ``keras.ops.sparse_categorical_crossentro
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,8 @@ _REF = "https://keras.io/api/ops/nn/#"
 _CCE = "keras.ops.categorical_crossentropy"
 _SCCE = "keras.ops.sparse_categorical_crossentropy"
 _BCE = "keras.ops.binary_crossentropy"
+# what every mirror of this module shares (the JAX one has its own versions)
+_keras = functools.partial(Mirror, framework="keras", versions=_VERSIONS)
 
 
 def plan_categorical(
@@ -66,10 +69,8 @@ _LOGITS = Divergence(
 )
 
 
-@Mirror(
+@_keras(
     path=_CCE,
-    framework="keras",
-    versions=_VERSIONS,
     reference=_REF + "categorical_crossentropy-function",
     summary="renormalise, clip to [ε, 1−ε], −Σ y log p; logits via tf.nn softmax CE",
     expects="probabilities",
@@ -181,10 +182,8 @@ def _squeeze_last() -> Step:
     return Step("squeeze", "y ← squeeze(y, -1)", fn, tfo.NN)
 
 
-@Mirror(
+@_keras(
     path=_SCCE,
-    framework="keras",
-    versions=_VERSIONS,
     reference=_REF + "sparse_categorical_crossentropy-function",
     summary="clip, log, then sparse softmax CE: rows renormalised after clipping",
     expects="probabilities",
@@ -274,10 +273,8 @@ def plan_binary(
     return plan, {"y_true": target, "y_pred": output}
 
 
-@Mirror(
+@_keras(
     path=_BCE,
-    framework="keras",
-    versions=_VERSIONS,
     reference=_REF + "binary_crossentropy-function",
     summary="elementwise: clip to [ε, 1−ε], −[y log p + (1−y) log(1−p)]; logits via tf.nn",
     expects="probabilities",
@@ -364,9 +361,8 @@ def _one_hot_terms() -> Step:
     return Step("terms", "t_c ← −one_hot(y)_c · log p_c", fn, _JAX_NN)
 
 
-@Mirror(
+@_keras(
     path="keras.ops.sparse_categorical_crossentropy[jax]",
-    framework="keras",
     versions="Keras 3.3–3.15 (JAX backend; torch/numpy backends agree for valid labels)",
     reference="keras/src/backend/jax/nn.py sparse_categorical_crossentropy",
     summary="renormalise, then clip, log and gather; out-of-range labels give 0 on JAX",

@@ -17,6 +17,7 @@ built (``TypeError``); the mirrors raise ``TypeError`` too.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,10 @@ SRC = "keras/backend/tensorflow_backend.py"
 _XENT = "tensorflow/core/kernels/xent_op.h"
 _REF = (
     "https://github.com/keras-team/keras/blob/2.2.5/keras/backend/tensorflow_backend.py"
+)
+# what every mirror of this module shares
+_keras2 = functools.partial(
+    Mirror, framework="keras2", versions=VERSIONS, reference=_REF
 )
 
 
@@ -227,10 +232,7 @@ DIV_AXIS_LOGITS = Divergence(
 )
 
 
-@Mirror(
-    framework="keras2",
-    versions=VERSIONS,
-    reference=_REF,
+@_keras2(
     summary="categorical CE: renormalise, clip to [ε, 1−ε], −Σ y log p (logits: tf.nn)",
     expects="probabilities",
     labels="one_hot",
@@ -314,10 +316,7 @@ def plan_sparse(
     return plan, {"y_true": labels, "y_pred": logits}
 
 
-@Mirror(
-    framework="keras2",
-    versions=VERSIONS,
-    reference=_REF,
+@_keras2(
     summary="sparse CE: clip, log, flatten, sparse softmax op (renormalises after the clip)",
     expects="probabilities",
     labels="integer",
@@ -386,10 +385,7 @@ def plan_binary(
     return plan, {"y_true": target, "y_pred": output}
 
 
-@Mirror(
-    framework="keras2",
-    versions=VERSIONS,
-    reference=_REF,
+@_keras2(
     summary="elementwise BCE: clip, back to logits log(p/(1−p)), sigmoid CE with logits",
     expects="probabilities",
     labels="binary",
