@@ -26,8 +26,9 @@ import numpy as np
 
 import crossent._core as core
 from crossent.explain._cause import Cause
-from crossent.explain._deviations import TEXT, causes_of, given_deviations
+from crossent.explain._deviations import TEXT, causes_of
 from crossent.explain._facts import Facts
+from crossent.explain._given import given_deviations
 from crossent.explain._hypothesis import Config, Question, evaluate
 from crossent.explain._identify import Identification, Match, _dtype_name, identify
 from crossent.explain._model import expects
@@ -230,7 +231,7 @@ _NONFINITE_SOURCES = ("nan_input", "masked_logits", "overflow")
 
 
 def _nonfinite_sources_first(
-    causes: list[Cause], evidence: list[Cause], obs: np.ndarray
+    causes: list[Cause], evidence: Sequence[Cause], obs: np.ndarray
 ) -> list[Cause]:
     """For an inf or NaN number, what in the inputs makes it so comes first: many
     hypotheses reproduce a NaN, the NaN in the inputs (or the −inf logit, or the
@@ -251,10 +252,11 @@ def _nonfinite_sources_first(
         for c in [*causes, *evidence]
         if c.code == code
     ]
-    seen: set[str] = set()
-    lead = [c for c in lead if not (c.code in seen or seen.add(c.code))]
+    firsts = {c.code: c for c in reversed(lead)}  # the first cause of each code
+    lead = [firsts[code] for code in dict.fromkeys(c.code for c in lead)]
     if not lead:
         return causes
+    seen = set(firsts)
     return lead + [c for c in causes if c.code not in seen]
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-import crossent._core as core
+from crossent.explain._formulas import FORMULAS, activate, dense, formula
 from crossent.explain._identify import _matches
 from crossent.explain._model import expects
 from crossent.explain._question import bind_impl
@@ -232,96 +232,6 @@ def _key(cfg: Config) -> tuple[Any, ...]:
     return (cfg.spec.path, opts, cfg.inputs, cfg.params, cfg.dtype)
 
 
-def _act(x: np.ndarray, binary: bool) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        if binary:
-            one = np.asarray(1, x.dtype)
-            return np.asarray(one / (one + np.exp(-x)), x.dtype)
-        out: np.ndarray = np.exp(np.asarray(core.log_softmax(x))).astype(x.dtype)
-        return out
-
-
-def _dense(q: Question) -> np.ndarray:
-    yt = q.y_true
-    if yt.dtype.kind in "iu" and yt.ndim == q.y_pred.ndim - 1:
-        c = q.classes
-        hot = (yt[..., None] == np.arange(c)) & ((yt >= 0) & (yt < c))[..., None]
-        dense: np.ndarray = hot.astype(np.float64)  # N × C, not a C × C identity
-        return dense
-    return np.asarray(yt, np.float64)
-
-
-_FORMULAS = (
-    "as_log_probs",
-    "probs_as_log_probs",
-    "log_eps",
-    "clip_eps",
-    "other_family",
-    "unguarded_log",
-    "axis0",
-)
-
-
-def _reduce_like(spec: Spec, per: np.ndarray) -> np.ndarray:
-    """Per-example losses reduced as ``spec`` reduces (unreduced when it names no
-    reduction: the shape of the observed number decides)."""
-    red = spec.options.get("reduction")
-    if red is None or red == "none":
-        return per
-    return np.asarray(per.sum() if red == "sum" else per.mean())
-
-
-def _formula(q: Question, cfg: Config, binary: bool) -> np.ndarray | None:
-    """The hand-written formulas behind the ``as_log_probs``/``log_eps``/``clip_eps``
-    inputs, computed in float64 and reduced as ``cfg.spec`` reduces."""
-    y = _dense(q)
-    x = np.asarray(q.y_pred, np.float64)
-    with np.errstate(all="ignore"):
-        if cfg.inputs == "as_log_probs":
-            if binary or not q.logits:
-                return None
-            return _reduce_like(cfg.spec, -(y * x).sum(-1))
-        if cfg.inputs == "axis0":
-            if binary or not q.logits or x.ndim != 2:
-                return None
-            p0 = np.exp(x - x.max(0)) / np.exp(x - x.max(0)).sum(0)
-            t0 = -np.where(y != 0, y * np.log(p0), 0.0)
-            return _reduce_like(cfg.spec, t0.sum(-1))
-        if cfg.inputs == "unguarded_log":  # in the inputs' own dtype, as written
-            pu = _act(q.y_pred, binary) if q.logits else q.y_pred
-            zero = (pu == 0) & (y != 0)
-            if binary:
-                zero |= (pu == 1) & (y != 1)
-            if not zero.any():
-                return None  # no probability reaches 0: nothing for the log to hit
-            with np.errstate(all="ignore"):
-                lp = np.log(pu).astype(np.float64)
-                if binary:
-                    lq = np.log1p(-pu).astype(np.float64)
-                    tu = -(y * lp + (1 - y) * lq)
-                    return _reduce_like(cfg.spec, tu.mean(-1))
-                tu = -(y * lp)
-            return _reduce_like(cfg.spec, tu.sum(-1))
-        p = _act(x, binary) if q.logits else x
-        if cfg.inputs == "probs_as_log_probs":
-            return None if binary else _reduce_like(cfg.spec, -(y * p).sum(-1))
-        if cfg.inputs == "other_family":
-            if not binary:  # the binary formula, summed over the classes
-                t = -(y * np.log(p) + (1 - y) * np.log1p(-p))
-                return _reduce_like(cfg.spec, t.sum(-1))
-            t = -np.where(y != 0, y * np.log(p), 0.0)  # −Σ y log p on sigmoid outputs
-            return _reduce_like(cfg.spec, t.sum(-1))
-        eps = float(dict(cfg.params).get("eps", 0.0))
-        if cfg.inputs == "clip_eps":
-            p = np.clip(p, eps, 1 - eps)
-            eps = 0.0
-        if binary:
-            t = -(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))
-            return _reduce_like(cfg.spec, t.mean(-1))
-        t = -np.where(y != 0, y * np.log(p + eps), 0.0)
-        return _reduce_like(cfg.spec, t.sum(-1))
-
-
 def faithful(q: Question, ref: Config) -> bool:
     """Whether the hand-written formula stands for ``ref`` where no ε bites.
 
@@ -343,7 +253,7 @@ def _faithful(q: Question, ref: Config) -> bool:
         return False  # weights: the formula has none
     binary = ref.spec.implementation.labels == "binary"
     x = np.asarray(q.y_pred, np.float64)
-    p = _act(x, binary) if q.logits else x
+    p = activate(x, binary) if q.logits else x
     if p.ndim < 2:
         return False
     normal = np.all((p >= 1e-3) & (p <= 1 - 1e-3), axis=-1)
@@ -384,8 +294,8 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
     if cfg.dtype:
         yp = yp.astype(cfg.dtype)
         yt = yt.astype(cfg.dtype) if yt.dtype.kind == "f" else yt
-    if cfg.inputs in _FORMULAS:
-        out = _formula(q, cfg, binary)
+    if cfg.inputs in FORMULAS:
+        out = formula(q, cfg, binary)
         if out is None:
             return None
         # computed in float64, rounded to the inputs' dtype as the user's code would be
@@ -396,11 +306,11 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
     elif wants_probs and q.logits and cfg.spec.options.get("from_logits") is not False:
         # the model's own softmax/sigmoid (an explicit from_logits=False on logits
         # means these very values were given as probabilities)
-        yp = _act(yp, binary)
+        yp = activate(yp, binary)
     if cfg.inputs == "activated_again":
         if not wants_probs:
             return None
-        yp = _act(yp, binary)
+        yp = activate(yp, binary)
     elif cfg.inputs == "layer_logits":
         # Keras' fit()/evaluate() give the loss the output layer's pre-activation:
         # logit(p) behind a sigmoid, log p + c behind a softmax (c solved)
@@ -428,9 +338,9 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
             yt = np.swapaxes(yt, 1, -1)
     elif cfg.inputs == "smoothed":
         eps = float(dict(cfg.params).get("eps", 0.0))
-        dense = _dense(q)
+        hot = dense(q)
         share = 0.5 if binary else 1.0 / max(q.classes, 1)
-        yt = (dense * (1 - eps) + eps * share).astype(
+        yt = (hot * (1 - eps) + eps * share).astype(
             yp.dtype if yp.dtype.kind == "f" else np.float64
         )
     elif cfg.inputs == "swapped":
