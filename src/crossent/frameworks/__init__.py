@@ -27,6 +27,7 @@ _SUBPACKAGES = (
     "keras",
     "keras2",
     "optax",
+    "paddle",
     "sklearn",
     "tf",
     "tf_keras",
