@@ -69,21 +69,29 @@ def resolve(path: str) -> Any:
     raise LookupError(path)
 
 
-def call(case: dict[str, Any]) -> Any:
+def call(case: dict[str, Any], caught: list[str] | None = None) -> Any:
     """Run the mirror of ``case`` on its decoded arguments.
 
-    Warnings the mirror emits on purpose (scikit-learn's "do not sum to one") are
-    recorded, not raised: the framework emitted them too.
+    Warnings the mirror emits on purpose (scikit-learn's "do not sum to one",
+    Keras' single-class-column ``SyntaxWarning``) are recorded, not raised: the
+    framework emitted them too. ``caught`` receives each SyntaxWarning as
+    ``"SyntaxWarning: message"``.
     """
     target = resolve(case["impl"])
     args = decode(case.get("args", []))
     kwargs = decode(case.get("kwargs", {}))
-    with warnings.catch_warnings():
+    # only SyntaxWarnings are recorded; any other warning stays an error
+    with warnings.catch_warnings(record=True) as recorded:
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("ignore", FutureWarning)
-        if case.get("kind") == "class":
-            target = target(**decode(case.get("init", {})))
-        return target(*args, **kwargs)
+        warnings.simplefilter("always", SyntaxWarning)
+        try:
+            if case.get("kind") == "class":
+                target = target(**decode(case.get("init", {})))
+            return target(*args, **kwargs)
+        finally:
+            if caught is not None:
+                caught += [f"{w.category.__name__}: {w.message}" for w in recorded]
 
 
 def tolerance(expected: np.ndarray, terms: int) -> np.ndarray:

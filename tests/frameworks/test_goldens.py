@@ -25,6 +25,18 @@ def _id(case: dict) -> str:
     return case["id"]
 
 
+def _check_warnings(case: dict, caught: list[str]) -> None:
+    """The SyntaxWarnings the framework gave (in the note, cut at 100 characters)."""
+    expected = [
+        part.removeprefix("warns ")
+        for part in case.get("note", "").split("; ")
+        if part.startswith("warns SyntaxWarning: ")
+    ]
+    for text in expected:
+        assert any(c.startswith(text) for c in caught), (text, caught)
+    assert len(caught) == len(expected), (caught, expected)
+
+
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_mirror_matches_framework(case: dict) -> None:
     if case["id"] in DEVIATIONS:
@@ -44,7 +56,9 @@ def test_mirror_matches_framework(case: dict) -> None:
             err, (ValueError, TypeError, IndexError, RuntimeError, FrameworkError)
         )
         return
-    actual = np.asarray(call(case))
+    caught: list[str] = []
+    actual = np.asarray(call(case, caught))
+    _check_warnings(case, caught)
     assert actual.dtype == expected.dtype, f"dtype {actual.dtype} != {expected.dtype}"
     assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
     a, e = actual.astype(np.float64), expected.astype(np.float64)

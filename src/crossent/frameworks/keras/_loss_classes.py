@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from crossent.frameworks._keras_common import warn_single_class
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.keras import _functions as fns
 from crossent.frameworks.keras import _loss
@@ -50,6 +51,8 @@ class LossMirror:
 
     _path = "keras.losses.Loss"
     _masks = False
+    #: the loss function whose single-class-column warning a call repeats
+    _warns_as = ""
 
     def __init__(
         self, name: str | None, reduction: Any, dtype: Any
@@ -110,6 +113,8 @@ class LossMirror:
         self, y_true: Any, y_pred: Any, sample_weight: Any = None
     ) -> np.ndarray:
         """The reduced loss (an array; 0-d unless ``reduction`` is ``"none"``)."""
+        if self._warns_as:
+            warn_single_class(self._warns_as, y_pred)
         plan, state = self.bind(y_true, y_pred, sample_weight)
         return np.asarray(plan.run(state)["value"])
 
@@ -175,6 +180,7 @@ class CategoricalCrossentropy(LossMirror):
     """
 
     _path = _P + "CategoricalCrossentropy"
+    _warns_as = "categorical_crossentropy"
 
     def __init__(
         self,
@@ -513,6 +519,7 @@ class CategoricalFocalCrossentropy(LossMirror):
     """
 
     _path = _P + "CategoricalFocalCrossentropy"
+    _warns_as = "categorical_focal_crossentropy"
 
     def __init__(
         self,

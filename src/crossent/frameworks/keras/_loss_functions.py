@@ -15,6 +15,7 @@ import numpy as np
 
 from crossent.errors import FrameworkAttributeError
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._keras_common import warn_single_class
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.keras import _functions as fns
 from crossent.frameworks.keras import _tf_ops as tfo
@@ -90,6 +91,7 @@ def categorical_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
+    _warn: bool = True,
 ) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.categorical_crossentropy`` (TensorFlow backend).
 
@@ -133,6 +135,8 @@ def categorical_crossentropy(
     >>> print(keras.losses.categorical_crossentropy(y, p).round(5))
     [0.10536 0.80467 0.06188]
     """
+    if _warn:
+        warn_single_class("categorical_crossentropy", y_pred)
     return plan_categorical_fn(
         y_true,
         y_pred,
@@ -435,6 +439,7 @@ def categorical_focal_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
+    _warn: bool = True,
 ) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.categorical_focal_crossentropy`` (TensorFlow backend).
 
@@ -478,6 +483,8 @@ def categorical_focal_crossentropy(
     >>> print(keras.losses.categorical_focal_crossentropy(y, p))
     [2.63401e-04 6.75912e-01]
     """
+    if _warn:
+        warn_single_class("categorical_focal_crossentropy", y_pred)
     return plan_categorical_focal_fn(
         y_true,
         y_pred,

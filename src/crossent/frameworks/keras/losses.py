@@ -182,6 +182,8 @@ _keras(
     divergences=(_SMOOTH_C, _RENORM, _CLIP, _CFC, *_CLASS_DIVS),
     options={"from_logits": (False, True)},
 )(CategoricalFocalCrossentropy)
+# binding for identify or explain stays silent (the public call warns like Keras)
+_SILENT = {"_warn": False}
 categorical_crossentropy = _keras(
     path=_P + "categorical_crossentropy",
     reference=_REF + "categorical_crossentropy-function",
@@ -189,6 +191,7 @@ categorical_crossentropy = _keras(
     labels="one_hot",
     divergences=(_SMOOTH_C, _RENORM, _CLIP),
     options=_FN_OPTS,
+    defaults=_SILENT,
 )(_fns.categorical_crossentropy)
 sparse_categorical_crossentropy = _keras(
     path=_P + "sparse_categorical_crossentropy",
@@ -221,6 +224,7 @@ categorical_focal_crossentropy = _keras(
     labels="one_hot",
     divergences=(_RENORM, _CLIP, _CFC),
     options=_FN_OPTS,
+    defaults=_SILENT,
 )(_fns.categorical_focal_crossentropy)
 
 _SHORTCUT = (

@@ -9,12 +9,13 @@ keras-team/tf-keras ``tf_keras/losses.py`` (``Loss.__call__``) and
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, get_args
+from typing import Any, ClassVar, Final
 
 import numpy as np
 
 from crossent.errors import FrameworkError
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._keras_common import warn_single_class
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.tf_keras import _functions as f
 from crossent.frameworks.tf_keras import _tf
@@ -27,12 +28,47 @@ __all__ = [
     "CategoricalFocalCrossentropy",
     "Loss",
     "Reduction",
+    "ReductionV2",
     "SparseCategoricalCrossentropy",
 ]
 
-#: ``tf_keras.losses.Reduction`` values (``ReductionV2.all()``, in its order).
-Reduction = Literal["auto", "none", "sum", "sum_over_batch_size"]
-_REDUCTIONS: tuple[str, ...] = get_args(Reduction)
+
+class ReductionV2:
+    """Mirror of ``tf_keras.losses.Reduction`` (``losses_utils.ReductionV2``).
+
+    The reduction keys as class attributes, :meth:`all` in tf_keras' order and
+    :meth:`validate` with tf_keras' message (``tf_keras/utils/losses_utils.py``,
+    tf_keras 2.4–2.21).
+
+    >>> ReductionV2.NONE, ReductionV2.all()
+    ('none', ('auto', 'none', 'sum', 'sum_over_batch_size'))
+    >>> ReductionV2.validate("mean")
+    Traceback (most recent call last):
+    ...
+    ValueError: Invalid Reduction Key: mean. Expected keys are "('auto', 'none', 'sum', 'sum_over_batch_size')"
+    """
+
+    AUTO: Final = "auto"
+    NONE: Final = "none"
+    SUM: Final = "sum"
+    SUM_OVER_BATCH_SIZE: Final = "sum_over_batch_size"
+
+    @classmethod
+    def all(cls) -> tuple[str, str, str, str]:
+        """The valid keys: ``(AUTO, NONE, SUM, SUM_OVER_BATCH_SIZE)``."""
+        return (cls.AUTO, cls.NONE, cls.SUM, cls.SUM_OVER_BATCH_SIZE)
+
+    @classmethod
+    def validate(cls, key: Any) -> None:
+        """``ValueError`` unless ``key`` is one of :meth:`all`."""
+        if key not in cls.all():
+            raise ValueError(
+                f'Invalid Reduction Key: {key}. Expected keys are "{cls.all()}"'
+            )
+
+
+#: ``tf_keras.losses.Reduction`` is ``ReductionV2``.
+Reduction = ReductionV2
 
 UTILS = "tf_keras/utils/losses_utils.py"
 
@@ -116,13 +152,16 @@ class Loss:
     """
 
     _function: ClassVar[str] = ""
+    #: whether a call warns on a single class column (the categorical losses)
+    _single_class_warning: ClassVar[bool] = False
 
     def __init__(self, reduction: str = "auto", name: str | None = None) -> None:
-        if reduction not in _REDUCTIONS:
+        try:
+            ReductionV2.validate(reduction)
+        except ValueError as error:  # tf_keras' text, with the class and argument
             raise ValueError(
-                f"tf_keras.losses.{type(self).__name__}: `reduction` must be one of "
-                f"{_REDUCTIONS}; got {reduction!r}. (tf_keras: Invalid Reduction Key.)"
-            )
+                f"tf_keras.losses.{type(self).__name__}: `reduction`: {error}"
+            ) from None
         self.reduction = reduction
         self.name = name
 
@@ -157,11 +196,15 @@ class Loss:
         self, y_true: Any, y_pred: Any, sample_weight: Any = None
     ) -> np.ndarray:
         """The weighted, reduced loss (a 0-d array unless ``reduction="none"``)."""
+        if self._single_class_warning:
+            warn_single_class(self._function, y_pred)
         plan, state = self.bind(y_true, y_pred, sample_weight)
         return np.asarray(plan.run(state)["value"])
 
     def call(self, y_true: Any, y_pred: Any) -> np.ndarray:
         """The per-example losses (the wrapped loss function, unreduced)."""
+        if self._single_class_warning:
+            warn_single_class(self._function, y_pred)
         steps, state = self._parts(y_true, y_pred)
         plan = Plan(f"tf_keras.losses.{self._function}", (*steps, kb.output_step()))
         return np.asarray(plan.run(state)["value"])
@@ -216,6 +259,7 @@ class CategoricalCrossentropy(Loss):
     """
 
     _function = "categorical_crossentropy"
+    _single_class_warning = True
 
     def __init__(
         self,
@@ -471,6 +515,7 @@ class CategoricalFocalCrossentropy(Loss):
     """
 
     _function = "categorical_focal_crossentropy"
+    _single_class_warning = True
 
     def __init__(
         self,

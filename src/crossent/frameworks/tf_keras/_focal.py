@@ -1,23 +1,34 @@
-"""Steps of ``tf_keras.backend``'s focal cross-entropies.
+"""``tf_keras.backend``'s focal cross-entropies: their steps and their mirrors.
 
-``binary_focal_crossentropy`` and ``categorical_focal_crossentropy`` are reached
-through :mod:`crossent.frameworks.tf_keras.losses`; their steps live here to keep
-the backend module to the three functions that users call directly.
+``tf_keras.backend.binary_focal_crossentropy`` and
+``categorical_focal_crossentropy`` are declared here and re-exported by
+:mod:`crossent.frameworks.tf_keras.backend`; :mod:`~crossent.frameworks.tf_keras.losses`
+builds its focal losses on the same steps.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
 from crossent.frameworks import _steps as st
-from crossent.frameworks._plan import State, Step
+from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._declare import Mirror
+from crossent.frameworks._plan import Plan, State, Step
+from crossent.frameworks._registry import Divergence
 from crossent.frameworks.tf import nn as tf_nn
 from crossent.frameworks.tf_keras import _tf
 from crossent.frameworks.tf_keras import backend as kb
+from crossent.frameworks.tf_keras.backend import REF
 
-__all__ = ["binary_focal_steps", "categorical_focal_steps"]
+__all__ = [
+    "binary_focal_crossentropy",
+    "binary_focal_steps",
+    "categorical_focal_crossentropy",
+    "categorical_focal_steps",
+]
 
 _SRC = "tf_keras/backend.py"
 
@@ -127,3 +138,131 @@ def categorical_focal_steps(
         kb.class_reduce(axis, "sum", dtype, src),
     ]
     return steps
+
+
+# ---------------------------------------------------------------------------
+# tf_keras.backend mirrors
+# ---------------------------------------------------------------------------
+
+DIV_FOCAL_BCE = Divergence(
+    "terms",
+    "focal factor from the unclipped probability; the BCE term uses the double "
+    "epsilon for probabilities",
+    f"{_SRC} binary_focal_crossentropy",
+)
+DIV_FOCAL_ALPHA = Divergence(
+    "terms",
+    "alpha always multiplies (gamma=0 gives alpha × CCE)",
+    f"{_SRC} categorical_focal_crossentropy",
+)
+_BFC = "tf_keras.backend.binary_focal_crossentropy"
+# the backend focal ops are newer than the rest of tf_keras.backend
+_FOCAL_VERSIONS = (
+    "tf_keras 2.21 (checked against 2.21.0); the focal ops came to tf.keras.backend "
+    "in later 2.x releases than its other cross-entropies, earlier ones not checked"
+)
+_backend = functools.partial(
+    Mirror, framework="tf_keras", versions=_FOCAL_VERSIONS, reference=REF
+)
+_CFC = "tf_keras.backend.categorical_focal_crossentropy"
+
+
+@_backend(
+    path=_BFC,
+    summary="elementwise (1 − p_t)^γ × double-epsilon BCE, optional α class balancing",
+    expects="probabilities",
+    labels="binary",
+    divergences=(kb.DIV_CLIP, DIV_FOCAL_BCE),
+    options={"from_logits": (False, True), "apply_class_balancing": (False, True)},
+    y_true="target",
+    y_pred="output",
+)
+def binary_focal_crossentropy(
+    target: Any,
+    output: Any,
+    apply_class_balancing: bool = False,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+) -> tuple[Plan, State]:
+    """Mirror of ``tf_keras.backend.binary_focal_crossentropy`` (elementwise).
+
+    ``(1 − p_t)^γ · bce`` with ``p_t = y p + (1 − y)(1 − p)`` from the unclipped
+    ``p`` (``sigmoid(z)`` for logits) and ``bce`` from
+    ``backend.binary_crossentropy`` (double epsilon for probabilities);
+    ``apply_class_balancing`` multiplies by ``y α + (1 − y)(1 − α)``. No mean
+    over the last axis (the ``losses`` function takes it). ``target`` must have
+    ``output``'s dtype.
+
+    >>> import numpy as np
+    >>> from crossent.frameworks import tf_keras
+    >>> y = np.float32([[0, 1], [1, 0]])
+    >>> p = np.float32([[0.2, 0.6], [0.9, 0.3]])
+    >>> print(tf_keras.backend.binary_focal_crossentropy(y, p, gamma=2.0).round(4))
+    [[0.0089 0.0817]
+     [0.0011 0.0321]]
+    """
+    target_t, output_t = as_tensorflow(target), as_tensorflow(output)
+    steps = binary_focal_steps(
+        target_t,
+        output_t,
+        apply_class_balancing=apply_class_balancing,
+        alpha=alpha,
+        gamma=gamma,
+        from_logits=from_logits,
+        fn=_BFC,
+    )
+    options = {
+        "apply_class_balancing": apply_class_balancing,
+        "alpha": alpha,
+        "gamma": gamma,
+        "from_logits": from_logits,
+    }
+    plan = Plan(_BFC, (*steps, kb.output_step("terms")), options)
+    return plan, {"y_true": target_t, "y_pred": output_t}
+
+
+@_backend(
+    path=_CFC,
+    summary="Σ α (1 − p)^γ (−y log p) on renormalised, clipped p (logits: softmax)",
+    expects="probabilities",
+    labels="one_hot",
+    divergences=(kb.DIV_RENORM, kb.DIV_CLIP, DIV_FOCAL_ALPHA),
+    options={"from_logits": (False, True)},
+    y_true="target",
+    y_pred="output",
+)
+def categorical_focal_crossentropy(
+    target: Any,
+    output: Any,
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    from_logits: bool = False,
+    axis: int = -1,
+) -> tuple[Plan, State]:
+    """Mirror of ``tf_keras.backend.categorical_focal_crossentropy``.
+
+    Logits go through ``tf.nn.softmax``; the rows are renormalised, clipped to
+    ``[ε, 1 − ε]`` and ``Σ_c α (1 − p_c)^γ (−y_c log p_c)`` is summed over
+    ``axis``. ``target`` and ``output`` must have the same shape and dtype.
+
+    >>> import numpy as np
+    >>> from crossent.frameworks import tf_keras
+    >>> y = np.float32([[0, 1, 0], [0, 0, 1]])
+    >>> p = np.float32([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])
+    >>> print(tf_keras.backend.categorical_focal_crossentropy(y, p).round(4))
+    [0.     0.4663]
+    """
+    target_t, output_t = as_tensorflow(target), as_tensorflow(output)
+    steps = categorical_focal_steps(
+        target_t,
+        output_t,
+        alpha=alpha,
+        gamma=gamma,
+        from_logits=from_logits,
+        axis=axis,
+        fn=_CFC,
+    )
+    options = {"alpha": alpha, "gamma": gamma, "from_logits": from_logits, "axis": axis}
+    plan = Plan(_CFC, (*steps, kb.output_step()), options)
+    return plan, {"y_true": target_t, "y_pred": output_t}

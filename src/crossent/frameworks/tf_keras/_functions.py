@@ -12,6 +12,7 @@ import numpy as np
 
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
+from crossent.frameworks._keras_common import warn_single_class
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.tf_keras import _focal, _tf
 from crossent.frameworks.tf_keras import backend as kb
@@ -247,6 +248,7 @@ def categorical_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
+    _warn: bool = True,
 ) -> tuple[Plan, State]:
     r"""Mirror of ``tf_keras.losses.categorical_crossentropy``.
 
@@ -275,8 +277,8 @@ def categorical_crossentropy(
 
     Notes
     -----
-    tf_keras warns (``SyntaxWarning``) when the last dimension is 1; the mirror
-    does not.
+    Like tf_keras, warns (``SyntaxWarning``) when the last dimension is 1: the
+    loss of a single class column is always 0.
 
     References
     ----------
@@ -294,6 +296,8 @@ def categorical_crossentropy(
     >>> print(tf_keras.losses.categorical_crossentropy(y, p).round(5))
     [0.10536 0.80467 0.06188]
     """
+    if _warn:
+        warn_single_class("categorical_crossentropy", y_pred)
     return plan_categorical_crossentropy(
         y_true,
         y_pred,
@@ -576,6 +580,7 @@ def categorical_focal_crossentropy(
     from_logits: bool = False,
     label_smoothing: float = 0.0,
     axis: int = -1,
+    _warn: bool = True,
 ) -> tuple[Plan, State]:
     r"""Mirror of ``tf_keras.losses.categorical_focal_crossentropy``.
 
@@ -622,6 +627,8 @@ def categorical_focal_crossentropy(
     >>> print(tf_keras.losses.categorical_focal_crossentropy(y, p))
     [2.634e-04 6.759e-01]
     """
+    if _warn:
+        warn_single_class("categorical_focal_crossentropy", y_pred)
     return plan_categorical_focal_crossentropy(
         y_true,
         y_pred,

@@ -15,6 +15,7 @@ applies: pass ``from_logits=True`` with the logits instead.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -37,7 +38,9 @@ from crossent.frameworks.tf_keras import _tf
 
 __all__ = [
     "binary_crossentropy",
+    "binary_focal_crossentropy",
     "categorical_crossentropy",
+    "categorical_focal_crossentropy",
     "sparse_categorical_crossentropy",
 ]
 
@@ -46,7 +49,12 @@ _SRC = "tf_keras/backend.py"
 _XENT = "tensorflow/core/kernels/xent_op.h"
 _SPARSE = "tensorflow/core/kernels/sparse_xent_op.h"
 _HALF = ("float16", "bfloat16")
-_REF = "https://github.com/keras-team/tf-keras/blob/master/tf_keras/backend.py"
+REF = "https://github.com/keras-team/tf-keras/blob/master/tf_keras/backend.py"
+
+# what every mirror of tf_keras.backend shares (its focal losses are in _focal.py)
+_tf_keras = functools.partial(
+    Mirror, framework="tf_keras", versions=VERSIONS, reference=REF
+)
 
 
 # ---------------------------------------------------------------------------
@@ -352,14 +360,14 @@ def plan_categorical(
 
 _COST = keras_clip_texts()
 _CAPS = {name: show(value) for name, value in tf_keras_bce_caps().items()}
-DIV_CLIP = Divergence(
+DIV_CLIP: Divergence = Divergence(
     "clip",
     "probabilities clipped to [1e-7, 1 − 1e-7] in the output dtype (float32: "
     f"[{show(keras_clip_costs()['epsilon32'], 11)}, 1 − 2⁻²³]; float16: upper "
     "bound 1.0, no clip)",
     f"{_SRC} categorical_crossentropy",
 )
-DIV_RENORM = Divergence(
+DIV_RENORM: Divergence = Divergence(
     "renormalize",
     "each row of probabilities divided by its sum before the clip",
     f"{_SRC} categorical_crossentropy",
@@ -391,10 +399,7 @@ DIV_HALF_UPCAST = Divergence(
 )
 
 
-@Mirror(
-    framework="tf_keras",
-    versions=VERSIONS,
-    reference=_REF,
+@_tf_keras(
     summary="categorical CE: renormalise, clip to [ε, 1−ε], −Σ y log p (logits: tf.nn)",
     expects="probabilities",
     labels="one_hot",
@@ -489,10 +494,7 @@ def plan_sparse(
     return plan, {"y_true": labels, "y_pred": logits}
 
 
-@Mirror(
-    framework="tf_keras",
-    versions=VERSIONS,
-    reference=_REF,
+@_tf_keras(
     summary="sparse CE: clip, log, then the sparse softmax op (renormalises after the clip)",
     expects="probabilities",
     labels="integer",
@@ -582,10 +584,7 @@ def plan_binary(
     return plan, {"y_true": target, "y_pred": output}
 
 
-@Mirror(
-    framework="tf_keras",
-    versions=VERSIONS,
-    reference=_REF,
+@_tf_keras(
     summary="elementwise BCE with the double epsilon: clip, then log(p + ε), log(1 − p + ε)",
     expects="probabilities",
     labels="binary",
@@ -649,9 +648,10 @@ def binary_crossentropy(
     return plan_binary(target, output, from_logits=from_logits)
 
 
-# ---------------------------------------------------------------------------
-# Registry
-# ---------------------------------------------------------------------------
-
+# the focal losses, declared next to their steps (they use this module's steps)
+from crossent.frameworks.tf_keras._focal import (  # noqa: E402
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+)
 
 guard_module(globals(), "tf_keras.backend.", __all__)

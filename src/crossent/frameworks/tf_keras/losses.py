@@ -33,6 +33,7 @@ from crossent.frameworks.tf_keras._classes import (
     CategoricalFocalCrossentropy,
     Loss,
     Reduction,
+    ReductionV2,
     SparseCategoricalCrossentropy,
 )
 from crossent.frameworks.tf_keras._functions import LOSSES
@@ -44,6 +45,7 @@ __all__ = [
     "CategoricalFocalCrossentropy",
     "Loss",
     "Reduction",
+    "ReductionV2",
     "SparseCategoricalCrossentropy",
     "binary_crossentropy",
     "binary_focal_crossentropy",
@@ -98,6 +100,8 @@ _FOCAL_ALPHA = Divergence(
 _LOGITS = {"from_logits": (False, True)}
 _CLASS_OPTS = {**_LOGITS, "reduction": ("sum_over_batch_size", "sum", "none")}
 _CLASS_DIVS = (_PER_SAMPLE_WEIGHT, _NO_SQUEEZE)
+# binding for identify or explain stays silent (the public call warns like tf_keras)
+_SILENT = {"_warn": False}
 Labels = Literal["one_hot", "integer", "binary"]
 
 
@@ -112,6 +116,7 @@ def _declare(
     labels: Labels,
     summary: str,
     divergences: tuple[Divergence, ...],
+    defaults: dict[str, Any] | None = None,
 ) -> Callable[..., Any]:
     """Declare the loss function ``fn`` and its class ``cls``, in that order."""
     extra = (_ALL_IGNORED,) if cls.__name__ == "SparseCategoricalCrossentropy" else ()
@@ -122,6 +127,7 @@ def _declare(
         labels=labels,
         divergences=divergences,
         options=_LOGITS,
+        defaults=defaults or {},
     )(fn)
     _tf_keras(
         path=f"tf_keras.losses.{cls.__name__}",
@@ -140,6 +146,7 @@ categorical_crossentropy = _declare(
     "one_hot",
     "categorical CE: cast to y_pred's dtype, smooth ls/C, renormalise, clip",
     (kb.DIV_RENORM, kb.DIV_CLIP, _NO_CAST),
+    _SILENT,
 )
 sparse_categorical_crossentropy = _declare(
     _fns.sparse_categorical_crossentropy,
@@ -168,6 +175,7 @@ categorical_focal_crossentropy = _declare(
     "one_hot",
     "categorical focal CE: Σ α (1 − p)^γ (−y log p), renormalised and clipped",
     (kb.DIV_RENORM, kb.DIV_CLIP, _FOCAL_ALPHA),
+    _SILENT,
 )
 
 guard_module(globals(), "tf_keras.losses.", __all__)
