@@ -330,10 +330,22 @@ def test_ops_sparse_out_of_range_labels_raise(label, kw) -> None:
 
 def test_ops_sparse_axis_other_than_last_raises() -> None:
     # docs/semantics.md §2.11 `ops.scce.axis1_3d` [RUN]: ValueError on the TF backend
-    with pytest.raises(ValueError, match=re.escape("`axis` must be -1")):
+    # Keras' text: "Only axis=-1 is currently supported. Received: axis=1"
+    text = "`axis`: Only axis=-1 is currently supported. Received: axis=1 "
+    with pytest.raises(ValueError, match=re.escape(text)):
         OPS.sparse_categorical_crossentropy(
             np.zeros((1, 2), int), np.full((1, 2, 2), 0.5, f32), axis=1
         )
+    for axis in (0, -2):  # issue #14: the loss class and function say the same
+        text = f"Only axis=-1 is currently supported. Received: axis={axis} "
+        with pytest.raises(ValueError, match=re.escape(text)):
+            K.SparseCategoricalCrossentropy(axis=axis)(
+                np.array([0, 1]), np.float32([[0.5, 0.5], [0.2, 0.8]])
+            )
+        with pytest.raises(ValueError, match=re.escape(text)):
+            K.sparse_categorical_crossentropy(
+                np.array([0, 1]), np.float32([[0.5, 0.5], [0.2, 0.8]]), axis=axis
+            )
 
 
 FN_ROWS = [

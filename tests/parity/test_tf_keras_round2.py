@@ -153,3 +153,23 @@ def test_single_class_warning_matches(family: str, name: str, shape: tuple) -> N
     ours = _syntax_warnings(lambda: run(mirror))
     assert ours == theirs
     assert bool(theirs) == (shape[-1] == 1)
+
+
+@pytest.mark.parametrize("axis", [0, -2])
+@pytest.mark.parametrize("kind", ["class", "function", "ops"])
+def test_keras3_sparse_axis_message(axis: int, kind: str) -> None:
+    y, p = np.array([0, 1]), np.float32([[0.5, 0.5], [0.2, 0.8]])
+
+    def run(module: Any) -> None:
+        if kind == "class":
+            module.losses.SparseCategoricalCrossentropy(axis=axis)(y, p)
+        elif kind == "function":
+            module.losses.sparse_categorical_crossentropy(y, p, axis=axis)
+        else:
+            module.ops.sparse_categorical_crossentropy(y, p, axis=axis)
+
+    with pytest.raises(ValueError) as real:
+        run(real_keras)
+    with pytest.raises(ValueError) as mirror:
+        run(ck)
+    assert str(real.value) in str(mirror.value)

@@ -251,8 +251,9 @@ def sparse_fn_steps(
         steps.append(tfo.sparse_label_cast())
     if axis != -1 and axis != y_pred.ndim - 1:
         raise ValueError(
-            f"{fn}: `axis` must be -1 (the last axis) on the TensorFlow backend; "
-            f"got {axis!r}. Move the class axis last (np.moveaxis)."
+            f"{fn}: `axis`: Only axis=-1 is currently supported. Received: "
+            f"axis={axis} (Keras' TensorFlow backend; move the class axis last "
+            "with np.moveaxis)."
         )
     if y_pred.ndim < 1:
         raise ValueError(

@@ -149,8 +149,9 @@ def plan_sparse(
     output = as_tensorflow(y_pred)
     if axis != -1 and axis != output.ndim - 1:
         raise ValueError(
-            f"{_SCCE}: `axis` must be -1 (the last axis) on the TensorFlow backend; "
-            f"got {axis!r}. Move the class axis last (np.moveaxis)."
+            f"{_SCCE}: `axis`: Only axis=-1 is currently supported. Received: "
+            f"axis={axis} (Keras' TensorFlow backend; move the class axis last "
+            "with np.moveaxis)."
         )
     target = as_tensorflow(y_true)
     steps: list[Step] = []
