@@ -66,7 +66,7 @@ class Target:
         obj = self.obj
         if self.name.startswith("tf.nn.weighted"):
             options.setdefault("pos_weight", 2.0)
-        if self.name.endswith("log_loss"):
+        if self.name.endswith("log_loss") and self.name.startswith("sklearn"):
             options.setdefault("labels", [0, 1])
         if self.is_class:
             instance = obj(**options)
