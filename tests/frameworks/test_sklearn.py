@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -193,3 +194,29 @@ def test_every_identify_option_binds_and_runs(path: str) -> None:
             value = plan.run(state)["value"]
         assert isinstance(value, float)
         assert np.isfinite(value)
+
+
+class _ColumnLike:
+    """What polars' Series offers log_loss: ``shape``, ``len`` and ``__array__``,
+    but no ``ndim`` (reading ``ndim`` raised AttributeError before issue #14)."""
+
+    def __init__(self, values: list[Any]) -> None:
+        self._values = np.asarray(values)
+        self.shape = self._values.shape
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self._values if dtype is None else self._values.astype(dtype)
+
+
+def test_series_without_ndim_is_read_through_array() -> None:
+    y, p = [0, 1, 1, 0], [0.2, 0.7, 0.9, 0.4]
+    expected = log_loss(y, p)
+    assert log_loss(_ColumnLike(y), _ColumnLike(p)) == expected
+    weights = [1.0, 2.0, 1.0, 1.0]
+    assert log_loss(
+        _ColumnLike(y), _ColumnLike(p), sample_weight=_ColumnLike(weights)
+    ) == log_loss(y, p, sample_weight=weights)
+    assert not hasattr(_ColumnLike(y), "ndim")

@@ -139,3 +139,33 @@ def test_edge_cases_errors_and_warnings(
     args: list[Any], kwargs: dict[str, Any]
 ) -> None:
     check(args, kwargs)
+
+
+def test_polars_inputs() -> None:
+    # issue #14: scikit-learn accepts polars Series and DataFrames (through
+    # __array__); the mirror reads them the same way, without importing polars
+    pl = pytest.importorskip("polars")
+    y = pl.Series([0, 1, 1, 0, 2])
+    p = pl.DataFrame(
+        {
+            "a": [0.7, 0.2, 0.1, 0.6, 0.1],
+            "b": [0.2, 0.7, 0.8, 0.3, 0.1],
+            "c": [0.1, 0.1, 0.1, 0.1, 0.8],
+        }
+    )
+    w = pl.Series([1.0, 2.0, 0.5, 1.0, 1.0])
+    cases: list[tuple[list[Any], dict[str, Any]]] = [
+        ([y, p], {}),
+        ([y, p], {"sample_weight": w, "normalize": False}),
+        ([pl.Series([0, 1, 1, 0]), pl.Series([0.2, 0.7, 0.9, 0.4])], {}),
+        ([pl.Series(["a", "b", "b", "a"]), pl.Series([0.2, 0.7, 0.9, 0.4])], {}),
+        ([pl.Series([0, 1, 1]), pl.Series([0.2, 0.7, 0.9, 0.4])], {}),
+    ]
+    for args, kwargs in cases:
+        theirs, their_warnings = run(sklearn_metrics.log_loss, args, kwargs)
+        ours, our_warnings = run(mirror.log_loss, args, kwargs)
+        assert our_warnings == their_warnings
+        if isinstance(theirs, Exception):
+            assert isinstance(ours, type(theirs)), (ours, theirs)
+        else:
+            assert ours == pytest.approx(theirs, rel=1e-15)

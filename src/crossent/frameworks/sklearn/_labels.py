@@ -31,14 +31,21 @@ class InvalidParameterError(ValueError, TypeError):
 
 
 def num_samples(x: Any) -> int:
-    """``_num_samples``: the length of the first axis."""
-    arr = np.asarray(x) if not hasattr(x, "shape") else x
-    if arr.ndim == 0:
+    """``_num_samples``: the length of the first axis.
+
+    A ``shape`` tuple is read as it is (pandas, polars, array-API arrays: polars'
+    Series has ``shape`` but no ``ndim``); anything else goes through
+    ``np.asarray`` (``__array__``, lists).
+    """
+    shape = getattr(x, "shape", None)
+    if not isinstance(shape, tuple):
+        shape = np.asarray(x).shape
+    if len(shape) == 0:
         raise TypeError(
             f"Input should have at least 1 dimension i.e. satisfy `len(x.shape) > 0`, "
-            f"got scalar `{arr!r}` instead."
+            f"got scalar `{np.asarray(x)!r}` instead."
         )
-    return int(arr.shape[0])
+    return int(shape[0])
 
 
 def _assert_all_finite(x: np.ndarray, input_name: str) -> None:
