@@ -10,7 +10,8 @@ shards, plus integer labels, warms the page cache, and times (best of
 - ``evaluate``: :func:`crossent.evaluate.evaluate` on the ``.npy`` path (the
   fused kernels, exact sums, every perplexity), and its peak extra resident
   memory (``VmHWM`` after ``/proc/self/clear_refs``, minus the resident memory
-  before; the mapped file's pages are released batch by batch);
+  before; the mapped file's pages are released batch by batch), and the same
+  with numba held to one thread;
 - ``evaluate, exact engine``: the float64 core on the first shard (the old path);
 - equality: the result for several batch sizes, for the shards and for each
   Dask worker count is asserted ``==`` to the single-batch result;
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=1000)
     parser.add_argument("--vocab", type=int, default=32000)
-    parser.add_argument("--shards", type=int, default=8)
+    parser.add_argument("--shards", type=int, default=16)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--control-tasks", type=int, default=40)
@@ -189,9 +190,19 @@ def main(argv: list[str] | None = None) -> int:
             f"  peak extra memory: {results['evaluate_peak_extra_mib']:.1f} MiB",
             flush=True,
         )
+        import numba
+
+        threads = numba.get_num_threads()
+        numba.set_num_threads(1)
+        record(
+            "evaluate (.npy, fused kernels, 1 thread)",
+            *best_of(args.repeat, lambda: run(engine="numba"))[:2],
+            nbytes,
+        )
+        numba.set_num_threads(threads)
         ratio = (
             results["evaluate (.npy, fused kernels)"]["gb_s"]
-            / (results["forward kernel (in memory)"]["gb_s"])
+            / results["forward kernel (in memory)"]["gb_s"]
         )
         results["evaluate_over_forward"] = ratio
         print(f"  evaluate / forward kernel: {ratio:.0%}", flush=True)
@@ -259,8 +270,6 @@ def main(argv: list[str] | None = None) -> int:
                         flush=True,
                     )
         results["control_seconds_by_workers"] = control
-
-    import numba
 
     info = {
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip()
