@@ -1,11 +1,19 @@
-"""High-precision reference implementations of the core losses (mpmath, 50 digits).
+"""High-precision reference implementations of the core losses (mpmath).
 
 Every expected value in the core tests comes from here. Each function takes plain
 Python numbers or NumPy arrays, reads every element *exactly* (a float16, bfloat16,
 float32 or float64 value is a dyadic rational, converted to ``mpf`` without rounding)
-and computes the mathematical definition at ``mp.dps = 50`` (166 bits). The results
-are ``mpf`` values (scalars or nested lists); :func:`to_dtype` rounds them once to a
-floating dtype, which is the "correctly rounded" answer a core function is held to.
+and computes the mathematical definition at a precision chosen from its inputs:
+``50 + S`` decimal digits, where ``S`` is the span of the decimal exponents of the
+finite non-zero input values (0 for inputs of one magnitude, up to about 630 for
+values from the smallest subnormal to 1e308). A sum whose terms cancel keeps 50
+correct digits that way; the log-sum-exp family is written as ``m + log1p(tail)``
+with a non-negative tail, so the spread of the terms e^(z_j) costs no digits.
+:func:`twice_the_precision` doubles the digits, for checking the reference against
+itself. The results are ``mpf`` values (scalars or nested lists); :func:`to_dtype`
+rounds them once to a floating dtype, the "correctly rounded" answer a core
+function is held to by :func:`assert_ulp_close` (the old 4-ulp bar with an
+absolute floor) and :func:`assert_ulp` (relative error in ulps, no floor).
 
 Conventions shared with the core (``crossent._core``):
 
@@ -23,9 +31,10 @@ Conventions shared with the core (``crossent._core``):
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 import ml_dtypes
 import numpy as np
@@ -34,6 +43,7 @@ from mpmath import mp
 mp.dps = 50
 
 __all__ = [
+    "assert_ulp",
     "assert_ulp_close",
     "binary_cross_entropy",
     "cross_entropy",
@@ -42,6 +52,7 @@ __all__ = [
     "log_softmax",
     "logsumexp",
     "mpf",
+    "reduce_loss",
     "sigmoid_binary_cross_entropy",
     "sigmoid_focal_cross_entropy",
     "smooth_labels",
@@ -50,6 +61,8 @@ __all__ = [
     "softmax_focal_cross_entropy",
     "softplus",
     "to_dtype",
+    "twice_the_precision",
+    "ulp_error",
 ]
 
 Mpf = Any  # mpmath.mpf; mpmath ships no type information
@@ -57,6 +70,53 @@ NAN = mp.mpf("nan")
 INF = mp.mpf("inf")
 ZERO = mp.mpf(0)
 ONE = mp.mpf(1)
+
+
+# ------------------------------------------------------------------- the precision
+
+BASE_DIGITS = 50
+_FACTOR = [1]  # 2 inside twice_the_precision()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def digits_for(*args: Any) -> int:
+    """``50 + S`` (times the factor): ``S`` the span of the decimal exponents of
+    the finite non-zero numbers among ``args`` (arrays, lists, scalars)."""
+    exps: list[float] = []
+    for a in args:
+        if a is None or isinstance(a, str):
+            continue
+        try:
+            v = np.abs(np.asarray(a, dtype=np.float64)).reshape(-1)
+        except (TypeError, ValueError):
+            continue
+        v = v[np.isfinite(v) & (v > 0)]
+        if v.size:
+            exps += [float(np.log10(v.min())), float(np.log10(v.max()))]
+    span = int(np.ceil(max(exps) - min(exps))) if exps else 0
+    return (BASE_DIGITS + span) * _FACTOR[0]
+
+
+def _adaptive(fn: F) -> F:
+    """Run ``fn`` at :func:`digits_for` its arguments (never below the caller's)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        digits = max(digits_for(*args, *kwargs.values()), mp.dps)
+        with mp.workdps(digits):
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def twice_the_precision() -> Iterator[None]:
+    """Every reference function inside uses twice its usual digits."""
+    _FACTOR[0] = 2
+    try:
+        yield
+    finally:
+        _FACTOR[0] = 1
 
 
 # --------------------------------------------------------------------------- helpers
@@ -133,8 +193,12 @@ def _sum(values: Iterable[Mpf]) -> Mpf:
 # ----------------------------------------------------------------- log-sum-exp family
 
 
-@functools.lru_cache(maxsize=64)
 def _split_row(row: tuple[float, ...]) -> tuple[Mpf, Mpf, int]:
+    return _split_row_at(row, mp.prec)
+
+
+@functools.lru_cache(maxsize=64)
+def _split_row_at(row: tuple[float, ...], prec: int) -> tuple[Mpf, Mpf, int]:
     """``(m, rest, k)`` with ``lse(row) = m + log1p(rest)`` and ``k`` tied maxima.
 
     ``m`` is the largest entry, ``rest = sum_j exp(x_j - m) - 1`` (the sum over every
@@ -149,6 +213,7 @@ def _split_row(row: tuple[float, ...]) -> tuple[Mpf, Mpf, int]:
     return m, rest, k
 
 
+@_adaptive
 def logsumexp(x: Any) -> Mpf:
     r"""``log(sum_i exp(x_i))`` of one row (any sequence of floats).
 
@@ -179,6 +244,7 @@ def _log_softmax_at(row: tuple[float, ...], indices: Iterable[int]) -> list[Mpf]
     return [(mpf(row[i]) - m) - l1p for i in indices]
 
 
+@_adaptive
 def log_softmax(x: Any) -> list[Mpf]:
     r"""``log softmax(x)_i = x_i - lse(x)`` of one row, as a list.
 
@@ -191,6 +257,7 @@ def log_softmax(x: Any) -> list[Mpf]:
     return _log_softmax_at(row, range(len(row)))
 
 
+@_adaptive
 def softplus(x: Any) -> Mpf:
     r"""``softplus(x) = log(1 + e^x)`` of a scalar.
 
@@ -206,6 +273,7 @@ def softplus(x: Any) -> Mpf:
     return max(v, ZERO) + mp.log1p(mp.exp(-abs(v)))
 
 
+@_adaptive
 def log_sigmoid(x: Any) -> Mpf:
     r"""``log sigmoid(x) = -softplus(-x)`` of a scalar.
 
@@ -243,6 +311,7 @@ def _softmax_ce_row(z: Sequence[float], y: Sequence[float]) -> Mpf:
     return _sum(_times(mpf(y[c]), -lp) for c, lp in zip(used, logp, strict=True))
 
 
+@_adaptive
 def softmax_cross_entropy(
     logits: Any, labels: Any, *, axis: int = -1, where: Any = None
 ) -> Any:
@@ -274,6 +343,7 @@ def softmax_cross_entropy(
     return _unflatten(out, batch)
 
 
+@_adaptive
 def softmax_cross_entropy_with_integer_labels(
     logits: Any, labels: Any, *, axis: int = -1, ignore_index: int | None = None
 ) -> Any:
@@ -294,6 +364,7 @@ def softmax_cross_entropy_with_integer_labels(
     return _unflatten(out, batch)
 
 
+@_adaptive
 def cross_entropy(probs: Any, labels: Any, *, axis: int = -1) -> Any:
     r"""Cross-entropy from probabilities, with no clipping.
 
@@ -315,6 +386,7 @@ def cross_entropy(probs: Any, labels: Any, *, axis: int = -1) -> Any:
     return _unflatten(out, batch)
 
 
+@_adaptive
 def smooth_labels(labels: Any, alpha: float, *, axis: int = -1) -> Any:
     r"""Label smoothing toward the uniform distribution over ``C`` classes.
 
@@ -329,6 +401,7 @@ def smooth_labels(labels: Any, alpha: float, *, axis: int = -1) -> Any:
     return _unflatten(flat, y.shape)
 
 
+@_adaptive
 def softmax_focal_cross_entropy(
     logits: Any,
     labels: Any,
@@ -372,6 +445,7 @@ def softmax_focal_cross_entropy(
 # -------------------------------------------------------------- binary cross-entropy
 
 
+@_adaptive
 def sigmoid_binary_cross_entropy(logit: Any, label: Any, pos_weight: Any = None) -> Mpf:
     r"""Binary cross-entropy of ``sigmoid(logit)`` against ``label``, one element.
 
@@ -387,6 +461,7 @@ def sigmoid_binary_cross_entropy(logit: Any, label: Any, pos_weight: Any = None)
     return _times(w * y, softplus(-z)) + _times(ONE - y, softplus(z))
 
 
+@_adaptive
 def binary_cross_entropy(prob: Any, label: Any) -> Mpf:
     r"""Binary cross-entropy from a probability, one element, no clipping.
 
@@ -400,6 +475,7 @@ def binary_cross_entropy(prob: Any, label: Any) -> Mpf:
     return _times(y, neg_log_p) + _times(ONE - y, neg_log_q)
 
 
+@_adaptive
 def sigmoid_focal_cross_entropy(
     logit: Any, label: Any, *, alpha: float | None = None, gamma: float = 2.0
 ) -> Mpf:
@@ -425,7 +501,117 @@ def sigmoid_focal_cross_entropy(
     return _times(a * y + (ONE - a) * (ONE - y), loss)
 
 
+@_adaptive
+def reduce_loss(
+    loss: Any, reduction: str = "mean", *, weights: Any = None, where: Any = None
+) -> Any:
+    r"""``none``/``sum``/``mean``/``weighted_mean`` of ``w_i l_i`` (see the core).
+
+    An entry outside ``where`` or with weight exactly 0 adds 0 (``0 · inf = 0``);
+    ``mean`` divides by the number of entries in ``where``, ``weighted_mean`` by
+    the sum of their weights; a zero denominator gives NaN.
+    """
+    x = np.asarray(loss, dtype=np.float64)
+    w = np.broadcast_to(
+        np.asarray(1.0 if weights is None else weights, dtype=np.float64), x.shape
+    )
+    keep = np.broadcast_to(
+        np.asarray(True if where is None else where, dtype=bool), x.shape
+    )
+    terms = [
+        _times(mpf(wi), mpf(xi)) if k else ZERO
+        for xi, wi, k in zip(
+            x.reshape(-1), w.reshape(-1), keep.reshape(-1), strict=True
+        )
+    ]
+    if reduction == "none":
+        return _unflatten(terms, x.shape)
+    total = _sum(terms)
+    if reduction == "sum":
+        return total
+    if reduction == "mean":
+        den = mp.mpf(int(keep.sum()))
+    else:
+        den = _sum(
+            mpf(wi) for wi, k in zip(w.reshape(-1), keep.reshape(-1), strict=True) if k
+        )
+    return NAN if den == 0 else total / den
+
+
 # ------------------------------------------------------------------ the criterion
+
+
+def ulp_error(actual: Any, expected: Any, dtype: Any) -> np.ndarray:
+    r"""``|a - e| / ulp(e)`` per element, with ``e`` the exact (``mpf``) value.
+
+    ``ulp(e)`` is the spacing of ``dtype`` at ``|e|``: :math:`2^{\lfloor \log_2
+    |e| \rfloor - p + 1}` for a normal value (``p`` significant bits), the
+    smallest subnormal below ``tiny``. 0 where ``e`` is not finite or rounds to
+    an infinity of ``dtype`` (the patterns are compared by :func:`assert_ulp`).
+    """
+    dtype = np.dtype(dtype)
+    info = finfo(dtype)
+    nmant, tiny, sub = int(info.nmant), mpf(info.tiny), mpf(info.smallest_subnormal)
+    obj = np.array(expected, dtype=object)
+    rounded = to_dtype(expected, dtype)
+    a = np.asarray(actual, dtype=np.float64).reshape(-1)
+    out = np.zeros(obj.size)
+    with mp.workdps(max(mp.dps, 400)):
+        for i, (e, r) in enumerate(
+            zip(obj.reshape(-1), rounded.reshape(-1), strict=True)
+        ):
+            e = mpf(e)
+            if not mp.isfinite(e) or not np.isfinite(r) or not np.isfinite(a[i]):
+                continue
+            if abs(e) < tiny:
+                ulp = sub
+            else:
+                _, exp2 = mp.frexp(e)
+                ulp = mp.ldexp(mp.mpf(1), int(exp2) - 1 - nmant)
+            out[i] = float(abs(mpf(a[i]) - e) / ulp)
+    return out.reshape(rounded.shape)
+
+
+def assert_ulp(actual: Any, expected: Any, dtype: Any, ulps: float) -> None:
+    """Assert ``actual`` is within ``ulps`` ulp of the exact ``expected``, relative.
+
+    ``expected`` holds ``mpf`` values from this module (not rounded). Checked:
+    ``actual`` has exactly ``dtype`` and the shape of ``expected``; NaN and
+    ``±inf`` where, and only where, the correctly rounded value has them; every
+    other element within ``ulps`` units in the last place of the exact value
+    (:func:`ulp_error`), with no absolute floor: a loss of 1e-300 is held to
+    the precision of 1e-300, a subnormal one to the smallest subnormal.
+    """
+    dtype = np.dtype(dtype)
+    rounded = to_dtype(expected, dtype)
+    assert isinstance(actual, (np.ndarray, np.generic)), type(actual)
+    assert actual.dtype == dtype, f"dtype {actual.dtype}, expected {dtype}"
+    assert np.shape(actual) == rounded.shape, (
+        f"shape {np.shape(actual)}, expected {rounded.shape}"
+    )
+    a = np.asarray(actual, dtype=np.float64)
+    e = np.asarray(rounded, dtype=np.float64)
+    for name, pattern in (
+        ("NaN", np.isnan),
+        ("+inf", np.isposinf),
+        ("-inf", np.isneginf),
+    ):
+        bad = pattern(a) != pattern(e)
+        assert not bad.any(), (
+            f"{name} pattern differs at {np.argwhere(bad)[:5].tolist()}: "
+            f"actual {a[bad][:5]}, expected {e[bad][:5]}"
+        )
+    err = ulp_error(actual, expected, dtype)
+    worst = np.argsort(err, axis=None)[::-1][:5]
+    assert err.max(initial=0.0) <= ulps, (
+        f"more than {ulps} ulp ({dtype}): "
+        + "; ".join(
+            f"at {np.unravel_index(i, err.shape)} actual {a.flat[i]!r} exact "
+            f"{mp.nstr(mpf(np.array(expected, dtype=object).flat[i]), 20)} ({err.flat[i]:.3f} ulp)"
+            for i in worst
+            if err.flat[i] > ulps
+        )
+    )
 
 
 def assert_ulp_close(actual: Any, expected: Any, dtype: Any, ulps: float = 4) -> None:

@@ -56,7 +56,9 @@ def _strict() -> Library:
         np.from_dlpack,
         lambda r: type(r).__module__.startswith("array_api_strict"),
         contextlib.nullcontext,
-        0.0,  # a thin layer over NumPy: bit for bit
+        # A thin layer over NumPy, but NumPy arrays alone take the core's exact
+        # float64 path: the plain formulas agree with it to a few ulp.
+        1e-13,
         0.0,
         has_float16=False,  # the standard has no float16
     )
@@ -134,7 +136,7 @@ def _dask() -> Library:
         lambda r: np.asarray(r.compute()),
         lambda r: isinstance(r, da.Array),
         synchronous,
-        0.0,  # NumPy on each chunk: bit for bit
+        1e-13,  # the plain formulas on each chunk (NumPy arrays: exact path)
         0.0,
     )
 

@@ -331,12 +331,15 @@ def test_low_precision_is_the_float64_result_rounded(name: str, dtype: Any) -> N
 @pytest.mark.parametrize("name", CASES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_array_api_strict_gives_the_numpy_result(name: str, dtype: type) -> None:
+    # NumPy arrays take the exact float64 path (within 1 ulp); other array
+    # libraries compute the plain formulas (within 4 ulp): the same numbers to
+    # within both bars, not bit for bit.
     numpy_out = CASES[name](lambda a: a.astype(dtype), _same)
     strict_out = CASES[name](lambda a: xps.asarray(a.astype(dtype)), xps.asarray)
     assert array_namespace(strict_out) is xps  # an array_api_strict array
     assert strict_out.dtype == xps.asarray(numpy_out).dtype
     assert tuple(strict_out.shape) == numpy_out.shape
-    np.testing.assert_array_equal(np.asarray(strict_out), numpy_out)
+    assert_ulp_close(np.asarray(strict_out), numpy_out, dtype, ulps=BOTH_BARS)
 
 
 # ----------------------------------------------------------------- reductions

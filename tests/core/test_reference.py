@@ -18,6 +18,7 @@ def close(a: object, b: object) -> bool:
 
 
 def test_working_precision_is_50_digits() -> None:
+    # the default; each reference function raises it for its inputs
     assert mp.dps == 50
 
 
@@ -120,3 +121,69 @@ def test_smoothing_and_rounding() -> None:
     # below float32's smallest subnormal 2^-149: halfway rounds to even (0)
     assert ref.to_dtype(mp.mpf(2) ** -150, np.float32) == 0
     assert ref.to_dtype(3 * mp.mpf(2) ** -150, np.float32) == np.float32(2.0**-148)
+
+
+# Inputs where too few digits would show: tails far below the head (gaps to
+# 745 and beyond), magnitudes from the smallest subnormal to 1e4, soft labels
+# that nearly cancel, subnormal probabilities.
+HARD_ROWS = np.array(
+    [
+        [50.0, -60.0, 0.0],
+        [745.0, 0.0, -1e4],
+        [1e-300, 1e4, -2.5e-7],
+        [1e4, 1e4 - 744.5, -1e4],
+    ]
+)
+HARD_LABELS = np.array(
+    [[1.0, 1e-300, 0.0], [1.0, 0.0, 5e-324], [0.25, 0.5, 0.25], [-1.0, 1.0, 1e-20]]
+)
+
+
+def _all_references() -> list[object]:
+    tiny = float(np.finfo(np.float64).smallest_subnormal)
+    z, y = HARD_ROWS, HARD_LABELS
+    return [
+        [ref.logsumexp(r) for r in z],
+        [ref.log_softmax(r) for r in z],
+        ref.softmax_cross_entropy(z, y),
+        ref.softmax_cross_entropy_with_integer_labels(z, np.array([0, 0, 1, 1])),
+        ref.cross_entropy([[tiny, 1 - tiny, 0.5]], [[1.0, 1e-300, tiny]]),
+        [
+            ref.sigmoid_binary_cross_entropy(a, b)
+            for a, b in [(745.0, 1.0), (-1e4, 1e-300)]
+        ],
+        [ref.binary_cross_entropy(p, 0.0) for p in (tiny, 1e-300, 0.5)],
+        ref.reduce_loss(np.array([1e4, tiny, 1e-300, -1e4]), "sum"),
+        ref.reduce_loss(np.array([3.0, 1e-20]), "weighted_mean", weights=[tiny, 1.0]),
+    ]
+
+
+def test_digits_follow_the_dynamic_range() -> None:
+    assert ref.digits_for([3.0, 3.0]) == 50
+    assert ref.digits_for([1.0, 2.0]) == 51  # ceil(log10 2)
+    assert ref.digits_for([1e-300, 1e4]) == 50 + 304
+    assert ref.digits_for([0.0, float("inf"), 7.0]) == 50
+    with ref.twice_the_precision():
+        assert ref.digits_for([1e-300, 1e4]) == 2 * (50 + 304)
+
+
+def test_reference_agrees_with_itself_at_twice_the_precision() -> None:
+    normal = _all_references()
+    with ref.twice_the_precision():
+        doubled = _all_references()
+    flat_a = _flat(normal)
+    flat_b = _flat(doubled)
+    assert len(flat_a) == len(flat_b)
+    for a, b in zip(flat_a, flat_b, strict=True):
+        if mp.isnan(a) or mp.isinf(a):
+            assert (mp.isnan(a) and mp.isnan(b)) or a == b
+            continue
+        # 45 digits of the 50 the reference promises, relative (or exact zero)
+        assert abs(a - b) <= abs(b) * mp.mpf(10) ** -45, (a, b)
+        assert ref.to_dtype(a, np.float64) == ref.to_dtype(b, np.float64)
+
+
+def _flat(values: object) -> list[object]:
+    if isinstance(values, (list, tuple)):
+        return [v for item in values for v in _flat(item)]
+    return [ref.mpf(values)]

@@ -374,4 +374,9 @@ def test_array_api_strict_inputs_are_computed_natively() -> None:
     )
     # The fused kernels read NumPy only: another library's arrays take the core.
     assert got.engine == "exact"
-    assert got == evaluate(Z, LABELS, ignore_index=IGNORE, engine="exact")
+    want = evaluate(Z, LABELS, ignore_index=IGNORE, engine="exact")
+    # NumPy arrays take the core's exact float64 path, other libraries' arrays
+    # the plain formulas (a few ulp from it): the same counts, the same total
+    # to a few ulp.
+    assert (got.rows, got.count, got.loss) == (want.rows, want.count, want.loss)
+    assert got.total == pytest.approx(want.total, rel=1e-13, abs=0)

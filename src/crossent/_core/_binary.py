@@ -8,6 +8,8 @@ from array_api_compat import is_numpy_namespace
 
 from crossent._core import _validation as v
 from crossent._core._blocks import elementwise_blocks
+from crossent._core._exact_prob import binary_loss, elementwise, sigmoid_loss
+from crossent._core._exact_softmax import applies
 from crossent._core._logsumexp import softplus_working
 from crossent._core._namespace import (
     as_array,
@@ -74,6 +76,12 @@ def sigmoid_binary_cross_entropy(
     :math:`-\log(1-\sigma(z)) = \operatorname{softplus}(z)`. No probability is
     formed, so nothing rounds to 0 or 1.
 
+    Accuracy: on NumPy arrays the float64 result is within 1 ulp of the exact
+    value, relative for labels in [0, 1] and
+    ``pos_weight >= 0``, down to subnormal results; float32 and lower
+    precisions get that result rounded once. Other array libraries compute the
+    same formula with their own ``exp``/``log`` (within 4 ulp, absolute below 1).
+
     Examples
     --------
     Seed question 002: the exact loss for logit ``a`` and label 1 is
@@ -95,15 +103,33 @@ def sigmoid_binary_cross_entropy(
     def compute(logits: Any, labels: Any, weight: Any) -> Any:
         z = working(fn, "logits", logits, xp)
         y = labels_working(labels, z, xp)
-        pos_term = times(y, softplus_working(-z, xp), xp)
-        if weight is not None:
-            # Weight the term, not the label: y * pos_weight may underflow to 0 and
-            # would then remove an infinite term.
-            pos_term = times(labels_working(weight, z, xp), pos_term, xp)
-        loss = pos_term + times(1 - y, softplus_working(z, xp), xp)
+        w = None if weight is None else labels_working(weight, z, xp)
+        if applies(xp, z):
+            loss = elementwise(sigmoid_loss, _plain_sigmoid, z, y, w)
+        else:
+            loss = _plain_sigmoid(z, y, w)
         return to_input_dtype(loss, logits.dtype, xp)
 
     return elementwise_blocks(compute, logits, labels, weight, xp=xp)
+
+
+def _plain_sigmoid(z: Any, y: Any, w: Any = None) -> Any:
+    """The sigmoid cross-entropy in the working dtype (any array library)."""
+    xp = namespace(z, y, w)
+    pos_term = times(y, softplus_working(-z, xp), xp)
+    if w is not None:
+        # Weight the term, not the label: y * pos_weight may underflow to 0 and
+        # would then remove an infinite term.
+        pos_term = times(w, pos_term, xp)
+    return pos_term + times(1 - y, softplus_working(z, xp), xp)
+
+
+def _plain_binary(p: Any, y: Any, _: Any = None) -> Any:
+    """The binary cross-entropy from probabilities in the working dtype."""
+    xp = namespace(p, y)
+    log_p = quietly(lambda xp, p: xp.log(p), p, xp=xp, divide="ignore")
+    log_not_p = quietly(lambda xp, p: xp.log1p(-p), p, xp=xp, divide="ignore")
+    return -(times(y, log_p, xp) + times(1 - y, log_not_p, xp))
 
 
 def binary_cross_entropy(probs: Any, labels: Any) -> Any:
@@ -140,6 +166,11 @@ def binary_cross_entropy(probs: Any, labels: Any) -> Any:
 
     with :math:`\log(1-p)` computed as ``log1p(-p)``.
 
+    Accuracy: on NumPy arrays the float64 result is within 1 ulp of the exact
+    value, relative for labels in [0, 1], down to subnormal results; float32 and lower
+    precisions get that result rounded once. Other array libraries compute the
+    same formula with their own ``exp``/``log`` (within 4 ulp, absolute below 1).
+
     Examples
     --------
     Seed question 003, the binary formula summed over the classes of a softmax
@@ -163,9 +194,10 @@ def binary_cross_entropy(probs: Any, labels: Any) -> Any:
     def compute(probs: Any, labels: Any, _: Any) -> Any:
         p = working(fn, "probs", probs, xp)
         y = labels_working(labels, p, xp)
-        log_p = quietly(lambda xp, p: xp.log(p), p, xp=xp, divide="ignore")
-        log_not_p = quietly(lambda xp, p: xp.log1p(-p), p, xp=xp, divide="ignore")
-        loss = -(times(y, log_p, xp) + times(1 - y, log_not_p, xp))
+        if applies(xp, p):
+            loss = elementwise(binary_loss, _plain_binary, p, y, None)
+        else:
+            loss = _plain_binary(p, y)
         return to_input_dtype(loss, probs.dtype, xp)
 
     return elementwise_blocks(compute, probs, labels, None, xp=xp)

@@ -7,8 +7,10 @@ from typing import Any
 import numpy as np
 from array_api_compat import is_numpy_namespace
 
+from crossent._core import _exact_softmax as exact
 from crossent._core import _validation as v
 from crossent._core._blocks import by_rows
+from crossent._core._exact_prob import probability_loss
 from crossent._core._logsumexp import shifted_and_log1p_rest
 from crossent._core._namespace import (
     as_array,
@@ -111,6 +113,11 @@ def softmax_cross_entropy(
     exactly 0 contributes 0 even against a ``-inf`` logit (no ``0 · inf``);
     NaN in either input propagates.
 
+    Accuracy: on NumPy arrays the float64 result is within 1 ulp of the exact
+    value, relative for labels >= 0, down to subnormal results; float32 and lower
+    precisions get that result rounded once. Other array libraries compute the
+    same formula with their own ``exp``/``log`` (within 4 ulp, absolute below 1).
+
     Examples
     --------
     Seed question 003 (``tf.nn.softmax_cross_entropy_with_logits``):
@@ -138,13 +145,19 @@ def softmax_cross_entropy(
         ax = logits.ndim - 1 if last else axis
         z = working(fn, "logits", logits, xp)
         y = labels_working(labels, z, xp)
-        sh, log1p_rest = shifted_and_log1p_rest(z, ax, xp, where=mask)
-        terms = xlogy_shifted(y, sh, log1p_rest, xp)
-        if mask is not None:
-            terms = xp.where(mask, terms, xp.zeros_like(terms))
-            any_class = xp.any(mask, axis=ax, keepdims=True)
-            terms = xp.where(any_class, terms, xp.zeros_like(terms))
-        loss = xp.sum(terms, axis=ax)
+        if logits.ndim and exact.applies(xp, z):
+            keep = None if mask is None else exact.to_rows(mask, ax)
+            z2 = exact.to_rows(z, ax)
+            out = exact.patched(
+                exact.soft_label_loss,
+                lambda z, y, k: _plain_softmax_ce(z, y, k, 1, xp),
+                z2 if keep is None else np.where(keep, z2, -np.inf),
+                exact.to_rows(y, ax),
+                keep,
+            )
+            loss = exact.from_rows(out, z, ax, per_class=False)
+        else:
+            loss = _plain_softmax_ce(z, y, mask, ax, xp)
         return to_input_dtype(loss, logits.dtype, xp)
 
     if not last or not is_numpy_namespace(xp):
@@ -156,6 +169,17 @@ def softmax_cross_entropy(
         out_shape=tuple(logits.shape[:-1]),
         out_dtype=logits.dtype,
     )
+
+
+def _plain_softmax_ce(z: Any, y: Any, mask: Any, ax: int, xp: Any) -> Any:
+    """The softmax cross-entropy in the working dtype (any array library)."""
+    sh, log1p_rest = shifted_and_log1p_rest(z, ax, xp, where=mask)
+    terms = xlogy_shifted(y, sh, log1p_rest, xp)
+    if mask is not None:
+        terms = xp.where(mask, terms, xp.zeros_like(terms))
+        any_class = xp.any(mask, axis=ax, keepdims=True)
+        terms = xp.where(any_class, terms, xp.zeros_like(terms))
+    return xp.sum(terms, axis=ax)
 
 
 def xlogy_shifted(y: Any, sh: Any, log1p_rest: Any, xp: Any) -> Any:
@@ -213,6 +237,11 @@ def softmax_cross_entropy_with_integer_labels(
 
     A ``-inf`` logit on a class other than ``y`` is harmless (finite loss).
 
+    Accuracy: on NumPy arrays the float64 result is within 1 ulp of the exact
+    value, relative, down to subnormal results; float32 and lower
+    precisions get that result rounded once. Other array libraries compute the
+    same formula with their own ``exp``/``log`` (within 4 ulp, absolute below 1).
+
     Examples
     --------
     >>> import numpy as np
@@ -241,14 +270,21 @@ def softmax_cross_entropy_with_integer_labels(
     def compute(logits: Any, labels: Any) -> Any:
         ax = logits.ndim - 1 if last else axis
         z = working(fn, "logits", logits, xp)
-        sh, log1p_rest = shifted_and_log1p_rest(z, ax, xp)
         ignored = None
         safe = labels
         if ignore_index is not None:
             ignored = labels == ignore_index
             safe = xp.where(ignored, xp.zeros_like(labels), labels)
-        sh_y = _take_class(sh, safe, ax, xp)
-        loss = -sh_y + xp.squeeze(log1p_rest, axis=ax)
+        if logits.ndim and exact.applies(xp, z):
+            out = exact.patched(
+                exact.integer_label_loss,
+                lambda z, k: _plain_integer_labels(z, k, 1, xp),
+                exact.to_rows(z, ax),
+                np.asarray(safe).reshape(-1).astype(np.intp),
+            )
+            loss = out.reshape(tuple(labels.shape))
+        else:
+            loss = _plain_integer_labels(z, safe, ax, xp)
         if ignored is not None:
             loss = xp.where(ignored, xp.zeros_like(loss), loss)
         return to_input_dtype(loss, logits.dtype, xp)
@@ -262,6 +298,12 @@ def softmax_cross_entropy_with_integer_labels(
         out_shape=tuple(labels.shape),
         out_dtype=logits.dtype,
     )
+
+
+def _plain_integer_labels(z: Any, labels: Any, ax: int, xp: Any) -> Any:
+    """``-log softmax(z)_label`` in the working dtype (any array library)."""
+    sh, log1p_rest = shifted_and_log1p_rest(z, ax, xp)
+    return -_take_class(sh, labels, ax, xp) + xp.squeeze(log1p_rest, axis=ax)
 
 
 def _take_class(x: Any, labels: Any, axis: int, xp: Any) -> Any:
@@ -314,6 +356,11 @@ def cross_entropy(probs: Any, labels: Any, *, axis: int = -1) -> Any:
     -----
     .. math:: \ell = -\sum_c \operatorname{xlogy}(y_c, p_c)
 
+    Accuracy: on NumPy arrays the float64 result is within 1 ulp of the exact
+    value, relative for labels >= 0, down to subnormal results; float32 and lower
+    precisions get that result rounded once. Other array libraries compute the
+    same formula with their own ``exp``/``log`` (within 4 ulp, absolute below 1).
+
     Examples
     --------
     Seed question 000 with normalised rows:
@@ -340,7 +387,16 @@ def cross_entropy(probs: Any, labels: Any, *, axis: int = -1) -> Any:
 
         def compute(probs: Any, labels: Any) -> Any:
             ax = probs.ndim - 1 if last else axis
-            loss = -np.sum(_xlogy_numpy(labels, probs, wide), axis=ax)
+            if probs.ndim and wide == np.float64:
+                out = exact.patched(
+                    probability_loss,
+                    lambda p, y: -np.sum(_xlogy_numpy(y, p, wide), axis=1),
+                    exact.to_rows(probs.astype(wide, copy=False), ax),
+                    exact.to_rows(labels, ax).astype(wide, copy=False),
+                )
+                loss = exact.from_rows(out, probs, ax, per_class=False)
+            else:
+                loss = -np.sum(_xlogy_numpy(labels, probs, wide), axis=ax)
             return to_input_dtype(loss, probs.dtype, xp)
 
         if not last or probs.ndim < 2:

@@ -9,7 +9,7 @@ import numpy as np
 
 from crossent._core import _validation as v
 from crossent._core._binary import times
-from crossent._core._categorical import xlogy_shifted
+from crossent._core._categorical import softmax_cross_entropy, xlogy_shifted
 from crossent._core._logsumexp import shifted_and_log1p_rest
 from crossent._core._namespace import (
     as_array,
@@ -107,6 +107,8 @@ def softmax_focal_cross_entropy(
     axis = v.normalize_axis(fn, axis, max(logits.ndim, 1))
     v.check_nonempty_axis(fn, "logits", logits, axis)
     z = working(fn, "logits", logits, xp)
+    if g == 0 and alpha is None:  # exactly the cross-entropy (and as accurate)
+        return softmax_cross_entropy(logits, labels, axis=axis)
     y = labels_working(labels, z, xp)
     sh, log1p_rest = shifted_and_log1p_rest(z, axis, xp)
     ce_terms = xlogy_shifted(y, sh, log1p_rest, xp)
