@@ -184,7 +184,7 @@ def answer(
         if ceiling is not None:
             kept = (ceiling, *kept)
         return Answer(
-            ref, ref_value, None, (), ident, kept, _nearest(q, ref, against, shared)
+            ref, ref_value, None, (), ident, kept, _nearest(q, ref, against, large)
         )
     best = found[0]
     if "binary_vs_categorical" not in by_code and _formulas_differ(best, ref):
@@ -339,15 +339,18 @@ def _with_best(ident: Identification, best: Hypothesis) -> Identification:
 
 
 def _nearest(
-    q: Question, ref: Config, against: Sequence[Spec], shared: dict[str, Any]
+    q: Question, ref: Config, against: Sequence[Spec], large: bool
 ) -> tuple[Near, ...]:
-    """The closest hypotheses, by relative distance, when none matches."""
+    """The closest hypotheses, by relative distance, when none matches (on large
+    inputs, the reductions of the reference only: each hand-written formula takes
+    several float64 copies of the inputs)."""
     from crossent.explain._hypothesis import INPUTS, OUTPUTS
 
     cands = [ref] + [Config(s) for s in against[1:]]
-    cands += [
-        replace(ref, inputs=n) for n in INPUTS if n not in ("log_eps", "clip_eps")
-    ]
+    if not large:
+        cands += [
+            replace(ref, inputs=n) for n in INPUTS if n not in ("log_eps", "clip_eps")
+        ]
     cands += [replace(ref, output=n) for n in OUTPUTS if n != "batch_mean"]
     obs = q.observed.astype(np.float64)
     out = []
