@@ -26,7 +26,7 @@ import numpy as np
 
 import crossent._core as core
 from crossent.explain._cause import Cause
-from crossent.explain._deviations import TEXT, causes_of
+from crossent.explain._deviations import TEXT, causes_of, implementation_causes
 from crossent.explain._facts import Facts
 from crossent.explain._given import given_deviations
 from crossent.explain._hypothesis import Config, Question, evaluate
@@ -184,7 +184,7 @@ def answer(
         if ceiling is not None:
             kept = (ceiling, *kept)
         return Answer(
-            ref, ref_value, None, (), ident, kept, _nearest(q, ref, against, shared)
+            ref, ref_value, None, (), ident, kept, _nearest(q, ref, against, large)
         )
     best = found[0]
     if "binary_vs_categorical" not in by_code and _formulas_differ(best, ref):
@@ -208,6 +208,10 @@ def answer(
                 for c in evidence
                 if c.code in _SHOWN_BY_INPUTS and _bears_on(c.code, ref, q)
             ]
+        if not causes and not large:
+            # ... or the steps where it departs from the exact formula and that
+            # move the value on these inputs (a log clamped at −100, a clip)
+            causes = _departures(q, ref, f, shared, runs, by_code)
     have = {x.code for x in causes}
     causes += [
         c
@@ -227,7 +231,7 @@ def answer(
 
 
 #: Facts of the inputs that make a loss inf or NaN, in the order they are shown.
-_NONFINITE_SOURCES = ("nan_input", "masked_logits", "overflow")
+_NONFINITE_SOURCES = ("nan_input", "label_range", "masked_logits", "overflow")
 
 
 def _nonfinite_sources_first(
@@ -258,6 +262,38 @@ def _nonfinite_sources_first(
         return causes
     seen = set(firsts)
     return lead + [c for c in causes if c.code not in seen]
+
+
+def _departures(
+    q: Question,
+    ref: Config,
+    f: Facts,
+    shared: dict[str, Any],
+    runs: Runs,
+    evidence: dict[str, Cause],
+) -> list[Cause]:
+    """How ``ref`` (which reproduces the number) differs from the exact formula on
+    these inputs: the step attribution, kept only where the inputs support it."""
+    impl = ref.spec.implementation
+    binary = impl.labels == "binary"
+    logits = expects(impl, ref.spec.options) == "logits"
+    path = {
+        (True, True): "exact.sigmoid_binary",
+        (True, False): "exact.binary",
+        (False, True): "exact.softmax",
+        (False, False): "exact.categorical",
+    }[(binary, logits)]  # the same family and inputs: only the arithmetic differs
+    if path == ref.spec.path:
+        return []
+    exact = Config(as_spec(path, **shared))
+    a, b = evaluate(q, exact), evaluate(q, ref)
+    if a is None or b is None:
+        return []
+    with np.errstate(all="ignore"):
+        share = float(np.sum(np.asarray(a, np.float64) - np.asarray(b, np.float64)))
+    if share == 0:
+        return []
+    return implementation_causes(q, exact, ref, share, f, runs, evidence)
 
 
 def _bears_on(code: str, ref: Config, q: Question) -> bool:
@@ -339,15 +375,18 @@ def _with_best(ident: Identification, best: Hypothesis) -> Identification:
 
 
 def _nearest(
-    q: Question, ref: Config, against: Sequence[Spec], shared: dict[str, Any]
+    q: Question, ref: Config, against: Sequence[Spec], large: bool
 ) -> tuple[Near, ...]:
-    """The closest hypotheses, by relative distance, when none matches."""
+    """The closest hypotheses, by relative distance, when none matches (on large
+    inputs, the reductions of the reference only: each hand-written formula takes
+    several float64 copies of the inputs)."""
     from crossent.explain._hypothesis import INPUTS, OUTPUTS
 
     cands = [ref] + [Config(s) for s in against[1:]]
-    cands += [
-        replace(ref, inputs=n) for n in INPUTS if n not in ("log_eps", "clip_eps")
-    ]
+    if not large:
+        cands += [
+            replace(ref, inputs=n) for n in INPUTS if n not in ("log_eps", "clip_eps")
+        ]
     cands += [replace(ref, output=n) for n in OUTPUTS if n != "batch_mean"]
     obs = q.observed.astype(np.float64)
     out = []

@@ -42,8 +42,9 @@ from crossent.explain._runs import Runs
 from crossent.explain._search import Hypothesis, apply
 from crossent.explain._spec import Spec
 from crossent.explain._trace import Trace
+from crossent.frameworks._plan import CAUSE_OF_STEP
 
-__all__ = ["causes_of", "compare_model"]
+__all__ = ["causes_of", "compare_model", "implementation_causes"]
 
 _ORDER = {
     "given": 0,
@@ -195,7 +196,7 @@ def causes_of(
         cfg = apply(cfg, d)
         after = evaluate(q, cfg)
         if d.kind == "implementation":
-            out += _implementation_causes(q, ref, cfg, share, f, runs, evidence)
+            out += implementation_causes(q, ref, cfg, share, f, runs, evidence)
             continue
         msg = (
             f"{d.label}: {fmt_value(_total(before), 7) if before is not None else '—'} "
@@ -237,6 +238,21 @@ def _merge(causes: list[Cause]) -> list[Cause]:
         else:
             by[c.code] = c
     return list(by.values())
+
+
+def _supported_code(code: str, step: str, a: Config, b: Config, f: Facts) -> str:
+    """The code of a group of steps substituted together ("log+terms"): its most
+    telling step's, or, when the inputs do not support that one, the next step's
+    that they do support (a log clamped at −100 inside "log+terms" is log_clamped,
+    not a change of formula family)."""
+    if _supported(code, step, a, b, f) or "+" not in step:
+        return code
+    for name in step.split("+"):
+        other = CAUSE_OF_STEP.get(name)
+        telling = other not in (None, code, "precision", "reduction", "label_range")
+        if telling and _supported(str(other), step, a, b, f):
+            return str(other)
+    return code
 
 
 def _supported(code: str, step: str, a: Config, b: Config, f: Facts) -> bool:
@@ -328,7 +344,7 @@ def _option_causes(
     return out, cur, share
 
 
-def _implementation_causes(
+def implementation_causes(
     q: Question,
     ref: Config,
     producer: Config,
@@ -402,6 +418,7 @@ def _steps_causes(
             items = [(comp.nonfinite_step.cause, comp.gap, comp.nonfinite_step.step)]
     floor = max(1e-4 * abs(share) if math.isfinite(share) else 0.0, 1e-7)
     items = [(c, v, s) for c, v, s in items if not abs(v) < floor]  # rounding noise
+    items = [(_supported_code(c, s, producer, ref, f), v, s) for c, v, s in items]
     items = _without_cancelling(items)
     kept = [(c, v, s) for c, v, s in items if _supported(c, s, producer, ref, f)]
     if not kept and items:

@@ -76,19 +76,21 @@ def given_deviations(
                 ("precision", f"computed in {dtype}", _total(wide) - _total(cur), "")
             )
             return out
-    if expects(impl, ref.spec.options) == "logits" and _probabilities(
-        q, impl.labels == "binary"
-    ):
+    kind = _probabilities(q, impl.labels == "binary")
+    if expects(impl, ref.spec.options) == "logits" and kind:
+        # softmax outputs: their logits are log p (up to a constant); sigmoid
+        # outputs (rows not summing to 1, or a binary loss): log(p / (1 − p))
         with np.errstate(all="ignore"):
             p = np.asarray(q.y_pred, np.float64)
-            x = np.log(p) if impl.labels != "binary" else np.log(p) - np.log1p(-p)
+            x = np.log(p) if kind == "softmax" else np.log(p) - np.log1p(-p)
         code = "logits_as_log_probs" if "nll" in impl.path else "probs_as_logits"
         v = _value_on(q, ref, x)
         if v is not None:
             out.append(
                 (
                     code,
-                    "probabilities given where logits are expected",
+                    f"{kind} outputs (probabilities) given where logits are expected; "
+                    "on the logits that would give them",
                     _total(v) - _total(cur),
                     "",
                 )
@@ -227,11 +229,18 @@ def close(a: Any, b: Any, loose: bool = False) -> bool:
         )
 
 
-def _probabilities(q: Question, binary: bool) -> bool:
+def _probabilities(q: Question, binary: bool) -> str:
+    """ "softmax" when the predictions are rows of probabilities summing to 1 (for a
+    categorical loss), "sigmoid" when every value is in [0, 1] and one is near 1
+    (or the loss is binary), else ""."""
     p = np.asarray(q.y_pred, np.float64)
     if not p.size or not np.all((p >= 0) & (p <= 1)):
-        return False
-    return binary or bool(np.allclose(p.sum(-1), 1, atol=1e-3))
+        return ""
+    if not binary and p.ndim and bool(np.allclose(p.sum(-1), 1, atol=1e-3)):
+        return "softmax"
+    # scores in [0, 1] are as often small logits in a question; sigmoid outputs
+    # show themselves by a score near 1
+    return "sigmoid" if binary or float(p.max()) >= 0.95 else ""
 
 
 def _value_on(q: Question, ref: Config, y_pred: np.ndarray) -> Any:

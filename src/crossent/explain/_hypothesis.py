@@ -100,6 +100,11 @@ OUTPUTS: Mapping[str, tuple[str, str]] = {
     "elements": ("reduction", "averaged over every element (N·C), not the N examples"),
     "log2": ("log_base", "the log taken in base 2 (bits, not nats)"),
     "batch_mean": ("batch_mean", "a mean of per-batch means"),
+    "batch_sum_over_n": (
+        "reduction",
+        "per-batch means added up and divided by the number of examples (a "
+        "running loss of batch means over the dataset size)",
+    ),
     "all_n": (
         "reduction",
         "divided by all N positions, ignored or zero-weight ones included",
@@ -437,7 +442,7 @@ def evaluate(q: Question, cfg: Config) -> np.ndarray | None:
                 out = np.asarray(per.mean())
             else:
                 out = np.asarray(np.log(np.mean(np.exp(per))))
-        elif cfg.output == "batch_mean":
+        elif cfg.output in ("batch_mean", "batch_sum_over_n"):
             if v.ndim == 0 and "reduction" in accepted_options(cfg.spec.implementation):
                 unreduced = raw(q, replace(cfg, output="", spec=_unreduced(cfg.spec)))
                 v = np.zeros(()) if unreduced is None else unreduced.astype(np.float64)
@@ -449,7 +454,10 @@ def evaluate(q: Question, cfg: Config) -> np.ndarray | None:
                 return None
             starts = np.arange(0, per.size, size)
             counts = np.diff(np.append(starts, per.size))
-            out = np.asarray(np.mean(np.add.reduceat(per, starts) / counts))
+            means = np.add.reduceat(per, starts) / counts
+            out = np.asarray(
+                np.mean(means) if cfg.output == "batch_mean" else means.sum() / per.size
+            )
         else:
             return None
     return np.asarray(out).astype(dtype) if dtype.kind == "f" else np.asarray(out)

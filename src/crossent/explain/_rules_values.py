@@ -518,8 +518,41 @@ def _saturating_sigmoid(f: Facts) -> Cause | None:
     )
 
 
+def _infinite_binary_logits(f: Facts) -> list[Cause]:
+    """±inf logits of a binary loss: the stable formula max(z, 0) − z·y +
+    log1p(e^−|z|) computes inf − inf = NaN, where sigmoid(±inf) = 1 or 0 would
+    give a finite loss (or inf) by the probability formula."""
+    z, y = f.y_pred, f.y_true.astype(np.float64, copy=False)
+    neg, pos = np.isneginf(z), np.isposinf(z)
+    if not (neg.any() or pos.any()) or y.shape != z.shape:
+        return []
+    nan_at = _rows((neg & (y == 0)) | (pos & (y == 1)))
+    inf_at = _rows((neg & (y > 0)) | (pos & (y < 1)))
+    parts = []
+    if nan_at:
+        parts.append(
+            f"{len(nan_at)} logit(s) are ±inf on the label they predict (−inf with "
+            "y = 0, +inf with y = 1): the exact loss there is 0, but the stable "
+            "formula max(z, 0) − z·y + log(1 + e^−|z|) computes inf − inf = NaN "
+            "(BCEWithLogitsLoss, sigmoid_cross_entropy_with_logits, optax)."
+        )
+    if inf_at:
+        parts.append(
+            f"{len(inf_at)} logit(s) are ±inf against their label: the loss is +inf."
+        )
+    code = "masked_logits" if neg.any() else "overflow"
+    fix = (
+        "Mask with a large finite value (e.g. −1e4) instead of ±inf, or drop the "
+        "masked elements before the loss."
+    )
+    title = "−inf logits" if neg.any() else "+inf logits"
+    return [Cause(code, title, " ".join(parts), fix, nan_at + inf_at)]
+
+
 def rule_masked_logits(f: Facts) -> list[Cause]:
     """PAIN 23: −inf logits from masking."""
+    if f.label_kind in ("binary_column", "multi_hot") or f.num_classes < 2:
+        return _infinite_binary_logits(f)
     if f.pred_kind != "logits" and not np.any(np.isneginf(f.y_pred)):
         return []
     neg = np.isneginf(f.y_pred)

@@ -36,6 +36,7 @@ from crossent.explain._hypothesis import (
     evaluate,
     faithful,
     option_code,
+    raw,
 )
 from crossent.explain._input_solve import (
     eps_solution,
@@ -255,9 +256,10 @@ def _output_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
                     code, "output", what, {"output": name, "params": (("k", k),)}
                 )
             continue
-        if name == "batch_mean":
+        if name in ("batch_mean", "batch_sum_over_n"):
             for size in _batch_sizes(q.rows):
-                if q.rows % size:
+                # equal batches: a mean of batch means is the mean (no deviation)
+                if q.rows % size or (name == "batch_sum_over_n" and size > 1):
                     yield Deviation(
                         code,
                         "output",
@@ -331,10 +333,10 @@ def _integer_ratio(q: Question, ref: Config, divided: bool) -> int | None:
     obs = q.observed.astype(np.float64)
     if obs.shape != ():
         return None
-    v = evaluate(q, ref)
-    if v is None or np.ndim(v) != 0:
+    v = raw(q, ref)  # unreduced values are averaged, as the user would
+    if v is None or v.size == 0:
         return None
-    a, b = float(v), float(obs)
+    a, b = float(np.mean(v.astype(np.float64))), float(obs)
     if not (math.isfinite(a) and math.isfinite(b)) or a == 0 or b == 0:
         return None
     r = a / b if divided else b / a
