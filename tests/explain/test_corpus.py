@@ -33,13 +33,14 @@ NON_FINITE = ("nan", "inf", "-inf")
 # of the cases, the headline or an acceptable code present in 95 %, and at most
 # 0.3 extra codes per case.  These floors are what explain achieved when they
 # were last set; raise them (never lower them) as explain improves.
-# The 24 cases of tools/explain_corpus/heldout.py were built blind (explain scored
-# 10/24 headline first on them at the time, 11/24 after the first round of changes
-# tuned on the other 44); the floors below include them after the changes they led to.
-CASES = 68
-HEADLINE_FIRST_FLOOR = 64  # of 68 cases (34 of the first 44 before the held-out set)
-EXPECTED_PRESENT_FLOOR = 65  # of 68 cases
-EXTRA_CODES_CEILING = 5  # extra codes over all 68 cases (0.07 per case)
+# tools/explain_corpus/heldout.py and heldout2.py (24 cases each) were built blind:
+# explain scored 10/24 and 11/24 headline first on them when they arrived, and the
+# changes they led to were general hypotheses, not per-case rules.  The floors
+# below count all four files, after those changes.
+CASES = 92
+HEADLINE_FIRST_FLOOR = 81  # of 92 cases (34 of the first 44 before the held-out sets)
+EXPECTED_PRESENT_FLOOR = 84  # of 92 cases
+EXTRA_CODES_CEILING = 8  # extra codes over all 92 cases (0.09 per case)
 
 
 @pytest.fixture(scope="module")
