@@ -228,3 +228,41 @@ def test_every_identify_option_binds_and_runs(path: str) -> None:
         value = np.asarray(plan.run(state)["value"])
         assert np.all(np.isfinite(value))
         assert plan.names[-1] == "output"
+
+
+# --- x64 (issue #14) -------------------------------------------------------------------
+
+
+def test_x64_keeps_float64_and_matches_the_exact_loss() -> None:
+    import crossent
+
+    r = np.random.default_rng(3)
+    z, y = r.normal(0, 3, (6, 5)), np.eye(5)[r.integers(0, 5, 6)]
+    assert optax.softmax_cross_entropy(z, y).dtype == np.float32  # JAX's default
+    with optax.enable_x64():
+        ours = optax.softmax_cross_entropy(z, y)
+        labels = optax.softmax_cross_entropy_with_integer_labels(z, y.argmax(1))
+        assert optax.smooth_labels(y, 0.1).dtype == np.float64
+    assert ours.dtype == labels.dtype == np.float64
+    # reference: crossent's exact float64 core (a few ulp)
+    exact = crossent.softmax_cross_entropy(z, y)
+    np.testing.assert_allclose(ours, exact, rtol=1e-13)
+    np.testing.assert_allclose(labels, exact, rtol=1e-13)
+
+
+def test_x64_follows_jax_config_only_if_jax_is_imported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+    import types
+
+    z, y = np.zeros((1, 3)), np.eye(3)[:1]
+    if "jax" not in sys.modules:
+        assert optax.softmax_cross_entropy(z, y).dtype == np.float32
+    fake = types.SimpleNamespace(config=types.SimpleNamespace(jax_enable_x64=True))
+    monkeypatch.setitem(sys.modules, "jax", fake)
+    assert optax.softmax_cross_entropy(z, y).dtype == np.float64
+    with optax.enable_x64(False):  # the explicit choice wins
+        assert optax.softmax_cross_entropy(z, y).dtype == np.float32
+    fake.config.jax_enable_x64 = False
+    assert optax.softmax_cross_entropy(z, y).dtype == np.float32

@@ -2,9 +2,19 @@
 
 Same names, argument order ``(logits, labels)``, defaults and keyword-only
 arguments as ``optax.losses``. JAX runs with x64 disabled (its default), so
-float64 inputs are computed and returned in float32; float16 and bfloat16 are
-computed natively, rounding after every operation. All losses are unreduced.
-JAX is never imported.
+float64 inputs are computed and returned in float32; inside
+``with enable_x64():`` (or with JAX imported and ``jax_enable_x64`` set) they
+stay float64. float16 and bfloat16 are computed natively, rounding after every
+operation. All losses are unreduced. JAX is never imported.
+
+>>> import numpy as np
+>>> from crossent.frameworks import optax
+>>> z, y = np.array([[1.2, -0.8, -0.5]]), np.array([[1.0, 0, 0]])
+>>> optax.softmax_cross_entropy(z, y).dtype
+dtype('float32')
+>>> with optax.enable_x64():
+...     optax.softmax_cross_entropy(z, y).dtype
+dtype('float64')
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ from crossent.frameworks.optax._classification import (
 )
 
 __all__ = [
+    "enable_x64",
     "losses",
     "poly_loss_cross_entropy",
     "safe_softmax_cross_entropy",
@@ -40,7 +51,12 @@ __all__ = [
     "softmax_cross_entropy_with_integer_labels",
 ]
 
-_VERSIONS = "optax 0.2.4–0.2.8 (jax, x64 disabled)"
+#: ``with optax.enable_x64():`` computes as JAX with ``jax_enable_x64`` (like
+#: ``jax.enable_x64``); without it the mirrors follow JAX's flag if JAX is
+#: imported, and JAX's default (off) otherwise.
+enable_x64 = _jax.enable_x64
+
+_VERSIONS = "optax 0.2.4–0.2.8 (jax; x64 disabled by default, or enabled)"
 _DOCS = "https://optax.readthedocs.io/en/latest/api/losses.html#optax.losses."
 _NO_REDUCTION = Divergence(
     "reduce", "no reduction: one loss per example (callers usually .mean())", SRC
@@ -48,7 +64,8 @@ _NO_REDUCTION = Divergence(
 _X64 = Divergence(
     "cast",
     "JAX's x64 is disabled by default: float64 inputs are computed and returned "
-    "in float32; float16/bfloat16 run natively",
+    "in float32 (with jax_enable_x64 or optax.enable_x64() they stay float64); "
+    "float16/bfloat16 run natively",
     "jax/_src/config.py jax_enable_x64",
 )
 _optax = functools.partial(
@@ -406,10 +423,13 @@ def smooth_labels(
         n = int(np.prod([y.shape[a] for a in axes]))
         return np.asarray(scaled + np.asarray(alpha / n, y.dtype))
     ax = axis if isinstance(axis, (int, np.integer)) else tuple(axis)
-    count = np.sum(np.asarray(where, bool), axis=ax, keepdims=True, dtype=np.int32)
-    # a Python float over an int32 array: a *weakly typed* float32, which then
-    # takes the labels' dtype
-    offset = np.float32(alpha) / count.astype(np.float32)
+    count = np.sum(
+        np.asarray(where, bool), axis=ax, keepdims=True, dtype=_jax.default_int()
+    )
+    # a Python float over an int32 (x64: int64) array: a *weakly typed* float32
+    # (x64: float64), which then takes the labels' dtype
+    real = _jax.default_float()
+    offset = np.asarray(alpha, real) / count.astype(real)
     return np.asarray(scaled + offset.astype(scaled.dtype))
 
 

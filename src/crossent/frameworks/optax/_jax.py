@@ -1,4 +1,8 @@
-"""JAX numerics (x64 disabled, CPU) reproduced in NumPy, for the optax mirrors.
+"""JAX numerics (CPU) reproduced in NumPy, for the optax mirrors.
+
+x64 is disabled by default, as in JAX; :func:`enable_x64` (or JAX's own
+``jax_enable_x64``, read when JAX is already imported) turns it on: 64-bit
+inputs then stay 64-bit (``jax/_src/config.py``, ``jax/_src/dtypes.py``).
 
 Each eager ``jnp`` operation returns an array of its dtype, so float16 and
 bfloat16 round after every operation; NumPy (with ml_dtypes for bfloat16) does
@@ -8,7 +12,9 @@ round once, as XLA's CPU backend does. Checked against jax 0.10.2.
 
 from __future__ import annotations
 
+import contextvars
 import operator
+import sys
 from typing import Any
 
 import numpy as np
@@ -21,6 +27,9 @@ __all__ = [
     "canonicalize_axes",
     "canonicalize_axis",
     "check_subdtype",
+    "default_float",
+    "default_int",
+    "enable_x64",
     "is_floating",
     "jnp_max",
     "jnp_sum",
@@ -30,6 +39,7 @@ __all__ = [
     "promote",
     "softmax",
     "take_along_axis",
+    "x64_enabled",
 ]
 
 FUNCTIONS_PY = "jax/_src/nn/functions.py"
@@ -37,9 +47,60 @@ _F16 = np.dtype(np.float16)
 _F32 = np.dtype(np.float32)
 
 
+_X64: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
+    "crossent_optax_x64", default=None
+)
+
+
+def x64_enabled() -> bool:
+    """Whether the mirrors compute as JAX with ``jax_enable_x64``.
+
+    :func:`enable_x64` decides where it is in force; otherwise JAX's own flag,
+    read from ``jax.config`` only if JAX is already imported (the mirrors never
+    import it); otherwise ``False``, JAX's default.
+    """
+    chosen = _X64.get()
+    if chosen is not None:
+        return chosen
+    jax = sys.modules.get("jax")
+    config = getattr(jax, "config", None)
+    return bool(getattr(config, "jax_enable_x64", False))
+
+
+class enable_x64:  # jax.enable_x64's name
+    """Compute the optax mirrors as JAX does with x64 on (or off), like
+    ``jax.enable_x64(new_val)``: float64 and int64 stay 64-bit, Python floats
+    become float64, and float32 with float64 promotes to float64.
+
+    A context manager; the setting is per thread and task (a context variable).
+    """
+
+    def __init__(self, new_val: bool = True) -> None:
+        self.new_val = bool(new_val)
+        self._tokens: list[contextvars.Token[bool | None]] = []
+
+    def __enter__(self) -> None:
+        self._tokens.append(_X64.set(self.new_val))
+
+    def __exit__(self, *exc: object) -> None:
+        _X64.reset(self._tokens.pop())
+
+
 def as_array(x: Any) -> np.ndarray:
-    """``jnp.asarray`` with x64 disabled: 64-bit types become 32-bit."""
+    """``jnp.asarray``: with x64 disabled (the default) 64-bit types become 32-bit."""
+    if x64_enabled():
+        return np.asarray(x)
     return np.asarray(as_jax(x))
+
+
+def default_int() -> np.dtype[Any]:
+    """JAX's default integer: int64 with x64, int32 without."""
+    return np.dtype(np.int64 if x64_enabled() else np.int32)
+
+
+def default_float() -> np.dtype[Any]:
+    """JAX's default float: float64 with x64, float32 without."""
+    return np.dtype(np.float64 if x64_enabled() else np.float32)
 
 
 def is_floating(dtype: Any) -> bool:
@@ -71,10 +132,11 @@ def check_subdtype(fn: str, name: str, x: np.ndarray, floating: bool) -> None:
 
 
 def promote(*dtypes: Any) -> np.dtype[Any]:
-    """JAX's type promotion for strongly typed operands (x64 disabled).
+    """JAX's type promotion for strongly typed operands.
 
     Floats win over integers and booleans; two different float dtypes give
-    float32 (float16 with bfloat16 included), the widest there is without x64.
+    float32 (float16 with bfloat16 included), or float64 if one is float64 (it
+    exists only with x64).
     """
     dts: list[np.dtype[Any]] = [np.dtype(d) for d in dtypes]
     floats = [d for d in dts if is_floating(d)]
@@ -82,6 +144,8 @@ def promote(*dtypes: Any) -> np.dtype[Any]:
         return np.dtype(np.result_type(*dts))
     if all(d == floats[0] for d in floats):
         return floats[0]
+    if any(d == np.float64 for d in floats):
+        return np.dtype(np.float64)
     return _F32  # float32 with anything, or float16 with bfloat16
 
 
