@@ -21,6 +21,7 @@ import numpy as np
 from crossent._core._guard import CHECKS, guard_module
 from crossent.frameworks._convert import as_tensorflow
 from crossent.frameworks._declare import Mirror
+from crossent.frameworks._numbers import keras_clip_texts
 from crossent.frameworks._plan import STEP_ORDER, Plan, State, Step
 from crossent.frameworks._registry import Divergence, get
 
@@ -387,7 +388,8 @@ def sigmoid_cross_entropy(
         Divergence(
             "log",
             "ε added inside both logs, no clip: y=1, p=0 and y=0, p=1 both cost "
-            "16.118095; p outside [0, 1] gives NaN",
+            f"{keras_clip_texts()['true_at_0']} (−log ε in float32); p outside "
+            "[0, 1] gives NaN",
             f"{IMPL} log_loss",
         ),
         REDUCE,
