@@ -71,10 +71,11 @@ def formula(q: Question, cfg: Config, binary: bool) -> np.ndarray | None:
             if binary or not q.logits:
                 return None
             return _reduce_like(cfg.spec, -(y * x).sum(-1))
-        if cfg.inputs == "axis0":
-            if binary or not q.logits or x.ndim != 2:
+        if cfg.inputs == "axis0":  # the softmax over the examples (axis −2)
+            if binary or not q.logits or x.ndim < 2 or x.shape[-2] < 2:
                 return None
-            p0 = np.exp(x - x.max(0)) / np.exp(x - x.max(0)).sum(0)
+            e0 = np.exp(x - x.max(-2, keepdims=True))
+            p0 = e0 / e0.sum(-2, keepdims=True)
             t0 = -np.where(y != 0, y * np.log(p0), 0.0)
             return _reduce_like(cfg.spec, t0.sum(-1))
         if cfg.inputs == "unguarded_log":  # in the inputs' own dtype, as written

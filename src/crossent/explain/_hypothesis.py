@@ -405,7 +405,7 @@ def evaluate(q: Question, cfg: Config) -> np.ndarray | None:
     p = dict(cfg.params)
     with np.errstate(all="ignore"):
         if cfg.output in ("", "log2", "nats_as_bits"):
-            b = _fit(v, shape)
+            b = _fit(v, shape, cfg.spec.implementation.labels == "binary")
             if b is None:
                 return None
             scale = {"log2": 1 / math.log(2), "nats_as_bits": math.log(2)}
@@ -496,14 +496,16 @@ def _unreduced(spec: Spec) -> Spec:
     return Spec(spec.path, {**spec.options, "reduction": "none"})
 
 
-def _fit(v: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+def _fit(v: np.ndarray, shape: tuple[int, ...], binary: bool) -> np.ndarray | None:
     """``v`` in the observed number's shape, the way the user would reduce it."""
     if v.shape == shape:
         return v
     if shape == ():
         return np.asarray(v.mean())
     if v.ndim == len(shape) + 1 and v.shape[:-1] == shape:
-        rows: np.ndarray = v.sum(-1)  # per-element binary losses summed per row
+        # per-element binary losses summed per row; per-example losses (tokens,
+        # a batch within each view) averaged per row
+        rows: np.ndarray = v.sum(-1) if binary else v.mean(-1)
         return rows
     if v.size == int(np.prod(shape)):
         return v.reshape(shape)

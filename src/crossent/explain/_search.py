@@ -69,6 +69,8 @@ COMMON: dict[str, float] = {
 }
 
 _IMPLEMENTATION_COST = 1.2
+#: Inputs small enough to try every pair of an input and an option deviation.
+_PAIRS_UP_TO = 20_000
 
 
 @dataclass(frozen=True)
@@ -409,6 +411,16 @@ def search(
     if cheapest > 1.5 and not large:
         for d in single:
             for o in outputs:
+                h = _try(q, ref, (d, o))
+                if h is not None:
+                    found.append(h)
+    if not found and not large and q.y_pred.size <= _PAIRS_UP_TO:
+        # two mistakes before the loss: an input transformation with another
+        # option value (arguments swapped, and label smoothing off)
+        inputs = [d for d in single if d.kind == "input"]
+        options = [d for d in single if d.kind == "option"]
+        for d in inputs:
+            for o in options:
                 h = _try(q, ref, (d, o))
                 if h is not None:
                     found.append(h)
