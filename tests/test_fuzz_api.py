@@ -151,7 +151,7 @@ def valid_inputs(draw: st.DrawFn, target: Target) -> tuple[Any, Any]:
         dtype = np.float64 if target.name.startswith("sklearn") else dtype
     if target.labels == "binary":
         shape: tuple[int, ...] = (n,) if target.name.startswith("sklearn") else (n, c)
-        if target.name.startswith("torch") or target.name.startswith("tf.nn"):
+        if target.name.startswith(("torch", "tf.nn", "lightgbm", "xgboost")):
             shape = (n,)
     else:
         shape = (n, c)

@@ -26,6 +26,7 @@ __all__ = [
 _SUBPACKAGES = (
     "keras",
     "keras2",
+    "lightgbm",
     "optax",
     "paddle",
     "sklearn",
@@ -34,6 +35,7 @@ _SUBPACKAGES = (
     "textbook",
     "torch",
     "transformers",
+    "xgboost",
 )
 
 

@@ -96,6 +96,8 @@ _MODULES = (
     "crossent.frameworks.transformers.trainer",
     "crossent.frameworks.paddle.nn.functional",
     "crossent.frameworks.tf.compat.v1.losses",
+    "crossent.frameworks.lightgbm.metric",
+    "crossent.frameworks.xgboost.metric",
 )
 
 
@@ -115,6 +117,8 @@ _FRAMEWORKS = (
     "transformers",
     "paddle",
     "tf.compat.v1",
+    "lightgbm",
+    "xgboost",
 )
 
 
