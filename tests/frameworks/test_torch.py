@@ -305,3 +305,47 @@ def test_every_identify_option_binds_and_runs(path: str) -> None:
         value = np.asarray(plan.run(state)["value"])
         assert np.all(np.isfinite(value))
         assert plan.names[-1] == "output"
+
+
+# --- linear_cross_entropy (PyTorch 2.13, issue #14) ------------------------------------
+
+
+def test_linear_cross_entropy_is_cross_entropy_of_the_linear_logits() -> None:
+    import crossent
+    from crossent.frameworks.torch import nn as tnn
+    from crossent.frameworks.torch.nn import functional as tF
+
+    r = np.random.default_rng(5)
+    h, w, b = r.normal(0, 1, (6, 4)), r.normal(0, 1, (3, 4)), r.normal(0, 1, 3)
+    t = r.integers(0, 3, 6)
+    z = h @ w.T + b
+    # float64: the exact core on the same logits (a few ulp)
+    exact = crossent.softmax_cross_entropy(z, np.eye(3)[t])
+    ours = tF.linear_cross_entropy(h, w, t, linear_bias=b, reduction="none")
+    np.testing.assert_allclose(ours, exact, rtol=1e-13)
+    # ignore_index=None means -100; other options pass through to cross_entropy
+    t_ign = t.copy()
+    t_ign[0] = -100
+    np.testing.assert_allclose(
+        tF.linear_cross_entropy(h, w, t_ign, linear_bias=b, label_smoothing=0.1),
+        tF.cross_entropy(z, t_ign, label_smoothing=0.1),
+        rtol=1e-14,
+    )
+    # the module reshapes its (C·∏d, H) head; K-dimensional weights give (N, d) losses
+    loss = tnn.LinearCrossEntropyLoss(4, 3, out_features=(2,), reduction="none", seed=1)
+    out = loss(h.astype(np.float32), r.integers(0, 3, (6, 2)))
+    assert out.shape == (6, 2)
+    assert loss.linear_weight.shape == (6, 4)
+
+
+def test_linear_cross_entropy_rejects_mixed_dtypes_like_torch() -> None:
+    from crossent.errors import FrameworkRuntimeError
+    from crossent.frameworks.torch.nn import functional as tF
+
+    with pytest.raises(
+        FrameworkRuntimeError, match="expected m1 and m2 to have the same dtype"
+    ):
+        tF.linear_cross_entropy(
+            np.ones((2, 3), np.float32), np.ones((4, 3)), np.array([0, 1])
+        )
+    assert issubclass(FrameworkRuntimeError, RuntimeError)

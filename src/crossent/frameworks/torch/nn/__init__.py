@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from crossent._core._guard import TORCH_LABEL_SMOOTHING, guard_module
+from crossent._core._guard import CORE_CHECKS, TORCH_LABEL_SMOOTHING, guard_module
 from crossent.frameworks._convert import as_torch
 from crossent.frameworks.torch import _ops
 from crossent.frameworks.torch.nn import functional
@@ -19,6 +19,7 @@ __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
+    "LinearCrossEntropyLoss",
     "NLLLoss",
     "functional",
 ]
@@ -247,6 +248,96 @@ class BCEWithLogitsLoss(_Loss):
         )
 
 
+class LinearCrossEntropyLoss:
+    """Mirror of ``torch.nn.LinearCrossEntropyLoss`` (PyTorch 2.13).
+
+    A ``Linear(in_features, num_classes · ∏ out_features, bias)`` head and
+    :func:`functional.linear_cross_entropy` of its logits. The head's parameters
+    are ``linear_weight`` (``(num_classes · ∏ out_features, in_features)``) and
+    ``linear_bias``: drawn from U(−1/√in, 1/√in) as PyTorch draws them, but from
+    NumPy's generator (``seed``), so copy a real module's
+    (``module.linear.weight.detach().numpy()``) to reproduce its numbers.
+    ``device`` is ignored.
+
+    >>> import numpy as np
+    >>> from crossent.frameworks.torch import nn
+    >>> loss = nn.LinearCrossEntropyLoss(2, 3)
+    >>> loss.linear_weight = np.float32([[0.5, 1.0], [-1.0, 0.5], [0.0, 0.25]])
+    >>> print(loss(np.float32([[1.0, -0.5], [0.25, 2.0]]), np.array([0, 1])).round(4))
+    1.2603
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        num_classes: int,
+        *,
+        out_features: tuple[int, ...] = (),
+        bias: bool = False,
+        device: Any = None,
+        dtype: Any = None,
+        reduction: str = "mean",
+        weight: Any = None,
+        ignore_index: int | None = None,
+        label_smoothing: float = 0.0,
+        options: Any = None,
+        seed: int | None = None,
+    ) -> None:
+        self.in_features, self.num_classes = int(in_features), int(num_classes)
+        self.out_features = tuple(int(d) for d in out_features)
+        self.reduction = _ops.check_reduction("linear_cross_entropy", reduction)
+        self.weight = as_torch(weight)
+        self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
+        self.options = options
+        rows = self.num_classes * int(np.prod(self.out_features, dtype=np.int64))
+        bound = 1 / np.sqrt(self.in_features) if self.in_features else 0.0
+        rng = np.random.default_rng(seed)
+        dt = np.dtype(dtype or np.float32)
+        self.linear_weight = rng.uniform(
+            -bound, bound, (rows, self.in_features)
+        ).astype(dt)
+        self.linear_bias = rng.uniform(-bound, bound, rows).astype(dt) if bias else None
+
+    def __call__(self, input: Any, target: Any) -> np.ndarray:  # noqa: A002
+        return self.forward(input, target)
+
+    def forward(self, input: Any, target: Any) -> np.ndarray:  # noqa: A002
+        """The loss of the head's logits of ``input`` against ``target``."""
+        shape = (self.num_classes, *self.out_features)
+        w = np.asarray(self.linear_weight).reshape((*shape, self.in_features))
+        b = (
+            None
+            if self.linear_bias is None
+            else np.asarray(self.linear_bias).reshape(shape)
+        )
+        return np.asarray(
+            functional.linear_cross_entropy(
+                input,
+                w,
+                target,
+                linear_bias=b,
+                weight=self.weight,
+                reduction=self.reduction,
+                ignore_index=self.ignore_index,
+                label_smoothing=self.label_smoothing,
+                options=self.options,
+            )
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"LinearCrossEntropyLoss(in_features={self.in_features}, "
+            f"num_classes={self.num_classes}, out_features={self.out_features}, "
+            f"bias={self.linear_bias is not None})"
+        )
+
+
 guard_module(
-    globals(), "torch.nn.", __all__, {"label_smoothing": TORCH_LABEL_SMOOTHING}
+    globals(),
+    "torch.nn.",
+    __all__,
+    {
+        "label_smoothing": TORCH_LABEL_SMOOTHING,
+        "LinearCrossEntropyLoss.ignore_index": CORE_CHECKS["ignore_index"],
+    },
 )

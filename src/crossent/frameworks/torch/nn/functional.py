@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from crossent._core._guard import TORCH_LABEL_SMOOTHING, guard_module
+from crossent._core._guard import CORE_CHECKS, TORCH_LABEL_SMOOTHING, guard_module
 from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Divergence
@@ -21,12 +21,15 @@ from crossent.frameworks.torch._binary import (
     plan_binary_cross_entropy,
     plan_binary_cross_entropy_with_logits,
 )
+from crossent.frameworks.torch._linear import SOURCE as _LINEAR_SOURCE
+from crossent.frameworks.torch._linear import plan_linear_cross_entropy
 from crossent.frameworks.torch._nll import plan_cross_entropy, plan_nll_loss
 
 __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "linear_cross_entropy",
     "nll_loss",
 ]
 
@@ -395,9 +398,75 @@ def binary_cross_entropy_with_logits(
     )
 
 
+@_torch(
+    versions="PyTorch 2.13 (reference path; the chunked `options` path computed alike)",
+    reference=_DOCS.format("linear_cross_entropy"),
+    summary="cross_entropy(input · Wᵀ + b, target): softmax CE of a linear head's "
+    "logits; ignore_index None means -100",
+    expects="logits",
+    labels="integer",
+    hidden=("options",),
+    divergences=(
+        Divergence(
+            "activation",
+            "the logits are input · Wᵀ + b in input's dtype (float32 matmul "
+            "rounding); with `options` PyTorch chunks the batch and accumulates per "
+            "acc_policy, here the reference path computes every case",
+            _LINEAR_SOURCE,
+        ),
+    ),
+)
+def linear_cross_entropy(
+    input: Any,  # noqa: A002  (torch's argument name)
+    linear_weight: Any,
+    target: Any,
+    *,
+    linear_bias: Any = None,
+    weight: Any = None,
+    reduction: str = "mean",
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    options: Any = None,
+) -> tuple[Plan, State]:
+    """Mirror of ``torch.nn.functional.linear_cross_entropy`` (PyTorch 2.13).
+
+    ``cross_entropy(linear(input, linear_weight, linear_bias), target, ...)``:
+    the logits ``input · Wᵀ + b`` are computed in ``input``'s dtype (float16 and
+    bfloat16 accumulate in float32), then :func:`cross_entropy` with the same
+    ``weight``, ``reduction``, ``label_smoothing`` and ``ignore_index`` (``None``
+    is -100). ``linear_weight`` of shape ``(C, d_1, …, d_K, H)`` gives the
+    K-dimensional loss. ``options`` (``LinearCrossEntropyOptions``: chunking,
+    ``acc_policy``) changes how PyTorch computes, not what: the mirror computes
+    the reference path for every ``options``. ``input``, ``linear_weight`` and
+    ``linear_bias`` must share one dtype (RuntimeError otherwise, as PyTorch).
+    For the memory-bounded computation of large vocabulary heads, see
+    :func:`crossent.linear_cross_entropy`.
+
+    >>> import numpy as np
+    >>> from crossent.frameworks.torch.nn import functional as F
+    >>> h = np.float32([[1.0, -0.5], [0.25, 2.0]])
+    >>> W = np.float32([[0.5, 1.0], [-1.0, 0.5], [0.0, 0.25]])
+    >>> print(F.linear_cross_entropy(h, W, np.array([0, 1])).round(4))
+    1.2603
+    """
+    return plan_linear_cross_entropy(
+        target,
+        input,
+        linear_weight=linear_weight,
+        linear_bias=linear_bias,
+        weight=weight,
+        reduction=reduction,
+        ignore_index=ignore_index,
+        label_smoothing=label_smoothing,
+    )
+
+
 guard_module(
     globals(),
     "torch.nn.functional.",
     __all__,
-    {"label_smoothing": TORCH_LABEL_SMOOTHING},
+    {
+        "label_smoothing": TORCH_LABEL_SMOOTHING,
+        "linear_cross_entropy.ignore_index": CORE_CHECKS["ignore_index"],
+    },
 )
