@@ -21,6 +21,9 @@ all ``-inf``) with the plain formulas, which are exact there.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -41,6 +44,8 @@ __all__ = [
     "integer_label_loss",
     "log_softmax_rows",
     "logsumexp_rows",
+    "plain_formulas",
+    "plain_only",
     "soft_label_loss",
 ]
 
@@ -187,10 +192,36 @@ def _soft_sum(
     return out, bad
 
 
+#: Set (by :func:`plain_formulas`) where the callers want speed over the last ulp.
+_PLAIN: ContextVar[bool] = ContextVar("crossent_plain_formulas", default=False)
+
+
+@contextmanager
+def plain_formulas() -> Iterator[None]:
+    """Inside this block the core uses its plain float64 formulas (within a few ulp
+    of the exact value, absolute below a loss of 1) instead of the double-double
+    path, which costs 6–12× more: for callers that compare numbers to the digits a
+    person wrote (explain on large inputs), not to the last ulp."""
+    token = _PLAIN.set(True)
+    try:
+        yield
+    finally:
+        _PLAIN.reset(token)
+
+
+def plain_only() -> bool:
+    """Whether :func:`plain_formulas` is in force."""
+    return _PLAIN.get()
+
+
 def applies(xp: Any, z: Any) -> bool:
-    """Whether the exact float64 path computes this: NumPy arrays (float64 inside)."""
+    """Whether the exact float64 path computes this: NumPy arrays (float64 inside),
+    outside :func:`plain_formulas`."""
     return bool(
-        is_numpy_namespace(xp) and isinstance(z, np.ndarray) and z.dtype == np.float64
+        is_numpy_namespace(xp)
+        and isinstance(z, np.ndarray)
+        and z.dtype == np.float64
+        and not _PLAIN.get()
     )
 
 

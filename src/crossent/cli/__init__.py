@@ -365,8 +365,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 def _cmd_frameworks(args: argparse.Namespace) -> int:
-    from crossent.cli._input import InputError
     from crossent.cli._frameworks_table import frameworks_table
+    from crossent.cli._input import InputError
 
     table = frameworks_table(args.filter, long=args.long)
     if not table.implementations:
