@@ -24,9 +24,11 @@ __all__ = [
 ]
 
 _SUBPACKAGES = (
+    "catboost",
     "keras",
     "keras2",
     "lightgbm",
+    "megatron",
     "optax",
     "paddle",
     "sklearn",

@@ -98,6 +98,8 @@ _MODULES = (
     "crossent.frameworks.tf.compat.v1.losses",
     "crossent.frameworks.lightgbm.metric",
     "crossent.frameworks.xgboost.metric",
+    "crossent.frameworks.catboost.utils",
+    "crossent.frameworks.megatron.core.tensor_parallel.cross_entropy",
 )
 
 
@@ -119,6 +121,8 @@ _FRAMEWORKS = (
     "tf.compat.v1",
     "lightgbm",
     "xgboost",
+    "catboost",
+    "megatron",
 )
 
 
