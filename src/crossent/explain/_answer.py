@@ -293,7 +293,14 @@ def _departures(
         share = float(np.sum(np.asarray(a, np.float64) - np.asarray(b, np.float64)))
     if share == 0:
         return []
-    return implementation_causes(q, exact, ref, share, f, runs, evidence)
+    causes = implementation_causes(q, exact, ref, share, f, runs, evidence)
+    # only the numerical treatments a step comparison names reliably: what other
+    # steps do (a shift of the labels, a layout) has no step name of its own
+    return [c for c in causes if c.code in _NUMERIC_DEPARTURES]
+
+
+#: What a framework does to the numbers that the exact formula does not.
+_NUMERIC_DEPARTURES = frozenset({"clipped", "log_clamped", "renormalized", "overflow"})
 
 
 def _bears_on(code: str, ref: Config, q: Question) -> bool:

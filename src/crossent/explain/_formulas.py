@@ -49,6 +49,7 @@ FORMULAS = (
     "other_family",
     "unguarded_log",
     "axis0",
+    "naive_softmax",
 )
 
 
@@ -71,6 +72,16 @@ def formula(q: Question, cfg: Config, binary: bool) -> np.ndarray | None:
             if binary or not q.logits:
                 return None
             return _reduce_like(cfg.spec, -(y * x).sum(-1))
+        if cfg.inputs == "naive_softmax":  # in the inputs' own dtype, as written
+            if binary or not q.logits:
+                return None
+            zi = q.y_pred
+            e = np.exp(zi)
+            pn = (e / e.sum(-1, keepdims=True)).astype(np.float64)
+            if np.all(np.isfinite(pn)):
+                return None  # nothing overflows: the stable softmax's number
+            tn = -np.where(y != 0, y * np.log(pn), 0.0)
+            return _reduce_like(cfg.spec, tn.sum(-1))
         if cfg.inputs == "axis0":  # the softmax over the examples (axis −2)
             if binary or not q.logits or x.ndim < 2 or x.shape[-2] < 2:
                 return None

@@ -66,6 +66,16 @@ INPUTS: Mapping[str, tuple[str, str]] = {
         "log_softmax)",
     ),
     "axis0": ("axis", "softmax taken over the examples (axis 0), not the classes"),
+    "naive_softmax": (
+        "overflow",
+        "softmax by hand as exp(z) / Σ exp(z) without subtracting the maximum (exp "
+        "overflows to inf, inf / inf = NaN)",
+    ),
+    "ignored_kept": (
+        "ignore_index",
+        "the targets equal to ignore_index kept in the loss (the implementation "
+        "has no ignore_index; nothing masked them)",
+    ),
     "binary_samples": (
         "class_inference",
         "the single row read as N binary samples, one probability each (what "
@@ -291,7 +301,13 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
     impl = cfg.spec.implementation
     binary = impl.labels == "binary"
     wants_probs = expects(impl, cfg.spec.options) == "probabilities"
-    yt, yp = _without_ignored(q, impl)
+    if cfg.inputs == "ignored_kept":
+        yt, yp = q.y_true, q.y_pred
+        kept_t, _ = _without_ignored(q, impl)
+        if q.ignore is None or kept_t is yt:
+            return None  # nothing was left out
+    else:
+        yt, yp = _without_ignored(q, impl)
     if cfg.inputs == "broadcast":
         if q.given is None:
             return None
