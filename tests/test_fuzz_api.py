@@ -41,7 +41,7 @@ from crossent.frameworks._registry import mirror
 RAN: Counter[str] = Counter()
 
 _PRED = {"y_pred", "output", "input", "logits", "probs", "y_proba", "x", "loss"}
-_PRED |= {"source", "logit", "vocab_parallel_logits"}  # transformers, paddle, megatron
+_PRED |= {"source", "logit", "vocab_parallel_logits", "scores"}  # #17 mirrors
 _LABEL = {"y_true", "target", "labels"}
 
 

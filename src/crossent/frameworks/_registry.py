@@ -100,6 +100,7 @@ _MODULES = (
     "crossent.frameworks.xgboost.metric",
     "crossent.frameworks.catboost.utils",
     "crossent.frameworks.megatron.core.tensor_parallel.cross_entropy",
+    "crossent.frameworks.onnx.ops",
 )
 
 
@@ -123,6 +124,7 @@ _FRAMEWORKS = (
     "xgboost",
     "catboost",
     "megatron",
+    "onnx",
 )
 
 
