@@ -50,7 +50,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "tools" / "explain_corpus"
 #: corpus modules, in the order their cases are written
-CORPUS_FILES = ("keras_tf.py", "torch_other.py", "heldout.py", "heldout2.py")
+CORPUS_FILES = (
+    "keras_tf.py",
+    "torch_other.py",
+    "heldout.py",
+    "heldout2.py",
+    "heldout3.py",
+)
 GENERATED_BY = "tools/make_explain_corpus.py"
 #: distributions whose versions are recorded (those the snippets use)
 DISTRIBUTIONS = (
