@@ -29,6 +29,7 @@ _SUBPACKAGES = (
     "keras2",
     "lightgbm",
     "megatron",
+    "mlx",
     "onnx",
     "optax",
     "paddle",

@@ -101,6 +101,7 @@ _MODULES = (
     "crossent.frameworks.catboost.utils",
     "crossent.frameworks.megatron.core.tensor_parallel.cross_entropy",
     "crossent.frameworks.onnx.ops",
+    "crossent.frameworks.mlx.nn.losses",
 )
 
 
@@ -125,6 +126,7 @@ _FRAMEWORKS = (
     "catboost",
     "megatron",
     "onnx",
+    "mlx",
 )
 
 
