@@ -85,6 +85,11 @@ class Target:
             options.setdefault("vocab_size", shape[-1] if shape else 1)
         if self.labels is None:
             return obj(preds, **options)
+        if "linear_weight" in names:  # a linear head of ones, as many classes as inputs
+            n = np.shape(preds)[-1] if np.ndim(preds) else 1
+            kind = np.asarray(preds).dtype
+            head = np.ones(1, kind if kind.kind == "f" else np.float32)
+            return obj(preds, np.broadcast_to(head, (n, n)), labels, **options)
         if names[0] in _PRED:
             return obj(preds, labels, **options)
         return obj(labels, preds, **options)

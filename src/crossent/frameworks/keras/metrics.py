@@ -132,6 +132,11 @@ class Mean(_Accumulator):
         """Add a batch of values (and their weights)."""
         self._accumulate(*_increments(values, sample_weight, None, self._dtype))
 
+    def __call__(self, values: Any, sample_weight: Any = None) -> np.ndarray:
+        """``update_state`` then ``result()``, as Keras' ``Metric.__call__``."""
+        self.update_state(values, sample_weight)
+        return self.result()
+
 
 def _weighted_mean_steps(dtype: np.dtype[Any]) -> tuple[Step, Step, Step]:
     def weight(state: State) -> dict[str, Any]:
@@ -184,6 +189,13 @@ class _MeanMetricWrapper(_Accumulator):
         plan, state = self.bind(y_true, y_pred, sample_weight)
         after = plan.run(state)
         self._accumulate(after["total"], after["count"])
+
+    def __call__(
+        self, y_true: Any, y_pred: Any, sample_weight: Any = None
+    ) -> np.ndarray:
+        """``update_state`` then ``result()``, as Keras' ``Metric.__call__``."""
+        self.update_state(y_true, y_pred, sample_weight)
+        return self.result()
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, as Keras' ``get_config`` reports them."""
