@@ -1,6 +1,6 @@
 """``plain_formulas()``: the core's plain float64 path, for callers that want speed.
 
-explain() uses it on large inputs (``crossent.explain._explain._PLAIN_ABOVE``):
+explain() uses it on large inputs (``crossent.explain._identify.PLAIN_ABOVE``):
 there the double-double path (within 1 ulp, relative) costs 6–12x and explain
 compares numbers with the digits a person wrote.
 """

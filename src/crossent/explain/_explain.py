@@ -24,7 +24,7 @@ from crossent.explain._deviations import compare_model
 from crossent.explain._diagnose import diagnose
 from crossent.explain._explanation import Explanation, ValueRow
 from crossent.explain._facts import Facts, facts
-from crossent.explain._identify import observed_array
+from crossent.explain._identify import PLAIN_ABOVE, observed_array
 from crossent.explain._model import model_inputs
 from crossent.explain._question import align_broadcast, bind_impl, posed_options
 from crossent.explain._runs import Runs
@@ -145,8 +145,6 @@ def _reference_for(f: Facts) -> str:
 
 # Above this many prediction elements, explain() runs fewer implementations.
 _LARGE = 1_000_000
-#: Above this many predictions explain runs the core's plain formulas.
-_PLAIN_ABOVE = 100_000
 
 
 def _textbook_for(f: Facts) -> list[str]:
@@ -259,7 +257,7 @@ def explain(
     >>> e.codes[0]
     'renormalized'
     """
-    if np.size(y_pred) > _PLAIN_ABOVE:
+    if np.size(y_pred) > PLAIN_ABOVE:
         # explain compares numbers with the digits a person wrote: on large inputs
         # the core's plain float64 formulas (a few ulp) are precise enough and the
         # double-double path would take most of the time

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from crossent._core._exact_softmax import plain_formulas, plain_only
 from crossent.explain._model import model_inputs
 from crossent.explain._question import bind_impl, posed_options
 from crossent.explain._render import (
@@ -364,6 +365,10 @@ def _solved(
                 return
 
 
+#: Above this many predictions explain and identify run the core's plain formulas.
+PLAIN_ABOVE = 100_000
+
+
 def identify(
     y_true: Any,
     y_pred: Any,
@@ -422,6 +427,22 @@ def identify(
     >>> print(found.matches[0].spec)
     textbook.categorical(reduction='mean')
     """
+    if np.size(y_pred) > PLAIN_ABOVE and not plain_only():
+        # numbers compared with the digits a person wrote: the core's plain
+        # float64 formulas are precise enough, and 6–12× faster on large inputs
+        with plain_formulas():
+            return identify(
+                y_true,
+                y_pred,
+                observed,
+                tolerance=tolerance,
+                implementations=implementations,
+                from_logits=from_logits,
+                progress=progress,
+                first_only=first_only,
+                _runs=_runs,
+                **fixed,
+            )
     check_from_logits("identify", from_logits)
     check_option_names("identify", fixed)
     obs = observed_array("identify", observed)
