@@ -33,7 +33,6 @@ from crossent.frameworks.tf_keras._classes import (
     CategoricalFocalCrossentropy,
     Loss,
     Reduction,
-    ReductionV2,
     SparseCategoricalCrossentropy,
 )
 from crossent.frameworks.tf_keras._functions import LOSSES
@@ -45,7 +44,6 @@ __all__ = [
     "CategoricalFocalCrossentropy",
     "Loss",
     "Reduction",
-    "ReductionV2",
     "SparseCategoricalCrossentropy",
     "binary_crossentropy",
     "binary_focal_crossentropy",
