@@ -353,6 +353,10 @@ def implementation_causes(
     runs: Runs,
     evidence: dict[str, Cause],
 ) -> list[Cause]:
+    """The causes of the gap ``share`` between ``ref`` and another implementation:
+    the producer's feature options first (weights, smoothing, ignored targets),
+    then the steps where the rest of the gap arises, kept where the inputs support
+    their codes."""
     options, plain, rest = _option_causes(q, ref, producer, share, evidence)
     if plain is None:
         return options

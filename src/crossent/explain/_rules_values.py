@@ -25,6 +25,12 @@ from crossent.explain._rulebase import (
     _where,
     run_implementation,
 )
+from crossent.frameworks._numbers import (
+    keras_clip_texts,
+    neg_log32,
+    show,
+    tf_keras_bce_caps,
+)
 
 
 def rule_renormalized(f: Facts) -> list[Cause]:
@@ -145,11 +151,15 @@ def rule_clipped(f: Facts) -> list[Cause]:
 
 
 def _cap_table(dtype: Any) -> str:
+    caps = tf_keras_bce_caps()
     parts = [
         "PyTorch BCELoss 100 (each log clamped at −100)",
-        "tf_keras BCE 15.424949 for a true class at 0 and 15.333239 for a false class at 1 (clip and +ε inside the log)",
+        f"tf_keras BCE {show(caps['true_at_0'])} for a true class at 0 and "
+        f"{show(caps['false_at_1'])} for a false class at 1 (clip and +ε inside the "
+        "log)",
         f"scikit-learn ≥ 1.5 {fmt_value(-math.log(np.finfo(np.float64).eps), 8)} "
-        "(float64 eps; 15.942385 for float32 input)",
+        f"(float64 eps; {show(neg_log32(float(np.finfo(np.float32).eps)))} for "
+        "float32 input)",
         f"scikit-learn ≤ 1.1 {fmt_value(-math.log(1e-15), 8)} (eps = 1e-15)",
         "the exact loss inf",
     ]
@@ -173,8 +183,10 @@ def rule_log_clamped(f: Facts) -> list[Cause]:
         f"{len(idx)} element(s) are predicted exactly 0 or 1 on the wrong side "
         f"({', '.join(_where(i) for i in idx[:4])}): the exact loss is infinite. "
         "PyTorch's binary_cross_entropy clamps each log at −100, so each such element "
-        "costs exactly 100 (and its gradient is −1e12, not 0); Keras costs 16.118095, "
-        "scikit-learn 36.043653, optax and hand-written NumPy inf. The difference "
+        "costs exactly 100 (and its gradient is −1e12, not 0); Keras costs "
+        f"{keras_clip_texts()['true_at_0']}, scikit-learn "
+        f"{fmt_value(-math.log(np.finfo(np.float64).eps), 8)}, optax and "
+        "hand-written NumPy inf. The difference "
         "between two frameworks' totals is k × (cap A − cap B) for these k elements."
     )
     fix = "Use logits and a with-logits loss (BCEWithLogitsLoss, sigmoid_binary_cross_entropy)."
