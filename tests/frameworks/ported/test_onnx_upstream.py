@@ -1,14 +1,16 @@
-"""ONNX's own SoftmaxCrossEntropyLoss node tests, ported to the operator mirror.
+"""ONNX's own SoftmaxCrossEntropyLoss / NegativeLogLikelihoodLoss node tests,
+ported to the operator mirrors.
 
 Ported from:
     repository: onnx/onnx
-    path: onnx/backend/test/case/node/softmaxcrossentropy.py
+    paths: onnx/backend/test/case/node/softmaxcrossentropy.py,
+        onnx/backend/test/case/node/negativeloglikelihoodloss.py
     commit: c459890aa266d74ca612f334d0f3e869dcdbb597
     license: Apache-2.0 (Copyright (c) ONNX Project Contributors)
 
 Upstream, each ``export_*`` case draws its inputs from ``np.random.seed(0)``
-and computes the expected output with the reference function
-``softmaxcrossentropy`` defined in that file; both are ported here unchanged
+and computes the expected output with the reference function defined in
+that file (``softmaxcrossentropy``, ``compute_negative_log_likelihood_loss``); both are ported here unchanged
 in substance (``RandomState(0)`` gives the same legacy stream as
 ``np.random.seed(0)``).  The ``*_log_prob`` variants differ only by the second
 output, which the mirror does not return, so they are not repeated.
@@ -25,21 +27,17 @@ import pytest
 from crossent.frameworks.onnx import ops
 
 
-def softmaxcrossentropy(
-    x: np.ndarray,
+def compute_negative_log_likelihood_loss(
+    inp: np.ndarray,
     target: np.ndarray,
     weight: np.ndarray | None = None,
     reduction: str = "mean",
     ignore_index: int | None = None,
 ) -> Any:
-    """Upstream reference function (minus the log_prob output)."""
-    input_shape = x.shape
+    """Upstream reference function of negativeloglikelihoodloss.py."""
+    input_shape = inp.shape
     target_shape = target.shape
     n, c = input_shape[0], input_shape[1]
-    max_x = np.max(x, axis=1, keepdims=True)
-    exp_x = np.exp(x - max_x)
-    p = exp_x / np.sum(exp_x, axis=1, keepdims=True)
-    inp = np.log(p)
     gather_weight = None
     if weight is not None:
         gather_weight = np.take(weight, np.array(target, dtype=np.int32), mode="clip")
@@ -69,6 +67,26 @@ def softmaxcrossentropy(
     if reduction == "sum":
         return np.sum(loss)
     return loss
+
+
+def softmaxcrossentropy(
+    x: np.ndarray,
+    target: np.ndarray,
+    weight: np.ndarray | None = None,
+    reduction: str = "mean",
+    ignore_index: int | None = None,
+) -> Any:
+    """Upstream reference of softmaxcrossentropy.py (minus the log_prob output).
+
+    Upstream spells out the same gather/weight/reduce body as the NLL reference
+    after ``inp = np.log(softmax(x))``; it is shared here.
+    """
+    max_x = np.max(x, axis=1, keepdims=True)
+    exp_x = np.exp(x - max_x)
+    p = exp_x / np.sum(exp_x, axis=1, keepdims=True)
+    return compute_negative_log_likelihood_loss(
+        np.log(p), target, weight, reduction, ignore_index
+    )
 
 
 W_A = np.array([0.9, 0.7, 0.8, 0.9, 0.9], dtype=np.float32)
@@ -131,6 +149,52 @@ def test_softmax_cross_entropy_loss_node(name: str) -> None:
     expected = softmaxcrossentropy(x, labels, w, reduction, ignore_index)
     out = ops.SoftmaxCrossEntropyLoss(
         x, labels, w, reduction=reduction, ignore_index=ignore_index
+    )
+    assert np.shape(out) == np.shape(expected)
+    np.testing.assert_allclose(
+        np.asarray(out, np.float64),
+        np.asarray(expected, np.float64),
+        rtol=1e-5,
+        atol=1e-7,
+    )
+
+
+NLL_CASES = {
+    "nllloss_NC": _case((3, 5), "none"),
+    "nllloss_NCd1d2": _case((3, 5, 6, 6), "none"),
+    "nllloss_NCd1d2_reduction_mean": _case((3, 5, 6, 6), "mean"),
+    "nllloss_NCd1d2_reduction_sum": _case((3, 5, 6, 6), "sum"),
+    "nllloss_NCd1d2_with_weight": _case((3, 5, 6, 6), "none", "rand"),
+    "nllloss_NCd1d2_with_weight_reduction_mean": _case((3, 5, 6, 6), "mean", "rand"),
+    "nllloss_NCd1d2_with_weight_reduction_sum": _case((3, 5, 6, 6), "sum", "rand"),
+    "nllloss_NCd1d2_with_weight_reduction_sum_ii": _case(
+        (3, 5, 6, 6), "sum", "rand", 0, 0
+    ),
+    "nllloss_NCd1d2_no_weight_reduction_mean_ii": _case(
+        (3, 5, 6, 6), "mean", None, 1, 1
+    ),
+    "nllloss_NCd1": _case((3, 5, 2), "mean"),
+    "nllloss_NCd1_weight": _case((3, 5, 2), "mean", "rand"),
+    "nllloss_NCd1_ii": _case((3, 5, 2), "mean", None, 1, 1),
+    "nllloss_NCd1_weight_ii": _case((3, 5, 2), "mean", "rand", 1, 1),
+    "nllloss_NCd1d2d3d4d5_mean_weight": _case((3, 5, 6, 6, 5, 3, 4), "mean", "rand"),
+    "nllloss_NCd1d2d3d4d5_none_no_weight": _case((3, 5, 6, 6, 5, 3, 4), "none"),
+    "nllloss_NCd1_mean_weight_negative_ii": _case((3, 5, 6), "mean", "rand", -1, -1),
+    "nllloss_NCd1d2d3_none_no_weight_negative_ii": _case(
+        (3, 5, 6, 6, 5), "none", None, -5, -5
+    ),
+    "nllloss_NCd1d2d3_sum_weight_high_ii": _case((3, 5), "sum", "rand", 10, 10),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NLL_CASES))
+def test_negative_log_likelihood_loss_node(name: str) -> None:
+    x, target, w, reduction, ignore_index = NLL_CASES[name]()
+    expected = compute_negative_log_likelihood_loss(
+        x, target, w, reduction, ignore_index
+    )
+    out = ops.NegativeLogLikelihoodLoss(
+        x, target, w, reduction=reduction, ignore_index=ignore_index
     )
     assert np.shape(out) == np.shape(expected)
     np.testing.assert_allclose(
