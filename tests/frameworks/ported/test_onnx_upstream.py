@@ -9,11 +9,12 @@ Ported from:
     license: Apache-2.0 (Copyright (c) ONNX Project Contributors)
 
 Upstream, each ``export_*`` case draws its inputs from ``np.random.seed(0)``
-and computes the expected output with the reference function defined in
-that file (``softmaxcrossentropy``, ``compute_negative_log_likelihood_loss``); both are ported here unchanged
-in substance (``RandomState(0)`` gives the same legacy stream as
-``np.random.seed(0)``).  The ``*_log_prob`` variants differ only by the second
-output, which the mirror does not return, so they are not repeated.
+and computes the expected output with the reference function defined in its
+file (``softmaxcrossentropy``, ``compute_negative_log_likelihood_loss``); the
+draws and the references are ported unchanged in substance (``RandomState(0)``
+gives the same legacy stream as ``np.random.seed(0)``).  The ``*_log_prob``
+variants differ only by the second output, which the mirror does not return,
+so they are not repeated.
 """
 
 from __future__ import annotations
