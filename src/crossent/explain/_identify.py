@@ -304,6 +304,9 @@ def _run_sharing_prefix(
         tuple(sorted((k, repr(v)) for k, v in options.items() if k != "reduction")),
     )
     if key not in cache:
+        # one prefix kept at a time: the reductions of one formula come one after
+        # the other, and each prefix holds several arrays the size of the inputs
+        cache.clear()
         cache[key] = Plan(plan.implementation, plan.steps[:cut]).run(state)
     return Plan(plan.implementation, plan.steps[cut:]).run(cache[key]).get("value")
 
