@@ -41,7 +41,7 @@ def given_deviations(
     if cur is None:
         return out
     out += _row_means(q, ref) + _one_row_read_as_samples(q, ref, cur)
-    out += _ignored_left_out(q, ref, cur)
+    out += _ignored_left_out(q, ref, cur) + _labels_sorted(q, ref, user, cur)
     cfg = ref
     for name in [k for k in user if k in cfg.spec.options]:
         plain = cfg.with_options(**{name: None})
@@ -135,6 +135,37 @@ def _row_means(q: Question, ref: Config) -> list[tuple[str, str, float | None, s
         "function that does not reduce (e.g. the formula itself) to see each one"
     )
     return [("reduction", what, None, "")]
+
+
+def _labels_sorted(
+    q: Question, ref: Config, user: dict[str, Any], cur: Any
+) -> list[tuple[str, str, float | None, str]]:
+    """scikit-learn's ``labels=`` in an order other than sorted: log_loss sorts the
+    labels, so the columns of ``y_pred`` are read in sorted-label order."""
+    labels = user.get("labels")
+    if labels is None or not ref.spec.path.startswith("sklearn"):
+        return []
+    arr = np.asarray(labels)
+    if arr.dtype.kind == "f" and np.all(arr == np.round(arr)):
+        arr = arr.astype(np.int64)
+    given = list(arr.tolist())
+    order = sorted(range(len(given)), key=lambda i: given[i])
+    if order == list(range(len(given))) or q.classes != len(given):
+        return []
+    # the columns the user meant, put in the order scikit-learn reads them
+    meant = np.ascontiguousarray(np.asarray(q.y_pred)[..., order])
+    v = evaluate(replace(q, y_pred=meant, cache={}, runs=None), ref)
+    share = None if v is None else _total(v) - _total(cur)
+    what = (
+        f"labels={given!r}: scikit-learn sorts the labels ({sorted(given)!r}) and reads "
+        "the columns of y_pred in that order, not in the order given"
+        + (
+            ""
+            if v is None
+            else f"; with the columns reordered it is {fmt_value(_total(v), 7)}"
+        )
+    )
+    return [("class_inference", what, share, "labels")]
 
 
 def _ignored_left_out(

@@ -36,17 +36,7 @@ RIGHT = np.int32([[1, 0, 0], [0, 1, 0], [0, 0, 1]])
 WRONG = np.int32([[0, 0, 1], [1, 0, 0], [0, 1, 0]])
 
 
-NONE_WEIGHT = pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="weights=None: TensorFlow raises ValueError (upstream test; TF 2.21 "
-    "too: 'Attempt to convert a value (None) ... to a Tensor'), the mirror "
-    "raises TypeError ('`weights` must be numbers')",
-)
-
-
 # --- SoftmaxCrossEntropyLossTest ------------------------------------------------
-@NONE_WEIGHT
 def test_softmax_none_weight_raises_value_error() -> None:
     with pytest.raises(ValueError):
         losses.softmax_cross_entropy(RIGHT, EYE10, weights=None)
@@ -89,7 +79,6 @@ def test_softmax_label_smoothing() -> None:
 
 
 # --- SparseSoftmaxCrossEntropyLossTest --------------------------------------------
-@NONE_WEIGHT
 def test_sparse_none_weight_raises_value_error() -> None:
     with pytest.raises(ValueError):
         losses.sparse_softmax_cross_entropy(
@@ -228,7 +217,6 @@ EXPECTED_LOSSES = np.multiply(LAB, np.log(PRED + 1e-7)) + np.multiply(
 )
 
 
-@NONE_WEIGHT
 def test_log_loss_none_weight_raises_value_error() -> None:
     with pytest.raises(ValueError):
         losses.log_loss(LAB, LAB, weights=None)

@@ -178,6 +178,15 @@ def _plan(
     state: State,
 ) -> tuple[Plan, State]:
     Reduction.validate(reduction)
+    if weights is None or (
+        np.ndim(weights) == 0 and np.asarray(weights).item() is None
+    ):
+        # TensorFlow cannot convert None to a tensor (ValueError in TF 2.21 and in
+        # its losses_test.py)
+        raise ValueError(
+            f"{_PATH}{name}: Attempt to convert a value (None) with an unsupported "
+            "type (<class 'NoneType'>) to a Tensor: `weights` must be numbers."
+        )
     w = as_tensorflow(weights)
     w = np.asarray(w)
     if w.dtype.kind not in "biuf":
