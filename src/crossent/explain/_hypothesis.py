@@ -16,7 +16,6 @@ user compared with and the config that reproduces the number.
 
 from __future__ import annotations
 
-import inspect
 import math
 import warnings
 from collections.abc import Mapping
@@ -29,6 +28,7 @@ from crossent.explain._formulas import FORMULAS, activate, dense, formula
 from crossent.explain._identify import _matches
 from crossent.explain._model import expects
 from crossent.explain._question import bind_impl
+from crossent.explain._runs import _defaults
 from crossent.explain._spec import Spec, accepted_options
 
 __all__ = [
@@ -490,7 +490,8 @@ def _per_sequence(q: Question, cfg: Config) -> np.ndarray | None:
     unreduced = raw(q, replace(cfg, output="", spec=_unreduced(cfg.spec)))
     if unreduced is None or unreduced.shape != yt.shape:
         return None
-    ignore = cfg.spec.options.get("ignore_index", _default_ignore(cfg))
+    impl = cfg.spec.implementation
+    ignore = cfg.spec.options.get("ignore_index", _defaults(impl).get("ignore_index"))
     counted = yt != ignore if ignore is not None else np.ones(yt.shape, bool)
     counts = counted.reshape(yt.shape[0], -1).sum(-1)
     if np.any(counts == 0):
@@ -498,14 +499,6 @@ def _per_sequence(q: Question, cfg: Config) -> np.ndarray | None:
     sums = np.where(counted, unreduced.astype(np.float64), 0.0)
     per: np.ndarray = sums.reshape(yt.shape[0], -1).sum(-1) / counts
     return per
-
-
-def _default_ignore(cfg: Config) -> Any:
-    """The implementation's default ``ignore_index`` (None when it has none)."""
-    param = inspect.signature(cfg.spec.implementation.bind).parameters.get(
-        "ignore_index"
-    )
-    return None if param is None or param.default is param.empty else param.default
 
 
 def _unreduced(spec: Spec) -> Spec:

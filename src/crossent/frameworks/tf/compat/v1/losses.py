@@ -204,6 +204,23 @@ def _smooth(formula: str, fn: Any) -> Step:
     return Step("smooth", formula, fn, IMPL)
 
 
+def _same_shape(name: str, arg: str, labels: Any, logits: Any) -> tuple[Any, Any]:
+    """The logits and the labels (in the logits' dtype), which must have one shape;
+    TensorFlow's messages for None and for a shape mismatch."""
+    if labels is None:
+        raise ValueError(f"Argument `{arg}` must not be None.")
+    if logits is None:
+        raise ValueError("Argument `logits` must not be None.")
+    x = as_tensorflow(logits)
+    y = np.asarray(as_tensorflow(labels)).astype(x.dtype)
+    if x.shape != y.shape:
+        raise ValueError(
+            f"Shapes {list(x.shape)} and {list(y.shape)} are incompatible "
+            f"({_PATH}{name}: `{arg}` must have the logits' shape)"
+        )
+    return x, y
+
+
 @_v1(
     reference=_REF + "softmax_cross_entropy",
     summary="tf.nn softmax CE of (smoothed) one-hot labels, then float32 weights and "
@@ -248,18 +265,7 @@ def softmax_cross_entropy(
     >>> print(losses.softmax_cross_entropy(y, z, np.float32([0.5, 0, 2]), reduction="weighted_mean").round(4))
     1.1604
     """
-    if onehot_labels is None:
-        raise ValueError("Argument `onehot_labels` must not be None.")
-    if logits is None:
-        raise ValueError("Argument `logits` must not be None.")
-    x = as_tensorflow(logits)
-    y = np.asarray(as_tensorflow(onehot_labels)).astype(x.dtype)
-    if x.shape != y.shape:
-        raise ValueError(
-            f"Shapes {list(x.shape)} and {list(y.shape)} are incompatible "
-            f"({_PATH}softmax_cross_entropy: `onehot_labels` must have the logits' "
-            "shape)"
-        )
+    x, y = _same_shape("softmax_cross_entropy", "onehot_labels", onehot_labels, logits)
     inner, state = get("tf.nn.softmax_cross_entropy_with_logits").bind(y, x)
     front: list[Step] = []
     ls = float(label_smoothing)
@@ -357,18 +363,9 @@ def sigmoid_cross_entropy(
     >>> print(losses.sigmoid_cross_entropy(np.float32([[1, 0]]), np.float32([[0, 0]])).round(4))
     0.6931
     """
-    if multi_class_labels is None:
-        raise ValueError("Argument `multi_class_labels` must not be None.")
-    if logits is None:
-        raise ValueError("Argument `logits` must not be None.")
-    x = as_tensorflow(logits)
-    y = np.asarray(as_tensorflow(multi_class_labels)).astype(x.dtype)
-    if x.shape != y.shape:
-        raise ValueError(
-            f"Shapes {list(x.shape)} and {list(y.shape)} are incompatible "
-            f"({_PATH}sigmoid_cross_entropy: `multi_class_labels` must have the "
-            "logits' shape)"
-        )
+    x, y = _same_shape(
+        "sigmoid_cross_entropy", "multi_class_labels", multi_class_labels, logits
+    )
     inner, state = get("tf.nn.sigmoid_cross_entropy_with_logits").bind(y, x)
     front: list[Step] = []
     ls = float(label_smoothing)
