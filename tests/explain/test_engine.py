@@ -319,6 +319,18 @@ def test_explain_integer_labels_against_a_sparse_loss() -> None:
     assert "renormalized" in exp.codes
 
 
+def test_explain_traces_nothing_when_the_exact_mean_is_the_number() -> None:
+    """Once traced the exact per-example losses against their own mean and
+    reported the sum of the losses minus the mean as a "reduction" gap."""
+    z = np.log(SEED_P)  # logits
+    labels = np.array([0, 1, 2])
+    mean = float(crossent.trace("exact.softmax(reduction='mean')", labels, z).value)
+    exp = crossent.explain(labels, z, observed=mean)
+    assert exp.identification.matches[0].spec.path == "exact.softmax"
+    assert exp.comparison is None
+    assert "reduction" not in exp.codes
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
