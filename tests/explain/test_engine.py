@@ -319,6 +319,19 @@ def test_explain_integer_labels_against_a_sparse_loss() -> None:
     assert "renormalized" in exp.codes
 
 
+def test_explain_per_example_numbers_matched_by_several_implementations() -> None:
+    """Once raised "truth value of an array is ambiguous": with per-example numbers
+    (a list of floats) that three implementations reproduce, the matches (which hold
+    their arrays) were compared with ``==`` to put the best one first."""
+    y = np.ones(4, np.float32)
+    z = np.array([2.0, 0.5, -1.0, 3.0], np.float32)
+    spec = "optax.sigmoid_focal_loss(alpha=0.75, gamma=2.0)"
+    observed = np.asarray(crossent.trace(spec, y, z).value, np.float64).tolist()
+    exp = crossent.explain(y, z, observed=observed, against=spec, alpha=0.75, gamma=2.0)
+    assert len(exp.identification.matches) >= 2
+    assert exp.identification.matches[0].spec.path == "optax.sigmoid_focal_loss"
+
+
 def test_explain_traces_nothing_when_the_exact_mean_is_the_number() -> None:
     """Once traced the exact per-example losses against their own mean and
     reported the sum of the losses minus the mean as a "reduction" gap."""

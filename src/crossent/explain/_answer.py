@@ -255,7 +255,8 @@ def _with_best(ident: Identification, best: Hypothesis) -> Identification:
                     cfg.spec.implementation.summary,
                 )
             ]
-        rest = tuple(m for m in ident.matches if m not in same)
+        # by identity: a Match holds its value, and arrays have no truth value
+        rest = tuple(m for m in ident.matches if all(m is not x for x in same))
         return replace(ident, matches=(same[0], *rest))
     dtype = cfg.dtype or "as given"
     hyp = Match(cfg.spec, np.asarray(best.value), best.error, dtype, cfg.describe())
