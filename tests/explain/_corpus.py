@@ -68,10 +68,14 @@ def explain_arguments(case: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, 
         for k, v in case["options"].items()
     }
     observed = number(case.get("observed_for_explain", case["observed"]))
+    # the number the user compared with, as they would pass it: the thread's
+    # expected value (None when the question has none)
+    expected = case.get("expected")
     return (
         (array(case["y_true"], dtype), np.asarray(case["y_pred"], dtype=dtype)),
         {
             "observed": observed,
+            "expected": None if expected is None else number(expected),
             "against": case["against"] or None,
             "from_logits": None,
             **options,

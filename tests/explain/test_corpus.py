@@ -37,10 +37,14 @@ NON_FINITE = ("nan", "inf", "-inf")
 # cases) were built blind: explain scored 10/24, 11/24 and 9/20 headline first on
 # them when they arrived, and the changes they led to were general hypotheses, not
 # per-case rules.  The floors below count all five files, after those changes.
+# Since 2026-12-05 each case passes the number the user compared with
+# (``expected=``, as the thread states it): 92 -> 97 headline first, 96 -> 102
+# present; the extra-codes ceiling rose from 8 to 9 with it (label_smoothing named
+# as a suspect on keras-backend-cce-arguments-swapped-after-2-1).
 CASES = 112
-HEADLINE_FIRST_FLOOR = 92  # of 112 cases (34 of the first 44 before the held-out sets)
-EXPECTED_PRESENT_FLOOR = 96  # of 112 cases
-EXTRA_CODES_CEILING = 8  # extra codes over all 112 cases (0.07 per case)
+HEADLINE_FIRST_FLOOR = 97  # of 112 cases (34 of the first 44 before the held-out sets)
+EXPECTED_PRESENT_FLOOR = 102  # of 112 cases
+EXTRA_CODES_CEILING = 9  # extra codes over all 112 cases (0.08 per case)
 
 
 @pytest.fixture(scope="module")

@@ -205,7 +205,8 @@ def test_results_are_json_safe() -> None:
 def test_rich_and_html_rendering() -> None:
     from rich.console import Console
 
-    exp = crossent.explain(SEED_Y, SEED_P, observed=0.0946)
+    keras = "keras.losses.CategoricalCrossentropy"
+    exp = crossent.explain(SEED_Y, SEED_P, observed=0.0946, against=keras)
     buf = io.StringIO()
     Console(file=buf, width=100, color_system=None).print(exp)
     out = buf.getvalue()
@@ -330,6 +331,17 @@ def test_explain_per_example_numbers_matched_by_several_implementations() -> Non
     exp = crossent.explain(y, z, observed=observed, against=spec, alpha=0.75, gamma=2.0)
     assert len(exp.identification.matches) >= 2
     assert exp.identification.matches[0].spec.path == "optax.sigmoid_focal_loss"
+
+
+def test_keras_number_without_against_is_renormalisation_alone() -> None:
+    """Once also named ``reduction`` (+1.08, with renormalized −1.31): Keras' mean was
+    traced against the unreduced exact losses, so the mean looked like a step."""
+    keras = crossent.trace("keras.losses.CategoricalCrossentropy", SEED_Y, SEED_P)
+    exact = crossent.trace("exact.categorical(reduction='mean')", SEED_Y, SEED_P)
+    exp = crossent.explain(SEED_Y, SEED_P, observed=float(keras.value))
+    assert exp.codes == ("renormalized",)
+    gap = float(exact.value) - float(keras.value)
+    assert exp.causes[0].contribution == pytest.approx(gap, rel=1e-6)
 
 
 def test_explain_traces_nothing_when_the_exact_mean_is_the_number() -> None:

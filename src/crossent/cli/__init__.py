@@ -171,15 +171,16 @@ def _emit(obj: Any, args: argparse.Namespace) -> None:
         _print(obj)
 
 
-def _observed(args: argparse.Namespace) -> Any:
+def _observed(args: argparse.Namespace, name: str = "observed") -> Any:
     from crossent.cli._options import read_observed
 
-    if args.observed is None:
+    text = getattr(args, name, None)
+    if text is None:
         return None
-    value = read_observed(args.observed, args.log_base)
+    value = read_observed(text, args.log_base, f"--{name}")
     if args.log_base == "2":
         print(
-            f"note: --observed {args.observed} in bits is {value} in nats (× ln 2), "
+            f"note: --{name} {text} in bits is {value} in nats (× ln 2), "
             "the unit every implementation computes in",
             file=sys.stderr,
         )
@@ -188,10 +189,17 @@ def _observed(args: argparse.Namespace) -> Any:
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     import crossent
+    from crossent.cli._input import InputError
     from crossent.cli._options import implementation_options, report_untaken
 
     y_true, y_pred = _inputs(args)
     observed = _observed(args)
+    expected = _observed(args, "expected")
+    if expected is not None and observed is None:
+        raise InputError(
+            "--expected: give --observed too (the number you saw; --expected is "
+            "the one you expected instead)"
+        )
     options = implementation_options(args, dtype=y_pred.dtype)
     with _progress("identifying implementations"):
         exp = crossent.explain(
@@ -200,6 +208,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
             observed=observed,
             against=args.against or None,
             from_logits=_from_logits(args),
+            expected=expected,
             **options,
         )
     report_untaken(args.against or (), args)
@@ -503,6 +512,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="implementation you compare with, e.g. keras.losses.BinaryCrossentropy "
         "or 'textbook.categorical(reduction=\"mean\")' (repeatable; see "
         "'crossent frameworks')",
+    )
+    p.add_argument(
+        "--expected",
+        metavar="Y",
+        help="the number you expected instead of --observed (your own formula's, "
+        "another tool's): explain also finds what produces it",
     )
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report")
     p.set_defaults(func=_cmd_explain)

@@ -131,7 +131,8 @@ def add_input_flags(
             "--log-base",
             choices=("e", "2"),
             default="e",
-            help="the base of the log behind --observed: 2 if it is in bits",
+            help="the base of the log behind --observed (and --expected): 2 if it is "
+            "in bits",
         )
     p.add_argument(
         "--dtype",
@@ -261,9 +262,10 @@ def report_untaken(specs: Iterable[Any], args: argparse.Namespace) -> None:
             )
 
 
-def read_observed(text: str, log_base: str = "e") -> Any:
-    """``--observed``: a scalar (``0.3240``, ``nan``, ``inf``, ``-inf``) or an array,
-    converted to nats when it was given in bits (``log_base='2'``)."""
+def read_observed(text: str, log_base: str = "e", flag: str = "--observed") -> Any:
+    """``--observed`` (or ``--expected``): a scalar (``0.3240``, ``nan``, ``inf``,
+    ``-inf``) or an array, converted to nats when it was given in bits
+    (``log_base='2'``)."""
     import numpy as np
 
     from crossent.cli._input import InputError, read_array
@@ -272,9 +274,9 @@ def read_observed(text: str, log_base: str = "e") -> Any:
     try:
         value: Any = float(stripped)
     except ValueError:
-        value = read_array(text, "--observed")
+        value = read_array(text, flag)
         if value.dtype.kind not in "iuf":
-            raise InputError("--observed: expected numbers") from None
+            raise InputError(f"{flag}: expected numbers") from None
         if value.size == 1 and value.ndim <= 1 and not stripped.startswith("["):
             value = float(value.reshape(()))
     if log_base == "2":

@@ -45,9 +45,9 @@ from crossent.explain._rulebase import _exact_ce, _softmax_ce
 from crossent.explain._rules_values import rule_binary_vs_categorical
 from crossent.explain._runs import Runs
 from crossent.explain._search import Hypothesis, search
-from crossent.explain._spec import Spec, as_spec
+from crossent.explain._spec import Spec, as_spec, reduced_like
 
-__all__ = ["Answer", "Near", "answer"]
+__all__ = ["Answer", "Near", "answer", "gap_causes"]
 
 # Diagnosis codes that state facts of the inputs, kept even when nothing matches.
 _FACT_CODES = frozenset({"nan_input", "label_range", "memory"})
@@ -177,7 +177,7 @@ def answer(
         # The first implementation named produced the number: the question is its
         # gap to the second one named, which becomes the reference.
         producer = found[0].config
-        ref = Config(_reduced_like(against[1], found[0].value, producer.spec))
+        ref = Config(reduced_like(against[1], found[0].value, producer.spec))
         again = search(q, ref, [producer], fixed=fixed, large=large)
         found = again or found
         ref = ref if again else Config(ref_spec)
@@ -236,6 +236,20 @@ def answer(
     causes = nonfinite_sources_first(causes, evidence, obs)
     ident = _with_best(ident, best)
     return Answer(ref, ref_value, best, tuple(found), ident, tuple(causes))
+
+
+def gap_causes(obs: Answer, exp: Answer) -> tuple[Cause, ...]:
+    """The causes of "why X and not the Y I expected", from the answers for both.
+
+    Each answer names what separates its number from the same reference. X's own
+    causes answer the question when there are any; when there are none (the
+    reference computes X as it is, and the inputs show nothing frameworks read
+    differently), the whole gap is what produces Y, and Y's causes are the answer.
+    When X is not reproduced and Y is the reference's own number, Y's causes are
+    what the reference does that the formula behind X missed (its smoothing, its
+    focal term...): the suspects, not a certainty.
+    """
+    return obs.causes if obs.causes else exp.causes
 
 
 def _with_best(ident: Identification, best: Hypothesis) -> Identification:
@@ -404,26 +418,3 @@ def _formulas_differ(best: Hypothesis, ref: Config) -> bool:
         ):
             return True
     return False
-
-
-_MEAN_LIKE = {
-    "sum_over_batch_size": "mean",
-    "auto": "mean",
-    "mean": "mean",
-    "sum": "sum",
-}
-
-
-def _reduced_like(spec: Spec, value: Any, producer: Spec) -> Spec:
-    """A hand-written formula named without a reduction, reduced the way the producer
-    reduces (Keras' number is a mean: comparing it with unreduced per-example
-    losses would put the whole sum in the gap)."""
-    impl = spec.implementation
-    if (
-        impl.framework not in ("textbook", "exact")
-        or "reduction" in spec.options
-        or np.ndim(value) != 0
-    ):
-        return spec
-    red = _MEAN_LIKE.get(str(producer.options.get("reduction", "mean")), "mean")
-    return Spec(spec.path, {**spec.options, "reduction": red})

@@ -40,7 +40,7 @@ from crossent.explain._model import expects, model_inputs
 from crossent.explain._render import fmt_value
 from crossent.explain._runs import Runs
 from crossent.explain._search import Hypothesis, apply
-from crossent.explain._spec import Spec
+from crossent.explain._spec import Spec, reduced_like
 from crossent.explain._trace import Trace
 from crossent.frameworks._plan import CAUSE_OF_STEP
 
@@ -412,7 +412,12 @@ def _steps_causes(
                     "precision", msg, share, evidence, {"deviation": "implementation"}
                 )
             ]
-    comp = compare_model(producer.spec, ref.spec, f, runs)
+    # an unreduced exact/textbook reference is traced reduced like the producer:
+    # the per-example losses against their mean is no step of either
+    value = evaluate(q, producer) if q.observed.ndim == 0 else None
+    comp = compare_model(
+        producer.spec, reduced_like(ref.spec, value, producer.spec), f, runs
+    )
     items: list[tuple[str, float, str]] = []
     if comp is not None:
         for a in comp.attribution:

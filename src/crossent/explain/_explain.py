@@ -13,12 +13,13 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from crossent._core._exact_softmax import plain_formulas
-from crossent.explain._answer import Answer, answer
+from crossent.explain._answer import Answer, answer, gap_causes
 from crossent.explain._compare import Comparison
 from crossent.explain._deviations import compare_model
 from crossent.explain._diagnose import diagnose
@@ -29,11 +30,13 @@ from crossent.explain._model import model_inputs
 from crossent.explain._question import align_broadcast, bind_impl, posed_options
 from crossent.explain._runs import Runs
 from crossent.explain._spec import (
+    SCALAR_REDUCTIONS,
     Spec,
     as_spec,
     check_from_logits,
     check_option_names,
     check_options,
+    reduced_like,
 )
 from crossent.explain._stepcauses import attach_contributions, order
 from crossent.frameworks._registry import registry
@@ -159,43 +162,14 @@ def _textbook_for(f: Facts) -> list[str]:
     ]
 
 
-_SCALAR_REDUCTIONS = {
-    "sum": "sum",
-    "mean": "mean",
-    "sum_over_batch_size": "mean",
-    "auto": "mean",
-    "mean_over_elements": "mean_over_elements",
-}
-
-
 def _reference_spec(f: Facts, a_value: Any, a_spec: Spec) -> Spec:
     """The exact core, reduced the way A reduces (so the gap is not a shape mismatch)."""
     reduction = "none"
     if a_value is not None and np.ndim(a_value) == 0:
-        reduction = _SCALAR_REDUCTIONS.get(
+        reduction = SCALAR_REDUCTIONS.get(
             str(a_spec.options.get("reduction", "mean")), "mean"
         )
     return as_spec(Spec(_reference_for(f), {"reduction": reduction}))
-
-
-def _reduced_like(spec: Spec, a_value: Any, a_spec: Spec) -> Spec:
-    """A hand-written formula named without a reduction, reduced the way A reduces.
-
-    ``against=["keras...CategoricalCrossentropy", "textbook.categorical"]`` means
-    "Keras' number against −Σ y log p", and Keras' number is a mean: comparing it
-    with the unreduced per-example losses would put the whole sum in the gap.
-    """
-    if (
-        spec.implementation.framework not in ("textbook", "exact")
-        or "reduction" in spec.options
-        or a_value is None
-        or np.ndim(a_value) != 0
-    ):
-        return spec
-    reduction = _SCALAR_REDUCTIONS.get(
-        str(a_spec.options.get("reduction", "mean")), "mean"
-    )
-    return as_spec(Spec(spec.path, {**spec.options, "reduction": reduction}))
 
 
 def _specs(
@@ -218,6 +192,7 @@ def explain(
     observed: Any = None,
     against: Sequence[Any] | str | None = None,
     from_logits: bool | None = None,
+    expected: Any = None,
     **options: Any,
 ) -> Explanation:
     """Explain cross-entropy numbers on these inputs: values, matches, causes.
@@ -234,6 +209,10 @@ def explain(
         default: the exact core.
     from_logits : bool, optional
         Whether ``y_pred`` are logits. Default: inferred (values outside [0, 1]).
+    expected : float or array_like, optional
+        The number you expected instead of ``observed`` (your own formula's, another
+        tool's): explain then also searches for what produces it, and the causes
+        are what separates the two numbers. Needs ``observed``.
     **options
         Options passed to the implementations that accept them (``reduction``,
         ``sample_weight``, ``weight``, ``ignore_index``, ``label_smoothing``...).
@@ -262,8 +241,10 @@ def explain(
         # the core's plain float64 formulas (a few ulp) are precise enough and the
         # double-double path would take most of the time
         with plain_formulas():
-            return _explain(y_true, y_pred, observed, against, from_logits, options)
-    return _explain(y_true, y_pred, observed, against, from_logits, options)
+            return _explain(
+                y_true, y_pred, observed, against, from_logits, options, expected
+            )
+    return _explain(y_true, y_pred, observed, against, from_logits, options, expected)
 
 
 def _explain(
@@ -273,11 +254,19 @@ def _explain(
     against: Sequence[Any] | str | None,
     from_logits: bool | None,
     options: dict[str, Any],
+    expected: Any = None,
 ) -> Explanation:
     check_from_logits("explain", from_logits)
     check_option_names("explain", options)
     if observed is not None:
         observed_array("explain", observed)  # a clear error for what is not a number
+    if expected is not None:
+        if observed is None:
+            raise ValueError(
+                "explain: `expected` is the number you expected instead of "
+                "`observed`; give `observed` too."
+            )
+        observed_array("explain", expected, name="expected")
     aligned = align_broadcast(y_true, y_pred)
     if aligned is not None:
         # shapes that only broadcast: the question is posed on y_pred laid out like
@@ -336,21 +325,26 @@ def _explain(
             or c.details.get("at_floor")
             or c.details.get("uniform")
         ]
+    ans_e = None
     if observed is not None:
-        ans = answer(
+        ask = partial(
+            answer,
             y_true,
             y_pred,
-            observed,
-            f,
-            _specs(against_list, shared),
-            shared,
-            runs,
-            causes,
+            f=f,
+            against=_specs(against_list, shared),
+            shared=shared,
+            runs=runs,
+            evidence=causes,
             from_logits=from_logits,
             large=f.y_pred.size > _LARGE,
         )
+        ans = ask(observed)
         ident = ans.identification
         causes = list(ans.causes)
+        if expected is not None:
+            ans_e = ask(expected)
+            causes = list(gap_causes(ans, ans_e))
         comp = _shown_comparison(ans, against_list, shared, f, runs)
         if comp is not None and ans.best is not None and not ans.best.deviations:
             # the reference reproduces the number: the facts the inputs show get
@@ -359,7 +353,7 @@ def _explain(
     elif len(against_list) >= 2:
         specs = _specs(against_list, shared)
         a_value = values[0].value if values else None
-        b_spec = _reduced_like(specs[1], a_value, specs[0])
+        b_spec = reduced_like(specs[1], a_value, specs[0])
         comp = compare_model(specs[0], b_spec, f, runs)
     elif len(against_list) == 1:
         specs = _specs(against_list, shared)
@@ -378,7 +372,16 @@ def _explain(
     if posed.notes:
         inputs["read_as"] = "; ".join(posed.notes)
     return Explanation(
-        inputs, tuple(values), observed, ident, comp, order(causes), refs, ans
+        inputs,
+        tuple(values),
+        observed,
+        ident,
+        comp,
+        order(causes),
+        refs,
+        ans,
+        expected,
+        ans_e,
     )
 
 
@@ -469,10 +472,10 @@ def _shown_comparison(
         same = [m for m in plain if m.spec.path == ans.reference.spec.path]
         a_spec = (same or plain)[0].spec
     # exact/textbook matches are listed unreduced; the number is their mean or sum
-    a_spec = _reduced_like(a_spec, best.value, a_spec)
+    a_spec = reduced_like(a_spec, best.value, a_spec)
     specs = _specs(against_list, shared)
     if len(specs) >= 2 and _same_setup(specs[0], a_spec):
-        b_spec = _reduced_like(specs[1], best.value, a_spec)
+        b_spec = reduced_like(specs[1], best.value, a_spec)
     elif not specs or _same_setup(specs[0], a_spec):
         b_spec = _reference_spec(f, best.value, a_spec)
     else:

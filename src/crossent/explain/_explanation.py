@@ -69,6 +69,8 @@ class Explanation:
     causes: tuple[Cause, ...]
     reference_points: Mapping[str, float] = field(default_factory=dict)
     answer: Answer | None = field(default=None, compare=False, repr=False)
+    expected: Any = None
+    expected_answer: Answer | None = field(default=None, compare=False, repr=False)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -149,6 +151,12 @@ class Explanation:
             out["observed"] = jsonable(self.observed)
             ident = self.identification
             out["matches"] = [m.to_dict() for m in ident.matches] if ident else []
+        if self.expected is not None:
+            out["expected"] = jsonable(self.expected)
+            exp = self.expected_answer
+            out["expected_is"] = (
+                exp.best.config.describe() if exp and exp.best is not None else None
+            )
         if self.comparison is not None:
             out["comparison"] = self.comparison.to_dict()
         return out
@@ -251,6 +259,7 @@ def _answer_summary(e: Explanation, ans: Answer) -> str:
     obs = fmt_array(e.observed)
     ref = ans.reference
     parts: list[str] = []
+    own = {c.code for c in ans.causes}
     lead = f"{e.causes[0].code}: " if e.causes else ""
     if e.causes and e.causes[0].details.get("uniform"):
         log_c = fmt_value(float(e.causes[0].details["log_c"]), 7)
@@ -282,7 +291,7 @@ def _answer_summary(e: Explanation, ans: Answer) -> str:
         parts.append(f"{lead}{obs} is what {what} computes{also}")
         if best.deviations or e.causes:
             parts.append(f"{ref.spec} gives {fmt_array(ans.reference_value)}")
-        moving = [c for c in e.causes if c.contribution is not None]
+        moving = [c for c in e.causes if c.contribution is not None and c.code in own]
         gap = sum(c.contribution or 0.0 for c in moving)
         if moving and all(math.isfinite(c.contribution or 0.0) for c in moving):
             named = [f"{c.code} ({_signed(c.contribution or 0.0)})" for c in moving]
@@ -298,7 +307,7 @@ def _answer_summary(e: Explanation, ans: Answer) -> str:
             if ref_v.size and not np.all(np.isfinite(ref_v)):
                 side = str(ref.spec) + "'s value"
             parts.append(f"{moving[0].code} is why {side} is inf/NaN")
-        elif not best.deviations and not e.causes:
+        elif not best.deviations and not ans.causes and e.expected_answer is None:
             parts.append("the two agree")
         if len({round(h.cost, 6) for h in ans.found}) > 1:
             parts.append(
@@ -306,11 +315,29 @@ def _answer_summary(e: Explanation, ans: Answer) -> str:
                 f"reproduce it: fewest deviations from {ref.spec}, then the commoner "
                 "mistake"
             )
+    if e.expected_answer is not None:
+        parts.append(_expected_part(e, e.expected_answer))
     for row in e.values:
         if row.note.startswith("raises "):
             reason = row.note.removeprefix("raises ").split(": ", 1)[-1]
             parts.append(f"{row.spec} cannot run on these inputs ({reason})")
     return "; ".join(parts) + "."
+
+
+def _expected_part(e: Explanation, exp: Answer) -> str:
+    """What produces the number the user expected, and what separates it."""
+    want = fmt_array(e.expected)
+    if exp.best is None:
+        return f"nothing crossent knows reproduces the {want} you expected"
+    what = exp.best.config.describe()
+    moving = [c for c in exp.causes if c.contribution is not None]
+    if not exp.best.deviations or not moving:
+        return f"the {want} you expected is what {what} computes"
+    named = ", ".join(f"{c.code} ({_signed(c.contribution or 0.0)})" for c in moving)
+    return (
+        f"the {want} you expected is what {what} computes; its gap to "
+        f"{exp.reference.spec} comes from {named}"
+    )
 
 
 def _signed(x: float) -> str:

@@ -277,7 +277,17 @@ def _dtype_deviations(q: Question) -> Iterator[Deviation]:
     every observed number lies on that dtype's grid (bfloat16 keeps 8 significant
     bits, float16 11: a float32 loss lands on them by chance about once in 2¹⁵)."""
     obs = q.observed.astype(np.float64)
-    if q.y_pred.dtype.kind != "f" or q.y_pred.dtype.itemsize <= 2:
+    if q.y_pred.dtype.kind == "f" and q.y_pred.dtype.itemsize <= 2:
+        # half-precision inputs: the number may be the same loss computed after a
+        # cast up (the model's outputs converted, or the loss run outside autocast)
+        yield Deviation(
+            "precision",
+            "dtype",
+            "computed in float32 (the half-precision inputs cast up)",
+            {"dtype": "float32"},
+        )
+        return
+    if q.y_pred.dtype.kind != "f":
         return
     if not (obs.size and np.all(np.isfinite(obs))) or np.all(obs == np.round(obs)):
         return

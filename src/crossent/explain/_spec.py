@@ -9,11 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from crossent.explain._question import bind_impl
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Implementation, get, mirror
 
 __all__ = [
+    "SCALAR_REDUCTIONS",
     "Spec",
     "accepted_options",
     "as_spec",
@@ -21,6 +24,7 @@ __all__ = [
     "check_from_logits",
     "check_option_names",
     "check_options",
+    "reduced_like",
 ]
 
 
@@ -237,3 +241,34 @@ def check_options(spec: Spec) -> None:
     except ValueError as err:
         if "must be" in str(err) or "option" in str(err):
             raise
+
+
+#: A framework's scalar reduction, as the exact core and the textbook spell it.
+SCALAR_REDUCTIONS = {
+    "sum": "sum",
+    "mean": "mean",
+    "sum_over_batch_size": "mean",
+    "auto": "mean",
+    "mean_over_elements": "mean_over_elements",
+}
+
+
+def reduced_like(spec: Spec, value: Any, producer: Spec) -> Spec:
+    """A hand-written or exact formula named without a reduction, reduced the way
+    ``producer`` reduces when its ``value`` is one number.
+
+    ``against=["keras...CategoricalCrossentropy", "textbook.categorical"]`` means
+    "Keras' number against −Σ y log p", and Keras' number is a mean: comparing it
+    with the unreduced per-example losses would put the whole sum in the gap.
+    """
+    if (
+        spec.implementation.framework not in ("textbook", "exact")
+        or "reduction" in spec.options
+        or value is None
+        or np.ndim(value) != 0
+    ):
+        return spec
+    reduction = SCALAR_REDUCTIONS.get(
+        str(producer.options.get("reduction", "mean")), "mean"
+    )
+    return as_spec(Spec(spec.path, {**spec.options, "reduction": reduction}))

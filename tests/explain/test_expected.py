@@ -1,0 +1,83 @@
+"""``explain(..., expected=Y)``: why X and not the number the user expected.
+
+The numbers compared are computed in the test by the mirrors themselves (no digit is
+pinned), so the tests hold on any CPU.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import crossent
+from crossent.cli import main
+
+TORCH = "torch.nn.functional.cross_entropy"
+LABELS = np.array([3, 0, 2, 1])
+LOGITS = np.array(
+    [
+        [1.25, -0.5, 0.375, 6.5],
+        [7.75, 0.125, -1.0, 0.5],
+        [0.25, 1.5, 9.0, -2.0],
+        [-0.75, 5.5, 0.625, 1.0],
+    ]
+)
+
+
+def _value(spec: str, y_pred: np.ndarray) -> float:
+    return float(np.asarray(crossent.trace(spec, LABELS, y_pred).value))
+
+
+def test_a_mean_when_the_user_expected_the_sum() -> None:
+    """The reference computes X as it is: the whole gap is what produces Y."""
+    z = LOGITS.astype(np.float32)
+    mean = _value(TORCH, z)
+    total = _value(f"{TORCH}(reduction='sum')", z)
+    exp = crossent.explain(LABELS, z, observed=mean, expected=total, against=TORCH)
+    assert exp.codes[0] == "reduction"
+    assert exp.expected == total
+    assert exp.expected_answer is not None
+    assert exp.expected_answer.best is not None
+    assert "you expected" in exp.summary
+    assert exp.to_dict()["expected"] == pytest.approx(total)
+    # without `expected` the same question has nothing to explain
+    assert crossent.explain(LABELS, z, observed=mean, against=TORCH).codes == ()
+
+
+def test_half_precision_loss_against_the_same_loss_in_float32() -> None:
+    """float16 inputs: the float32 number is the same loss after a cast up.
+
+    Also a regression: a float16 result of 0.0078 once "matched" any number within
+    4·eps ≈ 0.004 of it, so the float32 number looked like the float16 one.
+    """
+    z16 = LOGITS.astype(np.float16)
+    half = _value(TORCH, z16)
+    single = _value(TORCH, z16.astype(np.float32))
+    assert half != single  # float16 rounds the loss (here by about 0.5 %)
+    exp = crossent.explain(LABELS, z16, observed=half, expected=single, against=TORCH)
+    assert exp.codes[0] == "precision"
+    assert "float32" in exp.summary
+
+
+def test_expected_needs_observed_and_numbers() -> None:
+    with pytest.raises(ValueError, match=r"^explain: `expected` is the number"):
+        crossent.explain(LABELS, LOGITS, expected=0.5)
+    with pytest.raises(ValueError, match=r"^explain: `expected` must be the number"):
+        crossent.explain(LABELS, LOGITS, observed=0.5, expected="abc")
+
+
+def test_cli_expected(capsys: pytest.CaptureFixture[str]) -> None:
+    y, z = "[3, 0, 2, 1]", str(LOGITS.tolist())
+    z32 = LOGITS.astype(np.float32)
+    mean, total = _value(TORCH, z32), _value(f"{TORCH}(reduction='sum')", z32)
+    args = ["explain", "--y-true", y, "--y-pred", z, "--dtype", "float32"]
+    status = main([*args, "--observed", repr(mean), "--expected", repr(total)])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert out.startswith("reduction: ")
+    assert "you expected is what" in out.splitlines()[0]
+    status = main([*args, "--expected", repr(total)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2
+    assert len(err) == 1
+    assert "--expected: give --observed" in err[0]
