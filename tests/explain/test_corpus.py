@@ -42,8 +42,8 @@ NON_FINITE = ("nan", "inf", "-inf")
 # present; the extra-codes ceiling rose from 8 to 9 with it (label_smoothing named
 # as a suspect on keras-backend-cce-arguments-swapped-after-2-1).
 CASES = 112
-HEADLINE_FIRST_FLOOR = 97  # of 112 cases (34 of the first 44 before the held-out sets)
-EXPECTED_PRESENT_FLOOR = 102  # of 112 cases
+HEADLINE_FIRST_FLOOR = 98  # of 112 cases (34 of the first 44 before the held-out sets)
+EXPECTED_PRESENT_FLOOR = 103  # of 112 cases
 EXTRA_CODES_CEILING = 9  # extra codes over all 112 cases (0.08 per case)
 
 

@@ -81,3 +81,20 @@ def test_cli_expected(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 2
     assert len(err) == 1
     assert "--expected: give --observed" in err[0]
+
+
+def test_causal_lm_loss_over_the_prompt_when_the_response_alone_was_expected() -> None:
+    """labels = input_ids scores the prompt too; the user expected the response only."""
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 5, (2, 6))
+    logits = rng.normal(0, 1, (2, 6, 5)).astype(np.float32)
+    causal = "transformers.loss.loss_utils.ForCausalLMLoss"
+    masked = labels.copy()
+    masked[:, :3] = -100  # a 3-token prompt, as a data collator for SFT masks it
+    everything = float(np.asarray(crossent.trace(causal, labels, logits).value))
+    response = float(np.asarray(crossent.trace(causal, masked, logits).value))
+    exp = crossent.explain(
+        labels, logits, observed=everything, expected=response, against=causal
+    )
+    assert exp.codes[0] == "ignore_index"
+    assert "(k = 3)" in exp.summary

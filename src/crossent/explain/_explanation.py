@@ -289,7 +289,7 @@ def _answer_summary(e: Explanation, ans: Answer) -> str:
                 verb = "does" if len(others) == 1 else "do"
                 also = f" (as {verb} {shown}{more})"
         parts.append(f"{lead}{obs} is what {what} computes{also}")
-        if best.deviations or e.causes:
+        if best.deviations or ans.causes:
             parts.append(f"{ref.spec} gives {fmt_array(ans.reference_value)}")
         moving = [c for c in e.causes if c.contribution is not None and c.code in own]
         gap = sum(c.contribution or 0.0 for c in moving)
@@ -334,9 +334,10 @@ def _expected_part(e: Explanation, exp: Answer) -> str:
     if not exp.best.deviations or not moving:
         return f"the {want} you expected is what {what} computes"
     named = ", ".join(f"{c.code} ({_signed(c.contribution or 0.0)})" for c in moving)
+    gap = _signed(sum(c.contribution or 0.0 for c in moving))
     return (
-        f"the {want} you expected is what {what} computes; its gap to "
-        f"{exp.reference.spec} comes from {named}"
+        f"the {want} you expected is what {what} computes; the gap "
+        f"{exp.reference.spec} − {want} = {gap} comes from {named}"
     )
 
 

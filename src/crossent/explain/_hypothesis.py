@@ -76,6 +76,11 @@ INPUTS: Mapping[str, tuple[str, str]] = {
         "the targets equal to ignore_index kept in the loss (the implementation "
         "has no ignore_index; nothing masked them)",
     ),
+    "prompt_masked": (
+        "ignore_index",
+        "the first k targets of each sequence (a prompt) set to the ignore index, "
+        "so that only the rest (the response) is scored",
+    ),
     "binary_samples": (
         "class_inference",
         "the single row read as N binary samples, one probability each (what "
@@ -201,6 +206,7 @@ class Config:
         if self.inputs:
             extra = f" (ε = {p['eps']:.3g})" if "eps" in p else ""
             extra += f" (c = {p['shift']:.6g})" if "shift" in p else ""
+            extra += f" (k = {p['k']})" if "k" in p and not self.output else ""
             parts.append(f"on inputs with {INPUTS[self.inputs][1]}{extra}")
         if self.output:
             extra = f" (batches of {p['batch']})" if "batch" in p else ""
@@ -347,6 +353,12 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
         yp = z.astype(yp.dtype)
         options = {**dict(cfg.spec.options), "from_logits": True}
         return _run(impl, yt, yp, options)
+    elif cfg.inputs == "prompt_masked":
+        k, ignore = int(dict(cfg.params).get("k", 0)), _ignore_value(cfg)
+        if ignore is None or yt.dtype.kind not in "iu" or yt.ndim < 2:
+            return None
+        yt = yt.copy()
+        yt[..., :k] = ignore
     elif cfg.inputs == "binary_samples":
         if yp.size < 2 or yt.shape != yp.shape or int(np.prod(yp.shape[:-1])) != 1:
             return None
@@ -378,6 +390,18 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
             q.runs.remember(impl, cfg.spec.options, yt, yp, out)
         return out
     return _run(impl, yt, yp, dict(cfg.spec.options))
+
+
+def _ignore_value(cfg: Config) -> Any:
+    """The target value ``cfg``'s implementation ignores (None if it ignores none)."""
+    from crossent.explain._runs import _defaults
+
+    impl = cfg.spec.implementation
+    for name in ("ignore_index", "ignore_class"):
+        if name in accepted_options(impl):
+            value = cfg.spec.options.get(name, _defaults(impl).get(name))
+            return value if isinstance(value, int) else None
+    return None
 
 
 def _without_ignored(q: Question, impl: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -71,6 +71,8 @@ COMMON: dict[str, float] = {
 _IMPLEMENTATION_COST = 1.2
 #: Inputs small enough to try every pair of an input and an option deviation.
 _PAIRS_UP_TO = 20_000
+# Prediction elements the prompt-length hypotheses may run through in all.
+_PROMPT_BUDGET = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,9 @@ def _input_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
                 if dev is not None:
                     yield dev
             continue
+        if name == "prompt_masked":
+            yield from _prompt_lengths(q, ref, code, what)
+            continue
         if name == "layer_logits" and not np.all(np.isfinite(q.observed)):
             continue  # a NaN says nothing about where the logits came from
         if name == "other_family" and ref.spec.implementation.labels == "binary":
@@ -241,6 +246,29 @@ def _input_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
                 yield dev
             continue
         yield Deviation(code, "input", what, {"inputs": name})
+
+
+def _prompt_lengths(
+    q: Question, ref: Config, code: str, what: str
+) -> Iterator[Deviation]:
+    """A prompt of k targets masked in every sequence of (N, T) class ids, for an
+    implementation that ignores targets (what "train on the response only" does)."""
+    yt = q.y_true
+    takes = {"ignore_index", "ignore_class"} & accepted_options(ref.spec.implementation)
+    if (
+        not takes
+        or yt.dtype.kind not in "iu"
+        or yt.ndim < 2
+        or yt.ndim != q.y_pred.ndim - 1
+    ):
+        return
+    lengths = range(1, min(yt.shape[-1] - 1, 64))
+    if q.y_pred.size * len(lengths) > _PROMPT_BUDGET:
+        return  # one full run per length: only on small inputs
+    for k in lengths:
+        yield Deviation(
+            code, "input", what, {"inputs": "prompt_masked", "params": (("k", k),)}
+        )
 
 
 def _output_deviations(q: Question, ref: Config) -> Iterator[Deviation]:
