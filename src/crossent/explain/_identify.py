@@ -211,19 +211,30 @@ def decimal_tolerance(observed: Any) -> np.ndarray:
 
 
 def _rounding_tolerance(value: np.ndarray) -> np.ndarray:
-    """The rounding an implementation's own dtype allows (4 ulp-ish, relative).
-
-    A half-precision result is its own rounding: 4 of its units in the last place
-    at its magnitude, not 4·eps absolute, which for a loss of 0.0077 in float16
-    would let 0.00775 "compute" every number within 50 % of it.
-    """
+    """The rounding an implementation's own dtype allows (4 ulp-ish, relative)."""
     dtype = value.dtype
-    v = np.abs(value.astype(np.float64))
-    if dtype.itemsize <= 2:
-        with np.errstate(all="ignore"):
-            return 4 * np.asarray(np.spacing(np.abs(value)), np.float64)
-    eps = float(np.finfo(dtype).eps)
-    return 4 * eps * (1 + v)
+    eps = 2.0**-7 if dtype.name == "bfloat16" else float(np.finfo(dtype).eps)
+    return 4 * eps * (1 + np.abs(value.astype(np.float64)))
+
+
+def _off_grid(value: np.ndarray, observed: np.ndarray) -> bool:
+    """Whether a half-precision result cannot have printed ``observed``: a number
+    written with more digits than float16/bfloat16 hold, and not on their grid.
+
+    A float16 loss of 0.00775 prints as 0.00775146484375 (on the grid) or with a few
+    digits (0.00775); 0.0077149271965026855 is a float32 number, whatever the
+    4·eps rounding allowance of a float16 computation would admit.
+    """
+    if value.dtype.itemsize > 2 or observed.dtype != np.float64:
+        return False
+    with np.errstate(all="ignore"):
+        on_grid = observed.astype(value.dtype).astype(np.float64) == observed
+        spacing = np.spacing(np.abs(value).astype(value.dtype)).astype(np.float64)
+        precise = (
+            decimal_tolerance(observed) < np.broadcast_to(spacing, observed.shape) / 2
+        )
+    fin = np.isfinite(observed)
+    return bool(np.any(precise & ~on_grid & fin))
 
 
 def _matches(value: Any, observed: np.ndarray, tol: np.ndarray | None) -> float | None:
@@ -237,6 +248,8 @@ def _matches(value: Any, observed: np.ndarray, tol: np.ndarray | None) -> float 
         np.where(np.isinf(vf), vf, 0), np.where(np.isinf(of), of, 0)
     )
     if not same_special:
+        return None
+    if _off_grid(v, observed):
         return None
     fin = np.isfinite(of)
     allowed = (
