@@ -59,11 +59,27 @@ class Case:
     init: dict[str, Any] = field(default_factory=dict)
     grad: int | str | None = None
     note: str = ""
+    #: a mirror context manager (dotted path under ``crossent.frameworks``) the
+    #: call runs in, e.g. ``optax.enable_x64``; written only when set
+    context: str = ""
 
     @property
     def id(self) -> str:
         """The stable unique id: ``impl/dtype/tag``."""
         return f"{self.impl}/{self.dtype}/{self.tag}"
+
+
+def fn_case(
+    impl: str,
+    dtype: str,
+    tag: str,
+    args: list[Any],
+    kwargs: dict[str, Any] | None = None,
+    grad: int | str | None = None,
+    note: str = "",
+) -> Case:
+    """A function call ``impl(*args, **kwargs)``."""
+    return Case(impl, "function", dtype, tag, args, dict(kwargs or {}), {}, grad, note)
 
 
 class CaseList:
@@ -343,4 +359,22 @@ def run_case(runner: Runner, case: Case) -> dict[str, Any]:
     obj["terms"] = 1 if out is None else _terms(case, out)
     if notes:
         obj["note"] = "; ".join(notes)
+    if case.context:
+        obj["context"] = case.context
     return obj
+
+
+class CallRunner(Runner):
+    """A framework called once per case, with no gradients: arrays go through
+    :meth:`native`, the result through :meth:`to_numpy`."""
+
+    def to_numpy(self, out: Any) -> np.ndarray:
+        """The framework's result as a NumPy array of the same dtype."""
+        return np.asarray(out)
+
+    def call(
+        self, target: Callable[..., Any], case: Case
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        args = [self.native(a) for a in case.args]
+        kwargs = {k: self.native(v) for k, v in case.kwargs.items()}
+        return self.to_numpy(target(*args, **kwargs)), None

@@ -33,6 +33,16 @@ FAMILIES: dict[str, str] = {
     "torch": "torch",
     "optax": "optax",
     "sklearn": "sklearn",
+    "tf_compat_v1": "tf_compat_v1",
+    "mlx": "mlx",
+    "onnx": "onnx",
+    "paddle": "paddle",
+    "transformers": "transformers",
+    "megatron": "megatron",
+    "lightgbm": "lightgbm",
+    "xgboost": "xgboost",
+    "catboost": "catboost",
+    "optax_x64": "optax_x64",
 }
 
 
