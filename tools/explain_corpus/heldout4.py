@@ -430,7 +430,8 @@ CASES: list[dict[str, Any]] = [
             "The second loss is the weighted one: tf.losses.softmax_cross_entropy multiplies "
             "each instance's cross-entropy by its weight (here chosen per relation class) "
             "before averaging, so it differs from the plain mean of the first line. The "
-            "author tried both and keeps the weighted loss; the first line is dead code."
+            "author tried both, saw no clear difference in training and says either can be "
+            "used; the weighted one is the loss that is kept."
         ),
     },
     # ------------------------------------------------------------------ 9
@@ -591,8 +592,8 @@ CASES: list[dict[str, Any]] = [
             "Megatron's smoothing is (1 - s) * nll - s * mean(log p) with s = alpha * V / (V - "
             "1). Under tensor parallelism both V and the mean are taken over the local slice "
             "of the vocabulary, so each rank computes a different smoothing term (and "
-            "gradient). The fix all-reduces the sum of log-probabilities and uses the global "
-            "vocabulary size, which restores the TP=1 loss."
+            "gradient). The proposed fix (PR #7466) all-reduces the sum of log-probabilities "
+            "and uses the global vocabulary size, which restores the TP=1 loss."
         ),
     },
     # ------------------------------------------------------------------ 12
@@ -642,8 +643,8 @@ CASES: list[dict[str, Any]] = [
             "for i in range(ga):\n"
             "    loss = ForCausalLMLoss(z[i : i + 1], y[i : i + 1], vocab_size=4, "
             "num_items_in_batch=n)\n"
-            "    # training_step scales the loss by the accumulation steps when the model\n"
-            "    # takes loss kwargs, and the logged step loss is not scaled back\n"
+            "    # the logged step loss is not divided by the accumulation steps (the\n"
+            "    # report): each micro-batch adds ga times its share of the token mean\n"
             "    tr_loss += float(loss * ga)\n"
             "observed = tr_loss"
         ),
@@ -657,13 +658,14 @@ CASES: list[dict[str, Any]] = [
         "headline": "reduction",
         "acceptable": ["batch_mean", "magnitude"],
         "expert_answer": (
-            "Since the gradient-accumulation fix, each micro-batch loss is already the sum "
-            "over its tokens divided by num_items_in_batch (the tokens of the whole "
-            "accumulated batch), and training_step multiplies it by "
-            "gradient_accumulation_steps before backward. The logged loss sums those scaled "
-            "step losses without dividing by the accumulation steps again, so it is "
-            "gradient_accumulation_steps times the token mean. Fixed by scaling the loss "
-            "before backward and logging the unscaled value (transformers PR #35207)."
+            "Each micro-batch loss is the sum over its tokens divided by num_items_in_batch "
+            "(the scored tokens of the whole accumulated batch), so the step losses already add "
+            "up to the token mean; the Trainer had scaled them for accumulation and did not "
+            "divide the logged value by gradient_accumulation_steps again, so the logged loss "
+            "is gradient_accumulation_steps times the token mean (a run with 2 steps logs twice "
+            "the loss of the run without accumulation, the doubling also reported for 4.47.0). "
+            "The Trainer's loss scaling was fixed to scale the loss before backward and to log "
+            "it unscaled (transformers PR #35207)."
         ),
     },
     # ------------------------------------------------------------------ 13
@@ -787,8 +789,8 @@ CASES: list[dict[str, Any]] = [
             "The smoothing computes the number of classes from y_pred.shape[-1] whatever the "
             "axis, so with axis=1 it mixes in 0.1/2 instead of 0.1/3 and the loss is too high. "
             "num_classes must be read on the given axis (the reporter's expected behaviour; "
-            "the issue was closed with that fix). Until then, move the classes to the last "
-            "axis."
+            "Keras 3.15.1 still smooths over the last axis). Until it does, move the classes "
+            "to the last axis."
         ),
     },
     # ------------------------------------------------------------------ 16
