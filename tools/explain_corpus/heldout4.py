@@ -39,6 +39,48 @@ _FRESH = (
     "    return json.loads(out.stdout.strip().splitlines()[-1])\n"
 )
 
+#: Prefix of the Megatron snippets: ``tensor_parallel(world)`` runs megatron-core's
+#: ``vocab_parallel_cross_entropy(label_smoothing=0.1)`` on ``world`` CPU processes
+#: (a gloo group on a free local port), rank ``r`` holding vocabulary columns
+#: ``r*V/world .. (r+1)*V/world``, and returns rank 0's per-token losses.
+_TENSOR_PARALLEL = (
+    "import json, socket, subprocess, sys\n"
+    "_RANK = (\n"
+    "    'import json, sys\\n'\n"
+    "    'import numpy as np, torch, torch.distributed as dist\\n'\n"
+    "    'rank, world, port, data = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], "
+    "json.loads(sys.argv[4])\\n'\n"
+    '    \'dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", '
+    "rank=rank, world_size=world)\\n'\n"
+    "    'from megatron.core import parallel_state\\n'\n"
+    "    'from megatron.core.tensor_parallel.cross_entropy import "
+    "vocab_parallel_cross_entropy\\n'\n"
+    "    'parallel_state.initialize_model_parallel(world, 1)\\n'\n"
+    '    \'z = np.asarray(data["z"], dtype="float32")\\n\'\n'
+    "    'v = z.shape[-1] // world\\n'\n"
+    "    'local = torch.from_numpy(z[:, None, rank * v : (rank + 1) * v].copy())\\n'\n"
+    "    'target = torch.tensor(data[\"t\"])[:, None]\\n'\n"
+    "    'loss = vocab_parallel_cross_entropy(local, target, label_smoothing=0.1)\\n'\n"
+    "    'print(json.dumps([float(x) for x in loss.reshape(-1)]))\\n'\n"
+    "    'dist.barrier()\\n'\n"
+    "    'parallel_state.destroy_model_parallel()\\n'\n"
+    "    'dist.destroy_process_group()\\n'\n"
+    ")\n"
+    "def tensor_parallel(world):\n"
+    "    sock = socket.socket()\n"
+    "    sock.bind(('127.0.0.1', 0))\n"
+    "    port = str(sock.getsockname()[1])\n"
+    "    sock.close()\n"
+    "    data = json.dumps({'z': y_pred.tolist(), 't': y_true.tolist()})\n"
+    "    procs = [subprocess.Popen([sys.executable, '-c', _RANK, str(r), str(world), port, "
+    "data], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) "
+    "for r in range(world)]\n"
+    "    outs = [p.communicate()[0] for p in procs]\n"
+    "    if any(p.returncode for p in procs):\n"
+    "        raise RuntimeError('megatron rank failed')\n"
+    "    return json.loads(outs[0].strip().splitlines()[-1])\n"
+)
+
 CASES: list[dict[str, Any]] = [
     # ------------------------------------------------------------------ 1
     {
@@ -558,33 +600,15 @@ CASES: list[dict[str, Any]] = [
             "label_smoothing=0.1)"
         ),
         "options": {"label_smoothing": 0.1},
-        "reproduce": (
-            "import torch\n"
-            "# Megatron's forward (cross_entropy.py), rank 0 of TP=2: the global log-sum-exp\n"
-            "# is all-reduced, the smoothing term is not\n"
-            "z, t = torch.from_numpy(y_pred), torch.from_numpy(y_true)\n"
-            "alpha = 0.1\n"
-            "logz = torch.logsumexp(z, dim=-1)\n"
-            "nll = logz - z.gather(1, t[:, None])[:, 0]\n"
-            "local = z[:, :4]\n"
-            "log_probs = local - logz[:, None]\n"
-            "vocab_size = local.size(-1)\n"
-            "s = alpha * vocab_size / (vocab_size - 1)\n"
-            "loss = (1.0 - s) * nll - s * log_probs.mean(dim=-1)\n"
-            "observed = [float(v) for v in loss]"
+        "reproduce": _TENSOR_PARALLEL
+        + (
+            "# rank 0 of tensor parallelism 2: vocabulary entries 0-3 of the 8\n"
+            "observed = tensor_parallel(2)"
         ),
-        "reference": (
-            "import torch\n"
-            "# the same code on one rank (TP=1): the whole vocabulary\n"
-            "z, t = torch.from_numpy(y_pred), torch.from_numpy(y_true)\n"
-            "alpha = 0.1\n"
-            "logz = torch.logsumexp(z, dim=-1)\n"
-            "nll = logz - z.gather(1, t[:, None])[:, 0]\n"
-            "log_probs = z - logz[:, None]\n"
-            "vocab_size = z.size(-1)\n"
-            "s = alpha * vocab_size / (vocab_size - 1)\n"
-            "loss = (1.0 - s) * nll - s * log_probs.mean(dim=-1)\n"
-            "expected = [float(v) for v in loss]"
+        "reference": _TENSOR_PARALLEL
+        + (
+            "# the same call on one rank (tensor parallelism 1): the whole vocabulary\n"
+            "expected = tensor_parallel(1)"
         ),
         "headline": "label_smoothing",
         "acceptable": [],
