@@ -51,6 +51,11 @@ def build_for(prefix: str, binary: str, multi: str, key: str) -> CaseList:
         w = r.uniform(0.1, 3, len(y))
         cl.add(fn_case(prefix + fn, "float64", "random", [y, p]))
         cl.add(fn_case(prefix + fn, "float64", "weighted", [y, p, w]))
+    y, p = multi_problem(key)
+    y[1] = 4.0
+    cl.add(
+        fn_case(prefix + multi, "float64", "class-id-4-of-4", [y, p], {}, None, "error")
+    )
     return cl
 
 

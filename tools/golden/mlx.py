@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ._common import (
+    BF16,
     F32_F64,
     CallRunner,
     CaseList,
@@ -110,11 +111,63 @@ def _add_binary(cl: CaseList) -> None:
     cl.add(fn_case(bce, dt, "shape-mismatch", [xx, yy[:2]], {}, None, "error: shapes"))
 
 
+def _add_half(cl: CaseList) -> None:
+    """float16 and bfloat16 inputs, int32 targets."""
+    r = rng("mlx", "half")
+    z, ids, soft = logits(r, (5, 4)), int_labels(r, (5,), 4), probs(r, (5, 4))
+    x, y = logits(r, (4, 3), 5.0), bin_labels(r, (4, 3))
+    for dt in ("float16", "bfloat16"):
+        for red in ("none", "mean"):
+            kw = {"reduction": red}
+            cl.add(
+                fn_case(P + "cross_entropy", dt, f"ids-{red}", [cast(z, dt), ids], kw)
+            )
+            cl.add(
+                fn_case(
+                    P + "cross_entropy",
+                    dt,
+                    f"probs-ls0.1-{red}",
+                    [cast(z, dt), cast(soft, dt)],
+                    {**kw, "label_smoothing": 0.1},
+                )
+            )
+            cl.add(
+                fn_case(
+                    P + "binary_cross_entropy",
+                    dt,
+                    f"logits-{red}",
+                    [cast(x, dt), cast(y, dt)],
+                    kw,
+                )
+            )
+    cl.add(
+        fn_case(
+            P + "cross_entropy",
+            "float32",
+            "int32-ids",
+            [cast(z, "float32"), ids.astype(np.int32)],
+            {"reduction": "mean"},
+        )
+    )
+    cl.add(
+        fn_case(
+            P + "cross_entropy",
+            "float32",
+            "targets-shape",
+            [cast(z, "float32"), ids[:3]],
+            {},
+            None,
+            "error: targets of the wrong shape",
+        )
+    )
+
+
 def build() -> CaseList:
     """The mlx.nn.losses cases."""
     cl = CaseList()
     _add_cross_entropy(cl)
     _add_binary(cl)
+    _add_half(cl)
     return cl
 
 
@@ -136,9 +189,13 @@ class MLXRunner(CallRunner):
         return getattr(self.losses, impl.rsplit(".", 1)[1])
 
     def native(self, v: Any) -> Any:
+        if isinstance(v, np.ndarray) and v.dtype == BF16:  # exact through float32
+            return self.mx.array(v.astype(np.float32)).astype(self.mx.bfloat16)
         return self.mx.array(v) if isinstance(v, np.ndarray) else v
 
     def to_numpy(self, out: Any) -> np.ndarray:
+        if out.dtype == self.mx.bfloat16:
+            return np.array(out.astype(self.mx.float32)).astype(BF16)
         return np.array(out)
 
 

@@ -86,7 +86,39 @@ def build() -> CaseList:
                                 f"opset {opset}",
                             )
                         )
+    _add_more(cl, w)
     return cl
+
+
+def _add_more(cl: CaseList, w: np.ndarray) -> None:
+    """float16 inputs and weights of the wrong length, at opset 13."""
+    r = rng("onnx", "more")
+    x, y = logits(r, (5, 4)), int_labels(r, (5,), 4)
+    for op in NAMES:
+        impl, wname = P + op, NAMES[op][2]
+        for red in ("mean", "none"):
+            cl.add(
+                fn_case(
+                    impl,
+                    "float16",
+                    f"opset13-random-{red}",
+                    [cast(x, "float16"), y],
+                    {"reduction": red},
+                    None,
+                    "opset 13",
+                )
+            )
+        cl.add(
+            fn_case(
+                impl,
+                "float32",
+                "opset13-weights-length",
+                [cast(x, "float32"), y],
+                {wname: cast(w[:3], "float32")},
+                None,
+                "opset 13; error: 3 weights for 4 classes",
+            )
+        )
 
 
 class ONNXRunner(CallRunner):
@@ -122,7 +154,11 @@ class ONNXRunner(CallRunner):
         names = NAMES[op]
         weight = kw.pop(names[2], None)
         feeds = {names[0]: x, names[1]: y}
-        tp = TensorProto.FLOAT if x.dtype == np.float32 else TensorProto.DOUBLE
+        tp = {
+            np.dtype(np.float16): TensorProto.FLOAT16,
+            np.dtype(np.float32): TensorProto.FLOAT,
+            np.dtype(np.float64): TensorProto.DOUBLE,
+        }[x.dtype]
         inputs = [
             helper.make_tensor_value_info(names[0], tp, None),
             helper.make_tensor_value_info(names[1], TensorProto.INT64, None),

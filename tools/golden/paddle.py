@@ -133,6 +133,82 @@ def _add_edges(cl: CaseList) -> None:
     )
 
 
+def _add_more(cl: CaseList) -> None:
+    """float16, label layouts, option combinations and refusals."""
+    r = rng("paddle", "more")
+    z = logits(r, (6, 5))
+    y = np.array([0, 4, -100, 2, 1, 3])
+    soft = probs(r, (6, 5))
+    w = np.abs(logits(r, (5,))) + 0.1
+    for red in ("mean", "none"):
+        cl.add(
+            fn_case(
+                CE,
+                "float16",
+                f"ignore-100-{red}",
+                [cast(z, "float16"), y],
+                {"reduction": red},
+            )
+        )
+        zb, yb = logits(r, (4, 3)), bin_labels(r, (4, 3))
+        cl.add(
+            fn_case(
+                BCEL,
+                "float16",
+                f"random-{red}",
+                [cast(zb, "float16"), cast(yb, "float16")],
+                {"reduction": red},
+            )
+        )
+    f32 = "float32"
+    zz, ss, ww = cast(z, f32), cast(soft, f32), cast(w, f32)
+    rows: list[tuple[str, list[Any], dict[str, Any], str]] = [
+        ("label-column", [zz, y[:, None]], {}, "labels of shape (N, 1)"),
+        ("int32-labels", [zz, y.astype(np.int32)], {}, ""),
+        ("label-out-of-range", [zz, np.array([0, 7, 1, 2, 1, 3])], {}, "error: 7 >= C"),
+        ("label-negative", [zz, np.array([0, -1, 1, 2, 1, 3])], {}, "error: -1"),
+        ("soft-ls0.1", [zz, ss], {"soft_label": True, "label_smoothing": 0.1}, ""),
+        (
+            "weight-ls0.1",
+            [zz, np.where(y < 0, 0, y)],
+            {"weight": ww, "label_smoothing": 0.1},
+            "",
+        ),
+        (
+            "probs-soft",
+            [ss, cast(probs(r, (6, 5)), f32)],
+            {"use_softmax": False, "soft_label": True},
+            "",
+        ),
+        (
+            "weight-shape",
+            [zz, y],
+            {"weight": ww[:3]},
+            "error: weight of 3 for 5 classes",
+        ),
+        (
+            "soft-shape",
+            [zz, ss[:, :4]],
+            {"soft_label": True},
+            "error: soft labels (6, 4)",
+        ),
+        ("ls-negative", [zz, np.where(y < 0, 0, y)], {"label_smoothing": -0.1}, ""),
+    ]
+    for tag, args, kw, note in rows:
+        cl.add(fn_case(CE, f32, tag, args, kw, None, note))
+    cl.add(
+        fn_case(
+            BCE,
+            f32,
+            "shape-mismatch",
+            [cast(r.uniform(0, 1, (4, 3)), f32), cast(bin_labels(r, (4, 2)), f32)],
+            {},
+            None,
+            "error: shapes",
+        )
+    )
+
+
 def build() -> CaseList:
     """The paddle cases."""
     cl = CaseList()
@@ -141,6 +217,7 @@ def build() -> CaseList:
             _add_ce(cl, dt, red)
             _add_binary(cl, dt, red)
     _add_edges(cl)
+    _add_more(cl)
     return cl
 
 

@@ -158,6 +158,64 @@ def _add_edges(cl: CaseList) -> None:
     )
 
 
+def _add_more(cl: CaseList) -> None:
+    """float16, label errors, and log_loss' epsilon."""
+    r = rng("tf_compat_v1", "more")
+    ids = int_labels(r, (6,), 4)
+    z, y = logits(r, (6, 4)), one_hot(ids, 4)
+    zb, yb, pb = logits(r, (3, 5), 4.0), bin_labels(r, (3, 5)), bin_probs(r, (3, 5))
+    red = "weighted_sum_by_nonzero_weights"
+    for dt in ("float16",):
+        zz = cast(z, dt)
+        cl.add(fn_case(P + "softmax_cross_entropy", dt, "w1", [cast(y, dt), zz], {}, 1))
+        cl.add(fn_case(P + "sparse_softmax_cross_entropy", dt, "w1", [ids, zz], {}, 1))
+        cl.add(
+            fn_case(
+                P + "sigmoid_cross_entropy",
+                dt,
+                "w1",
+                [cast(yb, dt), cast(zb, dt)],
+                {},
+                1,
+            )
+        )
+        cl.add(fn_case(P + "log_loss", dt, "w1", [cast(yb, dt), cast(pb, dt)], {}, 1))
+    f32 = "float32"
+    zz = cast(z, f32)
+    rows: list[tuple[str, str, list[Any], dict[str, Any], str]] = [
+        (
+            "sparse_softmax_cross_entropy",
+            "label-out-of-range",
+            [np.array([0, 1, 4, 2, 3, 1]), zz],
+            {},
+            "error: label 4 with 4 classes",
+        ),
+        (
+            "softmax_cross_entropy",
+            "shape-mismatch",
+            [cast(y[:, :3], f32), zz],
+            {},
+            "error: labels (6, 3), logits (6, 4)",
+        ),
+        (
+            "log_loss",
+            "epsilon0.1",
+            [cast(yb, f32), cast(pb, f32)],
+            {"epsilon": 0.1, "reduction": red},
+            "",
+        ),
+        (
+            "softmax_cross_entropy",
+            "weights-column",
+            [cast(y, f32), zz],
+            {"weights": cast(r.uniform(0, 2, (6, 1)), f32)},
+            "weights of shape (6, 1)",
+        ),
+    ]
+    for fn, tag, args, kw, note in rows:
+        cl.add(fn_case(P + fn, f32, tag, args, kw, 1, note))
+
+
 def build() -> CaseList:
     """The tf.compat.v1.losses cases."""
     cl = CaseList()
@@ -165,6 +223,7 @@ def build() -> CaseList:
     _add_softmax(cl, reductions)
     _add_sigmoid(cl, reductions)
     _add_edges(cl)
+    _add_more(cl)
     return cl
 
 

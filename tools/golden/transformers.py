@@ -110,10 +110,21 @@ def _add_edges(cl: CaseList) -> None:
         cl.add(fn_case(impl, "float32", tag, args, kw, 0, note))
 
 
+def _add_bf16(cl: CaseList) -> None:
+    z, y = _lm("lm", 3, 7, 11)
+    for tag in ("none", "n11", "t11"):
+        kw = {"num_items_in_batch": NUMS[tag]}
+        for fn in ("ForCausalLMLoss", "ForMaskedLMLoss"):
+            cl.add(
+                fn_case(P + fn, "bfloat16", tag, [cast(z, "bfloat16"), y, 11], kw, 0)
+            )
+
+
 def build() -> CaseList:
     """The transformers cases."""
     cl = CaseList()
     _add_lm(cl)
+    _add_bf16(cl)
     _add_edges(cl)
     return cl
 

@@ -64,7 +64,10 @@ class XGBoostRunner(CallRunner):
             margin = _logit(p)
         d = self.xgb.DMatrix(x, label=y, weight=w, base_margin=margin)
         booster = self.xgb.train(params, d, num_boost_round=0)
-        text = booster.eval(d)
+        try:
+            text = booster.eval(d)
+        except self.xgb.core.XGBoostError as e:  # drop the time stamp "[03:09:59] "
+            raise type(e)(re.sub(r"^\[[0-9:]+\] ", "", str(e))) from None
         found = re.search(r":(\S+)$", text)
         assert found, text
         # the probabilities XGBoost evaluated (float32) become the case's input
