@@ -35,10 +35,13 @@ from ._common import (
 # ----------------------------------------------------------------------------
 
 
+F64_NOTE = "jax x64 disabled (default): float64 inputs are computed in float32"
+
+
 def build_optax() -> CaseList:
     """Cases for the optax cross-entropy family (JAX defaults: x64 disabled)."""
     cl = CaseList()
-    f64_note = "jax x64 disabled (default): float64 inputs are computed in float32"
+    f64_note = F64_NOTE
 
     def add(
         fn: str,

@@ -19,7 +19,7 @@ from ._common import (
     probs,
     rng,
 )
-from .optax import OptaxRunner
+from .optax import F64_NOTE, OptaxRunner, build_optax
 
 CONTEXT = "optax.enable_x64"
 
@@ -90,7 +90,30 @@ def build() -> CaseList:
             "promoted to float64",
         )
     )
+    _add_optax_float64(cl)
     return cl
+
+
+def _add_optax_float64(cl: CaseList) -> None:
+    """Every float64 case of the ``optax`` family, now computed in float64."""
+    for case in build_optax().cases:
+        if case.dtype != "float64":
+            continue
+        note = "; ".join(x for x in case.note.split("; ") if x and x != F64_NOTE)
+        cl.add(
+            Case(
+                case.impl,
+                case.kind,
+                case.dtype,
+                f"x64-optax-{case.tag}",
+                case.args,
+                case.kwargs,
+                case.init,
+                case.grad,
+                note,
+                CONTEXT,
+            )
+        )
 
 
 class OptaxX64Runner(OptaxRunner):
