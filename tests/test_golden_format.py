@@ -26,12 +26,24 @@ IMPL_PREFIX = {
     "torch": ("torch.nn.functional.", "torch.nn."),
     "optax": ("optax.",),
     "sklearn": ("sklearn.metrics.",),
+    "tf_compat_v1": ("tf.compat.v1.losses.",),
+    "transformers": ("transformers.loss.loss_utils.",),
+    "paddle": ("paddle.nn.functional.",),
+    "mlx": ("mlx.nn.losses.",),
+    "onnx": ("onnx.ops.",),
+    "lightgbm": ("lightgbm.metric.",),
+    "xgboost": ("xgboost.metric.",),
+    "catboost": ("catboost.utils.",),
+    "megatron": ("megatron.core.tensor_parallel.cross_entropy.",),
+    "optax_x64": ("optax.",),
 }
+#: the mirror context managers a case may run in (``context``)
+CONTEXTS = {"optax_x64": "optax.enable_x64"}
 FLOAT_DTYPES = {"float16", "bfloat16", "float32", "float64"}
 INT_DTYPES = {"int32", "int64", "uint8"}
 DTYPES = FLOAT_DTYPES | INT_DTYPES | {"bool"}
 CASE_KEYS = {"id", "impl", "kind", "init", "args", "kwargs", "expected", "terms"}
-OPTIONAL_KEYS = {"grad", "note"}
+OPTIONAL_KEYS = {"grad", "note", "context"}
 NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
@@ -157,11 +169,13 @@ def _check_case(case: dict[str, Any], family: str) -> None:
     assert terms >= 1, terms
     if "note" in case:
         assert isinstance(case["note"], str)
+    if "context" in case:
+        assert case["context"] == CONTEXTS.get(family), case["context"]
 
 
 def test_golden_files_exist() -> None:
     assert GOLDEN_FILES, f"no golden files in {GOLDEN_DIR}"
-    assert {p.stem for p in GOLDEN_FILES} <= set(IMPL_PREFIX)
+    assert {p.stem for p in GOLDEN_FILES} == set(IMPL_PREFIX)
 
 
 def test_golden_files_are_small() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -72,6 +73,9 @@ def resolve(path: str) -> Any:
 def call(case: dict[str, Any], caught: list[str] | None = None) -> Any:
     """Run the mirror of ``case`` on its decoded arguments.
 
+    A case with a ``context`` (e.g. ``"optax.enable_x64"``) runs inside that
+    mirror context manager, as the framework ran inside its own (``jax.enable_x64``).
+
     Warnings the mirror emits on purpose (scikit-learn's "do not sum to one",
     Keras' single-class-column ``SyntaxWarning``) are recorded, not raised: the
     framework emitted them too. ``caught`` receives each SyntaxWarning as
@@ -81,7 +85,9 @@ def call(case: dict[str, Any], caught: list[str] | None = None) -> Any:
     args = decode(case.get("args", []))
     kwargs = decode(case.get("kwargs", {}))
     # only SyntaxWarnings are recorded; any other warning stays an error
-    with warnings.catch_warnings(record=True) as recorded:
+    context = case.get("context")
+    scope = resolve(context)() if context else contextlib.nullcontext()
+    with scope, warnings.catch_warnings(record=True) as recorded:
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("ignore", FutureWarning)
         warnings.simplefilter("always", SyntaxWarning)

@@ -236,6 +236,10 @@ def sparse_fn_steps(
     ``label_dtype`` is the dtype the labels were converted to before the
     function (the loss classes' float32), for the label check.
     """
+    if y_pred.ndim < 1:
+        raise ValueError(
+            f"{fn}: `y_pred` must be at least rank 1; got shape {y_pred.shape}."
+        )
     steps: list[Step] = []
     if y_true.ndim == y_pred.ndim and y_true.shape[axis] == 1:
         steps.append(_label_squeeze(axis))
@@ -254,10 +258,6 @@ def sparse_fn_steps(
             f"{fn}: `axis`: Only axis=-1 is currently supported. Received: "
             f"axis={axis} (Keras' TensorFlow backend; move the class axis last "
             "with np.moveaxis)."
-        )
-    if y_pred.ndim < 1:
-        raise ValueError(
-            f"{fn}: `y_pred` must be at least rank 1; got shape {y_pred.shape}."
         )
     op_steps, dtype = tfo.sparse_steps(
         y_true.shape, y_pred, from_logits=from_logits, axis=-1, fn=fn

@@ -3,17 +3,20 @@
 ``Loss.__call__`` converts both inputs (and ``sample_weight``) to the loss
 ``dtype``, ``LossFunctionWrapper.call`` fixes ranks and applies the loss function,
 then the losses are masked, weighted and reduced (``keras/src/losses/loss.py``,
-``keras/src/losses/losses.py``, keras 3.15.1). Re-exported by
+``keras/src/losses/losses.py``, keras 3.15.1). The constructors are the Keras API
+both families share (:mod:`crossent.frameworks._keras_common`); Keras 3's own are
+``reduction="sum_over_batch_size"`` and ``dtype``. Re-exported by
 :mod:`crossent.frameworks.keras.losses`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
-from crossent.frameworks._keras_common import warn_single_class
+from crossent.frameworks import _keras_common as api
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.keras import _functions as fns
 from crossent.frameworks.keras import _loss
@@ -29,9 +32,15 @@ __all__ = [
 ]
 
 _P = "keras.losses."
+_REDUCTION = api.Arg("reduction", "sum_over_batch_size", "str | None")
 
 
-class LossMirror:
+def _keras_loss(loss: api.LossAPI, order: Sequence[str] | None = None) -> Any:
+    """Keras 3's constructor for ``loss``: its arguments, reduction, name, dtype."""
+    return api.loss_class(loss, _REDUCTION, dtype=True, order=order)
+
+
+class LossMirror(api.KerasLoss):
     """A Keras 3 ``LossFunctionWrapper``: convert, fix ranks, loss function, reduce.
 
     Calling a loss converts ``y_true``, ``y_pred`` and ``sample_weight`` to the
@@ -45,34 +54,45 @@ class LossMirror:
     return the elements. Divisions give 0 for 0/0 and an empty batch returns the
     empty array.
 
-    Subclasses set ``_path`` and implement ``_fn_steps(y_true, y_pred)``, which
-    returns the loss function's steps for inputs already in the loss dtype.
+    Subclasses get their constructor from :func:`~crossent.frameworks._keras_common.loss_class`,
+    set ``_path``, ``_config`` and ``_steps`` (the loss function's step builder,
+    for inputs already in the loss dtype) or override ``_fn_steps``.
     """
 
     _path = "keras.losses.Loss"
     _masks = False
-    #: the loss function whose single-class-column warning a call repeats
-    _warns_as = ""
+    #: ``get_config``'s keys after ``name`` and ``reduction``, in Keras' order
+    _config: ClassVar[tuple[str, ...]] = ()
+    #: whether the class checks ``axis`` is an int before the function runs
+    _check_axis: ClassVar[bool] = False
 
-    def __init__(
-        self, name: str | None, reduction: Any, dtype: Any
-    ) -> None:  # the public subclasses give the real signatures
-        self.name = name
-        self.reduction = _loss.standardize_reduction(reduction, self._path)
-        self._compute_dtype = _loss.compute_dtype(dtype, self._path)
+    def _configure(self, arguments: dict[str, Any]) -> None:
+        """Keep the constructor's arguments (the public subclasses give them)."""
+        self.name = arguments.pop("name")
+        self.reduction = _loss.standardize_reduction(
+            arguments.pop("reduction"), self._path
+        )
+        self._compute_dtype = _loss.compute_dtype(arguments.pop("dtype"), self._path)
+        self._keep(arguments)
 
     @property
     def dtype(self) -> str:
         """The loss's compute dtype, as Keras names it (``"float32"``)."""
         return str(self._compute_dtype.name)
 
-    def _fn_steps(
-        self, y_true: np.ndarray, y_pred: np.ndarray
-    ) -> tuple[tuple[Step, ...], np.dtype[Any]]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    #: the loss function's step builder, ``_steps(y_true, y_pred, fn=, **options)``
+    _steps: Callable[..., fns.Steps]
+
+    def _fn_steps(self, y_true: np.ndarray, y_pred: np.ndarray) -> fns.Steps:
+        options = self._option_values()
+        if self._check_axis:
+            fns.check_axis_is_int(self._path, options["axis"])
+        return self._steps(y_true, y_pred, fn=self._path, **options)
 
     def _options(self) -> dict[str, Any]:
-        return {"reduction": self.reduction, "dtype": self.dtype}
+        config = self.get_config()
+        rest = {k: v for k, v in self._option_values().items() if k not in config}
+        return {"reduction": self.reduction, "dtype": self.dtype, **config, **rest}
 
     def bind(
         self, y_true: Any, y_pred: Any, sample_weight: Any = None
@@ -109,22 +129,14 @@ class LossMirror:
         state = {"y_true": y_true_in, "y_pred": y_pred_in, "sample_weight": sw_in}
         return plan, state
 
-    def __call__(
-        self, y_true: Any, y_pred: Any, sample_weight: Any = None
-    ) -> np.ndarray:
-        """The reduced loss (an array; 0-d unless ``reduction`` is ``"none"``)."""
-        if self._warns_as:
-            warn_single_class(self._warns_as, y_pred)
-        plan, state = self.bind(y_true, y_pred, sample_weight)
-        return np.asarray(plan.run(state)["value"])
-
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({opts})"
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, as Keras' ``get_config`` reports them."""
-        return {"name": self.name, "reduction": self.reduction}
+        options = {key: getattr(self, key) for key in self._config}
+        return {"name": self.name, "reduction": self.reduction, **options}
 
 
 def _structure(x: Any) -> Any:
@@ -140,6 +152,7 @@ def _describe_structure(x: Any) -> str:
     return f"an array of shape {np.shape(x)}"
 
 
+@_keras_loss(api.CATEGORICAL)
 class CategoricalCrossentropy(LossMirror):
     """Mirror of ``keras.losses.CategoricalCrossentropy`` (TensorFlow backend).
 
@@ -180,48 +193,15 @@ class CategoricalCrossentropy(LossMirror):
     """
 
     _path = _P + "CategoricalCrossentropy"
-    _warns_as = "categorical_crossentropy"
-
-    def __init__(
-        self,
-        from_logits: bool = False,
-        label_smoothing: float = 0.0,
-        axis: int = -1,
-        reduction: str | None = "sum_over_batch_size",
-        name: str = "categorical_crossentropy",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(name, reduction, dtype)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def _fn_steps(
-        self, y_true: np.ndarray, y_pred: np.ndarray
-    ) -> tuple[tuple[Step, ...], np.dtype[Any]]:
-        fns.check_axis_is_int(self._path, self.axis)
-        return fns.categorical_fn_steps(
-            y_true,
-            y_pred,
-            from_logits=self.from_logits,
-            label_smoothing=self.label_smoothing,
-            axis=self.axis,
-            fn=self._path,
-        )
-
-    def get_config(self) -> dict[str, Any]:
-        """The constructor arguments."""
-        return {
-            **super().get_config(),
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
-
-    def _options(self) -> dict[str, Any]:
-        return {**super()._options(), **self.get_config()}
+    _config = ("from_logits", "label_smoothing", "axis")
+    _check_axis = True
+    _steps = staticmethod(fns.categorical_fn_steps)
 
 
+@_keras_loss(
+    api.SPARSE,
+    order=("from_logits", "ignore_class", "reduction", "axis", "name", "dtype"),
+)
 class SparseCategoricalCrossentropy(LossMirror):
     """Mirror of ``keras.losses.SparseCategoricalCrossentropy`` (TensorFlow backend).
 
@@ -262,47 +242,23 @@ class SparseCategoricalCrossentropy(LossMirror):
     """
 
     _path = _P + "SparseCategoricalCrossentropy"
+    _config = ("from_logits", "ignore_class")  # Keras omits ``axis``
 
-    def __init__(
-        self,
-        from_logits: bool = False,
-        ignore_class: int | None = None,
-        reduction: str | None = "sum_over_batch_size",
-        axis: int = -1,
-        name: str = "sparse_categorical_crossentropy",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(name, reduction, dtype)
-        self.from_logits = from_logits
-        self.ignore_class = ignore_class
-        self.axis = axis
-        self._masks = ignore_class is not None
+    def _configure(self, arguments: dict[str, Any]) -> None:
+        super()._configure(arguments)
+        self._masks = arguments["ignore_class"] is not None
 
-    def _fn_steps(
-        self, y_true: np.ndarray, y_pred: np.ndarray
-    ) -> tuple[tuple[Step, ...], np.dtype[Any]]:
+    def _fn_steps(self, y_true: np.ndarray, y_pred: np.ndarray) -> fns.Steps:
         return fns.sparse_fn_steps(
             y_true,
             y_pred,
-            from_logits=self.from_logits,
-            ignore_class=self.ignore_class,
-            axis=self.axis,
             fn=self._path,
             label_dtype=self._compute_dtype,
+            **self._option_values(),
         )
 
-    def get_config(self) -> dict[str, Any]:
-        """The constructor arguments (Keras omits ``axis``)."""
-        return {
-            **super().get_config(),
-            "from_logits": self.from_logits,
-            "ignore_class": self.ignore_class,
-        }
 
-    def _options(self) -> dict[str, Any]:
-        return {**super()._options(), **self.get_config(), "axis": self.axis}
-
-
+@_keras_loss(api.BINARY)
 class BinaryCrossentropy(LossMirror):
     """Mirror of ``keras.losses.BinaryCrossentropy`` (TensorFlow backend).
 
@@ -343,46 +299,11 @@ class BinaryCrossentropy(LossMirror):
     """
 
     _path = _P + "BinaryCrossentropy"
-
-    def __init__(
-        self,
-        from_logits: bool = False,
-        label_smoothing: float = 0.0,
-        axis: int = -1,
-        reduction: str | None = "sum_over_batch_size",
-        name: str = "binary_crossentropy",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(name, reduction, dtype)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def _fn_steps(
-        self, y_true: np.ndarray, y_pred: np.ndarray
-    ) -> tuple[tuple[Step, ...], np.dtype[Any]]:
-        return fns.binary_fn_steps(
-            y_true,
-            y_pred,
-            from_logits=self.from_logits,
-            label_smoothing=self.label_smoothing,
-            axis=self.axis,
-            fn=self._path,
-        )
-
-    def get_config(self) -> dict[str, Any]:
-        """The constructor arguments."""
-        return {
-            **super().get_config(),
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
-
-    def _options(self) -> dict[str, Any]:
-        return {**super()._options(), **self.get_config()}
+    _config = ("from_logits", "label_smoothing", "axis")
+    _steps = staticmethod(fns.binary_fn_steps)
 
 
+@_keras_loss(api.BINARY_FOCAL)
 class BinaryFocalCrossentropy(LossMirror):
     """Mirror of ``keras.losses.BinaryFocalCrossentropy`` (TensorFlow backend).
 
@@ -425,58 +346,18 @@ class BinaryFocalCrossentropy(LossMirror):
     """
 
     _path = _P + "BinaryFocalCrossentropy"
-
-    def __init__(
-        self,
-        apply_class_balancing: bool = False,
-        alpha: float = 0.25,
-        gamma: float = 2.0,
-        from_logits: bool = False,
-        label_smoothing: float = 0.0,
-        axis: int = -1,
-        reduction: str | None = "sum_over_batch_size",
-        name: str = "binary_focal_crossentropy",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(name, reduction, dtype)
-        self.apply_class_balancing = apply_class_balancing
-        self.alpha = alpha
-        self.gamma = gamma
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def _fn_steps(
-        self, y_true: np.ndarray, y_pred: np.ndarray
-    ) -> tuple[tuple[Step, ...], np.dtype[Any]]:
-        return fns.binary_focal_fn_steps(
-            y_true,
-            y_pred,
-            apply_class_balancing=self.apply_class_balancing,
-            alpha=self.alpha,
-            gamma=self.gamma,
-            from_logits=self.from_logits,
-            label_smoothing=self.label_smoothing,
-            axis=self.axis,
-            fn=self._path,
-        )
-
-    def get_config(self) -> dict[str, Any]:
-        """The constructor arguments."""
-        return {
-            **super().get_config(),
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-            "apply_class_balancing": self.apply_class_balancing,
-            "alpha": self.alpha,
-            "gamma": self.gamma,
-        }
-
-    def _options(self) -> dict[str, Any]:
-        return {**super()._options(), **self.get_config()}
+    _config = (
+        "from_logits",
+        "label_smoothing",
+        "axis",
+        "apply_class_balancing",
+        "alpha",
+        "gamma",
+    )
+    _steps = staticmethod(fns.binary_focal_fn_steps)
 
 
+@_keras_loss(api.CATEGORICAL_FOCAL)
 class CategoricalFocalCrossentropy(LossMirror):
     """Mirror of ``keras.losses.CategoricalFocalCrossentropy`` (TensorFlow backend).
 
@@ -519,50 +400,5 @@ class CategoricalFocalCrossentropy(LossMirror):
     """
 
     _path = _P + "CategoricalFocalCrossentropy"
-    _warns_as = "categorical_focal_crossentropy"
-
-    def __init__(
-        self,
-        alpha: Any = 0.25,
-        gamma: float = 2.0,
-        from_logits: bool = False,
-        label_smoothing: float = 0.0,
-        axis: int = -1,
-        reduction: str | None = "sum_over_batch_size",
-        name: str = "categorical_focal_crossentropy",
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(name, reduction, dtype)
-        self.alpha = alpha
-        self.gamma = gamma
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def _fn_steps(
-        self, y_true: np.ndarray, y_pred: np.ndarray
-    ) -> tuple[tuple[Step, ...], np.dtype[Any]]:
-        return fns.categorical_focal_fn_steps(
-            y_true,
-            y_pred,
-            alpha=self.alpha,
-            gamma=self.gamma,
-            from_logits=self.from_logits,
-            label_smoothing=self.label_smoothing,
-            axis=self.axis,
-            fn=self._path,
-        )
-
-    def get_config(self) -> dict[str, Any]:
-        """The constructor arguments."""
-        return {
-            **super().get_config(),
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-            "alpha": self.alpha,
-            "gamma": self.gamma,
-        }
-
-    def _options(self) -> dict[str, Any]:
-        return {**super()._options(), **self.get_config()}
+    _config = ("from_logits", "label_smoothing", "axis", "alpha", "gamma")
+    _steps = staticmethod(fns.categorical_focal_fn_steps)

@@ -4,19 +4,22 @@ Each function converts ``y_pred`` (Python floats → float32, NumPy arrays keep 
 dtype), casts ``y_true`` to it, and computes per-sample losses
 (``keras/src/losses/losses.py``, 3.15.1). Each function here returns its plan and
 first state; :mod:`crossent.frameworks.keras.losses` declares it (``Mirror``), which
-makes the public function that runs the plan.
+makes the public function that runs the plan. Their signatures (and the
+single-class warning) are the Keras API both families share
+(:mod:`crossent.frameworks._keras_common`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from crossent.errors import FrameworkAttributeError
+from crossent.frameworks import _keras_common as api
 from crossent.frameworks._convert import as_tensorflow
-from crossent.frameworks._keras_common import warn_single_class
-from crossent.frameworks._plan import Plan, State, Step
+from crossent.frameworks._plan import Plan, State
 from crossent.frameworks.keras import _functions as fns
 from crossent.frameworks.keras import _tf_ops as tfo
 from crossent.frameworks.keras._loss import assemble
@@ -27,9 +30,7 @@ __all__ = [
     "categorical_crossentropy",
     "categorical_focal_crossentropy",
     "plan_binary_fn",
-    "plan_binary_focal_fn",
     "plan_categorical_fn",
-    "plan_categorical_focal_fn",
     "plan_sparse_fn",
     "sparse_categorical_crossentropy",
 ]
@@ -37,61 +38,37 @@ __all__ = [
 _P = "keras.losses."
 
 
-def _fn_inputs(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    """``y_pred = convert_to_tensor(y_pred)``; ``y_true`` converted (not yet cast)."""
-    return as_tensorflow(y_true), as_tensorflow(y_pred)
-
-
-def _fn_plan(
+def _plan(
     path: str,
-    y_true: np.ndarray,
-    y_pred: np.ndarray,
-    steps: tuple[Step, ...],
-    dtype: np.dtype[Any],
+    y_true: Any,
+    y_pred: Any,
+    steps_of: Callable[..., fns.Steps],
     options: dict[str, Any],
 ) -> tuple[Plan, State]:
-    cast = (
-        (fns.y_true_cast(y_pred.dtype, path),) if y_true.dtype != y_pred.dtype else ()
-    )
+    """``y_pred = convert_to_tensor(y_pred)``, ``y_true`` cast to it, the steps."""
+    yt, yp = as_tensorflow(y_true), as_tensorflow(y_pred)
+    steps, dtype = steps_of(yt.astype(yp.dtype), yp, fn=path, **options)
+    cast = (fns.y_true_cast(yp.dtype, path),) if yt.dtype != yp.dtype else ()
     plan = assemble(path, (*cast, *steps, tfo.output_step(dtype)), options)
-    return plan, {"y_true": y_true, "y_pred": y_pred}
+    return plan, {"y_true": yt, "y_pred": yp}
 
 
 def plan_categorical_fn(
     y_true: Any,
     y_pred: Any,
     *,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
     _path: str = _P + "categorical_crossentropy",
+    **options: Any,
 ) -> tuple[Plan, State]:
-    """Plan of ``keras.losses.categorical_crossentropy(y_true, y_pred, ...)``."""
-    fns.check_axis_is_int(_path, axis)
-    yt, yp = _fn_inputs(y_true, y_pred)
-    steps, dtype = fns.categorical_fn_steps(
-        yt.astype(yp.dtype),
-        yp,
-        from_logits=from_logits,
-        label_smoothing=label_smoothing,
-        axis=axis,
-        fn=_path,
-    )
-    opts = {
-        "from_logits": from_logits,
-        "label_smoothing": label_smoothing,
-        "axis": axis,
-    }
-    return _fn_plan(_path, yt, yp, steps, dtype, opts)
+    """Plan of ``keras.losses.categorical_crossentropy(y_true, y_pred, **options)``."""
+    opts = api.CATEGORICAL.complete(options)
+    fns.check_axis_is_int(_path, opts["axis"])
+    return _plan(_path, y_true, y_pred, fns.categorical_fn_steps, opts)
 
 
+@api.loss_function(api.CATEGORICAL)
 def categorical_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-    _warn: bool = True,
+    y_true: Any, y_pred: Any, **options: Any
 ) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.categorical_crossentropy`` (TensorFlow backend).
 
@@ -135,15 +112,7 @@ def categorical_crossentropy(
     >>> print(keras.losses.categorical_crossentropy(y, p).round(5))
     [0.10536 0.80467 0.06188]
     """
-    if _warn:
-        warn_single_class("categorical_crossentropy", y_pred)
-    return plan_categorical_fn(
-        y_true,
-        y_pred,
-        from_logits=from_logits,
-        label_smoothing=label_smoothing,
-        axis=axis,
-    )
+    return plan_categorical_fn(y_true, y_pred, **options)
 
 
 def _require_shape(path: str, y_true: Any, y_pred: Any) -> None:
@@ -155,35 +124,20 @@ def _require_shape(path: str, y_true: Any, y_pred: Any) -> None:
             )
 
 
-def plan_sparse_fn(
-    y_true: Any,
-    y_pred: Any,
-    *,
-    from_logits: bool = False,
-    ignore_class: Any = None,
-    axis: int = -1,
-) -> tuple[Plan, State]:
+def plan_sparse_fn(y_true: Any, y_pred: Any, **options: Any) -> tuple[Plan, State]:
     """Plan of ``keras.losses.sparse_categorical_crossentropy(y_true, y_pred, ...)``."""
     path = _P + "sparse_categorical_crossentropy"
     _require_shape(path, y_true, y_pred)
     yt, yp = np.asarray(y_true), np.asarray(y_pred)
-    steps, dtype = fns.sparse_fn_steps(
-        yt, yp, from_logits=from_logits, ignore_class=ignore_class, axis=axis, fn=path
-    )
-    plan = assemble(
-        path,
-        (*steps, tfo.output_step(dtype)),
-        {"from_logits": from_logits, "ignore_class": ignore_class, "axis": axis},
-    )
+    opts = api.SPARSE.complete(options)
+    steps, dtype = fns.sparse_fn_steps(yt, yp, fn=path, **opts)
+    plan = assemble(path, (*steps, tfo.output_step(dtype)), opts)
     return plan, {"y_true": yt, "y_pred": yp}
 
 
+@api.loss_function(api.SPARSE)
 def sparse_categorical_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    from_logits: bool = False,
-    ignore_class: int | None = None,
-    axis: int = -1,
+    y_true: Any, y_pred: Any, **options: Any
 ) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.sparse_categorical_crossentropy`` (TensorFlow backend).
 
@@ -224,45 +178,19 @@ def sparse_categorical_crossentropy(
     >>> print(keras.losses.sparse_categorical_crossentropy(np.array([0, -1, 2]), p, ignore_class=-1).round(4))
     [0.3567 0.     0.2231]
     """
-    return plan_sparse_fn(
-        y_true, y_pred, from_logits=from_logits, ignore_class=ignore_class, axis=axis
-    )
+    return plan_sparse_fn(y_true, y_pred, **options)
 
 
 def plan_binary_fn(
-    y_true: Any,
-    y_pred: Any,
-    *,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-    _path: str = _P + "binary_crossentropy",
+    y_true: Any, y_pred: Any, *, _path: str = _P + "binary_crossentropy", **options: Any
 ) -> tuple[Plan, State]:
-    """Plan of ``keras.losses.binary_crossentropy(y_true, y_pred, ...)``."""
-    yt, yp = _fn_inputs(y_true, y_pred)
-    steps, dtype = fns.binary_fn_steps(
-        yt.astype(yp.dtype),
-        yp,
-        from_logits=from_logits,
-        label_smoothing=label_smoothing,
-        axis=axis,
-        fn=_path,
-    )
-    opts = {
-        "from_logits": from_logits,
-        "label_smoothing": label_smoothing,
-        "axis": axis,
-    }
-    return _fn_plan(_path, yt, yp, steps, dtype, opts)
+    """Plan of ``keras.losses.binary_crossentropy(y_true, y_pred, **options)``."""
+    opts = api.BINARY.complete(options)
+    return _plan(_path, y_true, y_pred, fns.binary_fn_steps, opts)
 
 
-def binary_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-) -> tuple[Plan, State]:
+@api.loss_function(api.BINARY)
+def binary_crossentropy(y_true: Any, y_pred: Any, **options: Any) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.binary_crossentropy`` (TensorFlow backend).
 
     The elementwise :func:`crossent.frameworks.keras.ops.binary_crossentropy`,
@@ -302,50 +230,12 @@ def binary_crossentropy(
     >>> print(keras.losses.binary_crossentropy(y, p).round(5))
     [0.91629 0.71356]
     """
-    return plan_binary_fn(
-        y_true,
-        y_pred,
-        from_logits=from_logits,
-        label_smoothing=label_smoothing,
-        axis=axis,
-    )
+    return plan_binary_fn(y_true, y_pred, **options)
 
 
-def plan_binary_focal_fn(
-    y_true: Any,
-    y_pred: Any,
-    *,
-    apply_class_balancing: bool = False,
-    alpha: float = 0.25,
-    gamma: float = 2.0,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-) -> tuple[Plan, State]:
-    """Plan of ``keras.losses.binary_focal_crossentropy(y_true, y_pred, ...)``."""
-    path = _P + "binary_focal_crossentropy"
-    yt, yp = _fn_inputs(y_true, y_pred)
-    opts: dict[str, Any] = {
-        "apply_class_balancing": apply_class_balancing,
-        "alpha": alpha,
-        "gamma": gamma,
-        "from_logits": from_logits,
-        "label_smoothing": label_smoothing,
-        "axis": axis,
-    }
-    steps, dtype = fns.binary_focal_fn_steps(yt.astype(yp.dtype), yp, fn=path, **opts)
-    return _fn_plan(path, yt, yp, steps, dtype, opts)
-
-
+@api.loss_function(api.BINARY_FOCAL)
 def binary_focal_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    apply_class_balancing: bool = False,
-    alpha: float = 0.25,
-    gamma: float = 2.0,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
+    y_true: Any, y_pred: Any, **options: Any
 ) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.binary_focal_crossentropy`` (TensorFlow backend).
 
@@ -392,54 +282,13 @@ def binary_focal_crossentropy(
     >>> print(keras.losses.binary_focal_crossentropy(y, p, gamma=2).round(4))
     [0.3299 0.2058]
     """
-    return plan_binary_focal_fn(
-        y_true,
-        y_pred,
-        apply_class_balancing=apply_class_balancing,
-        alpha=alpha,
-        gamma=gamma,
-        from_logits=from_logits,
-        label_smoothing=label_smoothing,
-        axis=axis,
-    )
+    path = _P + "binary_focal_crossentropy"
+    return _plan(path, y_true, y_pred, fns.binary_focal_fn_steps, options)
 
 
-def plan_categorical_focal_fn(
-    y_true: Any,
-    y_pred: Any,
-    *,
-    alpha: Any = 0.25,
-    gamma: float = 2.0,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-) -> tuple[Plan, State]:
-    """Plan of ``keras.losses.categorical_focal_crossentropy(y_true, y_pred, ...)``."""
-    path = _P + "categorical_focal_crossentropy"
-    fns.check_axis_is_int(path, axis)
-    yt, yp = _fn_inputs(y_true, y_pred)
-    opts = {
-        "alpha": alpha,
-        "gamma": gamma,
-        "from_logits": from_logits,
-        "label_smoothing": label_smoothing,
-        "axis": axis,
-    }
-    steps, dtype = fns.categorical_focal_fn_steps(
-        yt.astype(yp.dtype), yp, fn=path, **opts
-    )
-    return _fn_plan(path, yt, yp, steps, dtype, opts)
-
-
+@api.loss_function(api.CATEGORICAL_FOCAL)
 def categorical_focal_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    alpha: Any = 0.25,
-    gamma: float = 2.0,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-    _warn: bool = True,
+    y_true: Any, y_pred: Any, **options: Any
 ) -> tuple[Plan, State]:
     """Mirror of ``keras.losses.categorical_focal_crossentropy`` (TensorFlow backend).
 
@@ -483,14 +332,6 @@ def categorical_focal_crossentropy(
     >>> print(keras.losses.categorical_focal_crossentropy(y, p))
     [2.63401e-04 6.75912e-01]
     """
-    if _warn:
-        warn_single_class("categorical_focal_crossentropy", y_pred)
-    return plan_categorical_focal_fn(
-        y_true,
-        y_pred,
-        alpha=alpha,
-        gamma=gamma,
-        from_logits=from_logits,
-        label_smoothing=label_smoothing,
-        axis=axis,
-    )
+    path = _P + "categorical_focal_crossentropy"
+    fns.check_axis_is_int(path, options["axis"])
+    return _plan(path, y_true, y_pred, fns.categorical_focal_fn_steps, options)

@@ -14,6 +14,7 @@ import functools
 from typing import Any
 
 from crossent._core._guard import guard_module
+from crossent.frameworks import _keras_common as api
 from crossent.frameworks._declare import Mirror
 from crossent.frameworks._numbers import keras_clip_texts
 from crossent.frameworks._plan import Plan, State
@@ -34,18 +35,8 @@ from crossent.frameworks.keras._loss_functions import (
     plan_categorical_fn,
 )
 
-__all__ = [
-    "BinaryCrossentropy",
-    "BinaryFocalCrossentropy",
-    "CategoricalCrossentropy",
-    "CategoricalFocalCrossentropy",
-    "SparseCategoricalCrossentropy",
-    "binary_crossentropy",
-    "binary_focal_crossentropy",
-    "categorical_crossentropy",
-    "categorical_focal_crossentropy",
-    "sparse_categorical_crossentropy",
-]
+# the loss classes and functions, as tf_keras.losses has them
+__all__ = list(api.LOSS_NAMES)
 
 _P = "keras.losses."
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from crossent._core._guard import guard_module
+from crossent.frameworks import _keras_common as api
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_jax, as_tensorflow
 from crossent.frameworks._declare import Mirror
@@ -39,6 +40,8 @@ _SCCE = "keras.ops.sparse_categorical_crossentropy"
 _BCE = "keras.ops.binary_crossentropy"
 # what every mirror of this module shares (the JAX one has its own versions)
 _keras = functools.partial(Mirror, framework="keras", versions=_VERSIONS)
+# the TensorFlow ops' declaration fields, shared with tf_keras.backend
+_keras_op = functools.partial(_keras, **api.BACKEND_OP)
 
 
 def plan_categorical(
@@ -69,11 +72,10 @@ _LOGITS = Divergence(
 )
 
 
-@_keras(
+@_keras_op(
     path=_CCE,
     reference=_REF + "categorical_crossentropy-function",
     summary="renormalise, clip to [ε, 1−ε], −Σ y log p; logits via tf.nn softmax CE",
-    expects="probabilities",
     labels="one_hot",
     divergences=(
         Divergence(
@@ -89,9 +91,6 @@ _LOGITS = Divergence(
         ),
         _LOGITS,
     ),
-    options={"from_logits": (False, True)},
-    y_true="target",
-    y_pred="output",
 )
 def categorical_crossentropy(
     target: Any, output: Any, from_logits: bool = False, axis: int = -1
@@ -183,11 +182,10 @@ def _squeeze_last() -> Step:
     return Step("squeeze", "y ← squeeze(y, -1)", fn, tfo.NN)
 
 
-@_keras(
+@_keras_op(
     path=_SCCE,
     reference=_REF + "sparse_categorical_crossentropy-function",
     summary="clip, log, then sparse softmax CE: rows renormalised after clipping",
-    expects="probabilities",
     labels="integer",
     divergences=(
         Divergence(
@@ -205,9 +203,6 @@ def _squeeze_last() -> Step:
             "tensorflow/core/kernels/sparse_xent_op.h",
         ),
     ),
-    options={"from_logits": (False, True)},
-    y_true="target",
-    y_pred="output",
 )
 def sparse_categorical_crossentropy(
     target: Any, output: Any, from_logits: bool = False, axis: int = -1
@@ -274,11 +269,10 @@ def plan_binary(
     return plan, {"y_true": target, "y_pred": output}
 
 
-@_keras(
+@_keras_op(
     path=_BCE,
     reference=_REF + "binary_crossentropy-function",
     summary="elementwise: clip to [ε, 1−ε], −[y log p + (1−y) log(1−p)]; logits via tf.nn",
-    expects="probabilities",
     labels="binary",
     divergences=(
         Divergence(
@@ -295,9 +289,6 @@ def plan_binary(
             "tensorflow/python/ops/nn_impl.py",
         ),
     ),
-    options={"from_logits": (False, True)},
-    y_true="target",
-    y_pred="output",
 )
 def binary_crossentropy(
     target: Any, output: Any, from_logits: bool = False

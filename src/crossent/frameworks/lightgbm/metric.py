@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from crossent._core._guard import CHECKS, guard_module
+from crossent.errors import FrameworkError
 from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence
@@ -187,9 +188,10 @@ def multi_logloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, Stat
         )
     k = y.astype(np.int64)
     if np.any((k < 0) | (k >= p.shape[1])):
-        raise ValueError(
+        raise FrameworkError(
             f"{_PATH}multi_logloss: `label` must lie in [0, {p.shape[1]}) "
-            "(Label must be in [0, num_class))"
+            "(Label must be in [0, num_class))",
+            framework_type="LightGBMError",  # the library's own class
         )
 
     def terms(state: State) -> dict[str, Any]:

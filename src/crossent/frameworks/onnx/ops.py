@@ -79,6 +79,12 @@ def _check(name: str, x: np.ndarray, y: np.ndarray, w: Any, reduction: str) -> N
         )
 
 
+class _RuntimeFailError(FrameworkIndexError):
+    """onnxruntime's ``Fail`` (its own class) on a label out of range."""
+
+    framework_type = "Fail"
+
+
 def _steps(
     n_classes: int, w: Any, reduction: str, ignore_index: Any, log_softmax: bool
 ) -> list[Step]:
@@ -88,7 +94,7 @@ def _steps(
         if ignore_index is not None:
             bad &= y != ignore_index
         if np.any(bad):
-            raise FrameworkIndexError(
+            raise _RuntimeFailError(
                 f"{_PATH}: label {int(y[bad].flat[0])} is outside [0, {n_classes}) "
                 "(GatherElements op: Out of range value in index tensor)"
             )

@@ -4,18 +4,22 @@ Re-exported by :mod:`crossent.frameworks.tf_keras.losses`. Source:
 keras-team/tf-keras ``tf_keras/losses.py`` (``Loss.__call__``) and
 ``tf_keras/utils/losses_utils.py`` (``compute_weighted_loss``,
 ``squeeze_or_expand_dimensions``, ``apply_valid_mask``), checked against tf_keras
-2.21.0.
+2.21.0. The constructors are the Keras API both families share
+(:mod:`crossent.frameworks._keras_common`); tf_keras' own are
+``reduction="auto"`` and no ``dtype``.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any, ClassVar, Final
 
 import numpy as np
 
 from crossent.errors import FrameworkError
+from crossent.frameworks import _keras_common as api
 from crossent.frameworks._convert import as_tensorflow
-from crossent.frameworks._keras_common import warn_single_class
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.tf_keras import _functions as f
 from crossent.frameworks.tf_keras import _tf
@@ -140,7 +144,7 @@ def _reduce_step(reduction: str) -> Step:
     return Step("reduce", formula, fn, f"{UTILS} reduce_weighted_loss")
 
 
-class Loss:
+class Loss(api.KerasLoss):
     """Base of the tf_keras loss mirrors: reduction and the call protocol.
 
     Parameters
@@ -151,9 +155,8 @@ class Loss:
         Kept for ``get_config``.
     """
 
+    #: the loss function's name (``call`` runs it alone)
     _function: ClassVar[str] = ""
-    #: whether a call warns on a single class column (the categorical losses)
-    _single_class_warning: ClassVar[bool] = False
 
     def __init__(self, reduction: str = "auto", name: str | None = None) -> None:
         try:
@@ -165,11 +168,16 @@ class Loss:
         self.reduction = reduction
         self.name = name
 
-    def _options(self) -> dict[str, Any]:  # pragma: no cover - overridden
-        return {}
+    def _configure(self, arguments: dict[str, Any]) -> None:
+        """Keep the constructor's arguments (the public subclasses give them)."""
+        Loss.__init__(self, arguments.pop("reduction"), arguments.pop("name"))
+        self._keep(arguments)
+
+    #: the loss function's steps and state, ``_steps(y_true, y_pred, **options)``
+    _steps: Callable[..., tuple[f.Steps, State]]
 
     def _parts(self, y_true: Any, y_pred: Any) -> tuple[f.Steps, State]:
-        raise NotImplementedError  # pragma: no cover
+        return self._steps(y_true, y_pred, **self._option_values())
 
     def bind(
         self, y_true: Any, y_pred: Any, sample_weight: Any = None
@@ -187,33 +195,39 @@ class Loss:
                 _reduce_step(effective),
                 kb.output_step(),
             ),
-            {**self._options(), "reduction": self.reduction},
+            {**self._option_values(), "reduction": self.reduction},
         )
         sw = None if sample_weight is None else as_tensorflow(sample_weight)
         return plan, {**state, "sample_weight": sw}
 
-    def __call__(
-        self, y_true: Any, y_pred: Any, sample_weight: Any = None
-    ) -> np.ndarray:
-        """The weighted, reduced loss (a 0-d array unless ``reduction="none"``)."""
-        if self._single_class_warning:
-            warn_single_class(self._function, y_pred)
-        plan, state = self.bind(y_true, y_pred, sample_weight)
-        return np.asarray(plan.run(state)["value"])
-
     def call(self, y_true: Any, y_pred: Any) -> np.ndarray:
         """The per-example losses (the wrapped loss function, unreduced)."""
-        if self._single_class_warning:
-            warn_single_class(self._function, y_pred)
+        if self._warns_as:
+            api.warn_single_class(self._warns_as, y_pred)
         steps, state = self._parts(y_true, y_pred)
         plan = Plan(f"tf_keras.losses.{self._function}", (*steps, kb.output_step()))
         return np.asarray(plan.run(state)["value"])
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, as ``tf_keras`` reports them."""
-        return {"reduction": self.reduction, "name": self.name, **self._options()}
+        return {"reduction": self.reduction, "name": self.name, **self._option_values()}
 
 
+_REDUCTION = api.Arg("reduction", "auto", "str")
+
+
+def _tf_keras_loss(loss: api.LossAPI, order: tuple[str, ...] | None = None) -> Any:
+    """tf_keras' constructor for ``loss`` (its arguments, reduction, name)."""
+    declare = api.loss_class(loss, _REDUCTION, order=order)
+
+    def decorate(cls: type[Loss]) -> type[Loss]:
+        setattr(cls, "_function", loss.function)  # noqa: B010
+        return declare(cls)
+
+    return decorate
+
+
+@_tf_keras_loss(api.CATEGORICAL)
 class CategoricalCrossentropy(Loss):
     """Mirror of ``tf_keras.losses.CategoricalCrossentropy``.
 
@@ -258,33 +272,10 @@ class CategoricalCrossentropy(Loss):
     0.323968...
     """
 
-    _function = "categorical_crossentropy"
-    _single_class_warning = True
-
-    def __init__(
-        self,
-        from_logits: bool = False,
-        label_smoothing: float = 0.0,
-        axis: int = -1,
-        reduction: str = "auto",
-        name: str = "categorical_crossentropy",
-    ) -> None:
-        super().__init__(reduction, name)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def _options(self) -> dict[str, Any]:
-        return {
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
-
-    def _parts(self, y_true: Any, y_pred: Any) -> tuple[f.Steps, State]:
-        return f.categorical(y_true, y_pred, **self._options())
+    _steps = staticmethod(f.categorical)
 
 
+@_tf_keras_loss(api.SPARSE, order=("from_logits", "ignore_class", "reduction", "name"))
 class SparseCategoricalCrossentropy(Loss):
     """Mirror of ``tf_keras.losses.SparseCategoricalCrossentropy``.
 
@@ -324,26 +315,10 @@ class SparseCategoricalCrossentropy(Loss):
     nan
     """
 
-    _function = "sparse_categorical_crossentropy"
-
-    def __init__(
-        self,
-        from_logits: bool = False,
-        ignore_class: int | None = None,
-        reduction: str = "auto",
-        name: str = "sparse_categorical_crossentropy",
-    ) -> None:
-        super().__init__(reduction, name)
-        self.from_logits = from_logits
-        self.ignore_class = ignore_class
-
-    def _options(self) -> dict[str, Any]:
-        return {"from_logits": self.from_logits, "ignore_class": self.ignore_class}
-
-    def _parts(self, y_true: Any, y_pred: Any) -> tuple[f.Steps, State]:
-        return f.sparse(y_true, y_pred, axis=-1, **self._options())
+    _steps = staticmethod(functools.partial(f.sparse, axis=-1))
 
 
+@_tf_keras_loss(api.BINARY)
 class BinaryCrossentropy(Loss):
     """Mirror of ``tf_keras.losses.BinaryCrossentropy``.
 
@@ -382,32 +357,10 @@ class BinaryCrossentropy(Loss):
     [15.425 15.333]
     """
 
-    _function = "binary_crossentropy"
-
-    def __init__(
-        self,
-        from_logits: bool = False,
-        label_smoothing: float = 0.0,
-        axis: int = -1,
-        reduction: str = "auto",
-        name: str = "binary_crossentropy",
-    ) -> None:
-        super().__init__(reduction, name)
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def _options(self) -> dict[str, Any]:
-        return {
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
-
-    def _parts(self, y_true: Any, y_pred: Any) -> tuple[f.Steps, State]:
-        return f.binary(y_true, y_pred, **self._options())
+    _steps = staticmethod(f.binary)
 
 
+@_tf_keras_loss(api.BINARY_FOCAL)
 class BinaryFocalCrossentropy(Loss):
     """Mirror of ``tf_keras.losses.BinaryFocalCrossentropy``.
 
@@ -444,41 +397,10 @@ class BinaryFocalCrossentropy(Loss):
     0.69121...
     """
 
-    _function = "binary_focal_crossentropy"
-
-    def __init__(
-        self,
-        apply_class_balancing: bool = False,
-        alpha: float = 0.25,
-        gamma: float = 2.0,
-        from_logits: bool = False,
-        label_smoothing: float = 0.0,
-        axis: int = -1,
-        reduction: str = "auto",
-        name: str = "binary_focal_crossentropy",
-    ) -> None:
-        super().__init__(reduction, name)
-        self.apply_class_balancing = apply_class_balancing
-        self.alpha = alpha
-        self.gamma = gamma
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def _options(self) -> dict[str, Any]:
-        return {
-            "apply_class_balancing": self.apply_class_balancing,
-            "alpha": self.alpha,
-            "gamma": self.gamma,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
-
-    def _parts(self, y_true: Any, y_pred: Any) -> tuple[f.Steps, State]:
-        return f.binary_focal(y_true, y_pred, **self._options())
+    _steps = staticmethod(f.binary_focal)
 
 
+@_tf_keras_loss(api.CATEGORICAL_FOCAL)
 class CategoricalFocalCrossentropy(Loss):
     """Mirror of ``tf_keras.losses.CategoricalFocalCrossentropy``.
 
@@ -514,34 +436,4 @@ class CategoricalFocalCrossentropy(Loss):
     0.23315...
     """
 
-    _function = "categorical_focal_crossentropy"
-    _single_class_warning = True
-
-    def __init__(
-        self,
-        alpha: Any = 0.25,
-        gamma: float = 2.0,
-        from_logits: bool = False,
-        label_smoothing: float = 0.0,
-        axis: int = -1,
-        reduction: str = "auto",
-        name: str = "categorical_focal_crossentropy",
-    ) -> None:
-        super().__init__(reduction, name)
-        self.alpha = alpha
-        self.gamma = gamma
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-
-    def _options(self) -> dict[str, Any]:
-        return {
-            "alpha": self.alpha,
-            "gamma": self.gamma,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
-
-    def _parts(self, y_true: Any, y_pred: Any) -> tuple[f.Steps, State]:
-        return f.categorical_focal(y_true, y_pred, **self._options())
+    _steps = staticmethod(f.categorical_focal)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from crossent.frameworks import _keras_common as api
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
 from crossent.frameworks._declare import Mirror
@@ -162,7 +163,11 @@ _FOCAL_VERSIONS = (
     "in later 2.x releases than its other cross-entropies, earlier ones not checked"
 )
 _backend = functools.partial(
-    Mirror, framework="tf_keras", versions=_FOCAL_VERSIONS, reference=REF
+    Mirror,
+    framework="tf_keras",
+    versions=_FOCAL_VERSIONS,
+    reference=REF,
+    **api.BACKEND_OP,
 )
 _CFC = "tf_keras.backend.categorical_focal_crossentropy"
 
@@ -170,12 +175,9 @@ _CFC = "tf_keras.backend.categorical_focal_crossentropy"
 @_backend(
     path=_BFC,
     summary="elementwise (1 − p_t)^γ × double-epsilon BCE, optional α class balancing",
-    expects="probabilities",
     labels="binary",
     divergences=(kb.DIV_CLIP, DIV_FOCAL_BCE),
     options={"from_logits": (False, True), "apply_class_balancing": (False, True)},
-    y_true="target",
-    y_pred="output",
 )
 def binary_focal_crossentropy(
     target: Any,
@@ -225,12 +227,8 @@ def binary_focal_crossentropy(
 @_backend(
     path=_CFC,
     summary="Σ α (1 − p)^γ (−y log p) on renormalised, clipped p (logits: softmax)",
-    expects="probabilities",
     labels="one_hot",
     divergences=(kb.DIV_RENORM, kb.DIV_CLIP, DIV_FOCAL_ALPHA),
-    options={"from_logits": (False, True)},
-    y_true="target",
-    y_pred="output",
 )
 def categorical_focal_crossentropy(
     target: Any,

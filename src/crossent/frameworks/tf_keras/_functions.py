@@ -1,7 +1,10 @@
 """The ``tf_keras.losses`` cross-entropy functions: cast ``y_true``, smooth, backend, mean.
 
 Re-exported by :mod:`crossent.frameworks.tf_keras.losses`. Source:
-keras-team/tf-keras ``tf_keras/losses.py`` (checked against tf_keras 2.21.0).
+keras-team/tf-keras ``tf_keras/losses.py`` (checked against tf_keras 2.21.0). The
+signatures (and the single-class warning) are the Keras API both families share
+(:mod:`crossent.frameworks._keras_common`); the sparse function's order
+(``axis`` before ``ignore_class``) is tf_keras' own.
 """
 
 from __future__ import annotations
@@ -10,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from crossent.frameworks import _keras_common as api
 from crossent.frameworks import _steps as st
 from crossent.frameworks._convert import as_tensorflow
-from crossent.frameworks._keras_common import warn_single_class
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks.tf_keras import _focal, _tf
 from crossent.frameworks.tf_keras import backend as kb
@@ -23,11 +26,6 @@ __all__ = [
     "binary_focal_crossentropy",
     "categorical_crossentropy",
     "categorical_focal_crossentropy",
-    "plan_binary_crossentropy",
-    "plan_binary_focal_crossentropy",
-    "plan_categorical_crossentropy",
-    "plan_categorical_focal_crossentropy",
-    "plan_sparse_categorical_crossentropy",
     "sparse_categorical_crossentropy",
 ]
 
@@ -151,29 +149,17 @@ def binary(
 
 
 def binary_focal(
-    y_true: Any,
-    y_pred: Any,
-    *,
-    apply_class_balancing: bool,
-    alpha: float,
-    gamma: float,
-    from_logits: bool,
-    label_smoothing: Any,
-    axis: int,
+    y_true: Any, y_pred: Any, *, label_smoothing: Any, axis: int, **focal: Any
 ) -> tuple[Steps, State]:
-    """Steps and initial state of ``binary_focal_crossentropy`` (the function, no reduction)."""
+    """Steps and initial state of ``binary_focal_crossentropy`` (the function, no reduction).
+
+    ``focal`` (``apply_class_balancing``, ``alpha``, ``gamma``, ``from_logits``)
+    goes to ``backend.binary_focal_crossentropy``.
+    """
     fn = "tf_keras.losses.binary_focal_crossentropy"
     y_true, y_pred = _inputs(fn, y_true, y_pred)
     target = y_true.astype(y_pred.dtype)
-    core = _focal.binary_focal_steps(
-        target,
-        y_pred,
-        apply_class_balancing=apply_class_balancing,
-        alpha=alpha,
-        gamma=gamma,
-        from_logits=from_logits,
-        fn=fn,
-    )
+    core = _focal.binary_focal_steps(target, y_pred, fn=fn, **focal)
     kb.check_axis(fn, axis, len(_tf.check_broadcast(fn, target.shape, y_pred.shape)))
     smooth = _smooth_step(label_smoothing, y_pred.dtype, None)
     steps = [
@@ -185,29 +171,18 @@ def binary_focal(
 
 
 def categorical_focal(
-    y_true: Any,
-    y_pred: Any,
-    *,
-    alpha: Any,
-    gamma: float,
-    from_logits: bool,
-    label_smoothing: Any,
-    axis: int,
+    y_true: Any, y_pred: Any, *, label_smoothing: Any, axis: int, **focal: Any
 ) -> tuple[Steps, State]:
-    """Steps and initial state of ``categorical_focal_crossentropy`` (the function, no reduction)."""
+    """Steps and initial state of ``categorical_focal_crossentropy`` (the function, no reduction).
+
+    ``focal`` (``alpha``, ``gamma``, ``from_logits``) goes to
+    ``backend.categorical_focal_crossentropy``.
+    """
     fn = "tf_keras.losses.categorical_focal_crossentropy"
     _check_axis_type(fn, axis)
     y_true, y_pred = _inputs(fn, y_true, y_pred)
     target = y_true.astype(y_pred.dtype)
-    core = _focal.categorical_focal_steps(
-        target,
-        y_pred,
-        alpha=alpha,
-        gamma=gamma,
-        from_logits=from_logits,
-        axis=axis,
-        fn=fn,
-    )
+    core = _focal.categorical_focal_steps(target, y_pred, axis=axis, fn=fn, **focal)
     # C is the last dimension here, whatever `axis` is (tf.shape(y_true)[-1]).
     smooth = _smooth_step(label_smoothing, y_pred.dtype, y_true.shape[-1])
     return [*_prefix(y_pred.dtype, smooth), *core], {
@@ -223,32 +198,9 @@ def _function_plan(
     return Plan(f"tf_keras.losses.{name}", (*steps, kb.output_step()), options), state
 
 
-def plan_categorical_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    *,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-) -> tuple[Plan, State]:
-    """Plan of ``categorical_crossentropy(y_true, y_pred, ...)``."""
-    opts: dict[str, Any] = {
-        "from_logits": from_logits,
-        "label_smoothing": label_smoothing,
-        "axis": axis,
-    }
-    return _function_plan(
-        "categorical_crossentropy", categorical(y_true, y_pred, **opts), opts
-    )
-
-
+@api.loss_function(api.CATEGORICAL)
 def categorical_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-    _warn: bool = True,
+    y_true: Any, y_pred: Any, **options: Any
 ) -> tuple[Plan, State]:
     r"""Mirror of ``tf_keras.losses.categorical_crossentropy``.
 
@@ -296,42 +248,13 @@ def categorical_crossentropy(
     >>> print(tf_keras.losses.categorical_crossentropy(y, p).round(5))
     [0.10536 0.80467 0.06188]
     """
-    if _warn:
-        warn_single_class("categorical_crossentropy", y_pred)
-    return plan_categorical_crossentropy(
-        y_true,
-        y_pred,
-        from_logits=from_logits,
-        label_smoothing=label_smoothing,
-        axis=axis,
-    )
+    parts = categorical(y_true, y_pred, **options)
+    return _function_plan("categorical_crossentropy", parts, options)
 
 
-def plan_sparse_categorical_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    *,
-    from_logits: bool = False,
-    axis: int = -1,
-    ignore_class: int | None = None,
-) -> tuple[Plan, State]:
-    """Plan of ``sparse_categorical_crossentropy(y_true, y_pred, ...)``."""
-    opts: dict[str, Any] = {
-        "from_logits": from_logits,
-        "axis": axis,
-        "ignore_class": ignore_class,
-    }
-    return _function_plan(
-        "sparse_categorical_crossentropy", sparse(y_true, y_pred, **opts), opts
-    )
-
-
+@api.loss_function(api.SPARSE, order=("from_logits", "axis", "ignore_class"))
 def sparse_categorical_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    from_logits: bool = False,
-    axis: int = -1,
-    ignore_class: int | None = None,
+    y_true: Any, y_pred: Any, **options: Any
 ) -> tuple[Plan, State]:
     """Mirror of ``tf_keras.losses.sparse_categorical_crossentropy``.
 
@@ -375,35 +298,12 @@ def sparse_categorical_crossentropy(
     >>> print(tf_keras.losses.sparse_categorical_crossentropy(np.array([1, 2]), p).round(4))
     [0.0513 2.3026]
     """
-    return plan_sparse_categorical_crossentropy(
-        y_true, y_pred, from_logits=from_logits, axis=axis, ignore_class=ignore_class
-    )
+    parts = sparse(y_true, y_pred, **options)
+    return _function_plan("sparse_categorical_crossentropy", parts, options)
 
 
-def plan_binary_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    *,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-) -> tuple[Plan, State]:
-    """Plan of ``binary_crossentropy(y_true, y_pred, ...)``."""
-    opts: dict[str, Any] = {
-        "from_logits": from_logits,
-        "label_smoothing": label_smoothing,
-        "axis": axis,
-    }
-    return _function_plan("binary_crossentropy", binary(y_true, y_pred, **opts), opts)
-
-
-def binary_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-) -> tuple[Plan, State]:
+@api.loss_function(api.BINARY)
+def binary_crossentropy(y_true: Any, y_pred: Any, **options: Any) -> tuple[Plan, State]:
     """Mirror of ``tf_keras.losses.binary_crossentropy``: mean over ``axis`` of the backend BCE.
 
     Parameters
@@ -443,49 +343,13 @@ def binary_crossentropy(
     >>> print(tf_keras.losses.binary_crossentropy(y, p).round(5))
     [0.91629 0.71356]
     """
-    return plan_binary_crossentropy(
-        y_true,
-        y_pred,
-        from_logits=from_logits,
-        label_smoothing=label_smoothing,
-        axis=axis,
-    )
+    parts = binary(y_true, y_pred, **options)
+    return _function_plan("binary_crossentropy", parts, options)
 
 
-def plan_binary_focal_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    *,
-    apply_class_balancing: bool = False,
-    alpha: float = 0.25,
-    gamma: float = 2.0,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-) -> tuple[Plan, State]:
-    """Plan of ``binary_focal_crossentropy(y_true, y_pred, ...)``."""
-    opts: dict[str, Any] = {
-        "apply_class_balancing": apply_class_balancing,
-        "alpha": alpha,
-        "gamma": gamma,
-        "from_logits": from_logits,
-        "label_smoothing": label_smoothing,
-        "axis": axis,
-    }
-    return _function_plan(
-        "binary_focal_crossentropy", binary_focal(y_true, y_pred, **opts), opts
-    )
-
-
+@api.loss_function(api.BINARY_FOCAL)
 def binary_focal_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    apply_class_balancing: bool = False,
-    alpha: float = 0.25,
-    gamma: float = 2.0,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
+    y_true: Any, y_pred: Any, **options: Any
 ) -> tuple[Plan, State]:
     r"""Mirror of ``tf_keras.losses.binary_focal_crossentropy``.
 
@@ -535,52 +399,13 @@ def binary_focal_crossentropy(
     >>> print(tf_keras.losses.binary_focal_crossentropy(y, p, gamma=2.0))
     [0.329865 0.205798]
     """
-    return plan_binary_focal_crossentropy(
-        y_true,
-        y_pred,
-        apply_class_balancing=apply_class_balancing,
-        alpha=alpha,
-        gamma=gamma,
-        from_logits=from_logits,
-        label_smoothing=label_smoothing,
-        axis=axis,
-    )
+    parts = binary_focal(y_true, y_pred, **options)
+    return _function_plan("binary_focal_crossentropy", parts, options)
 
 
-def plan_categorical_focal_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    *,
-    alpha: Any = 0.25,
-    gamma: float = 2.0,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-) -> tuple[Plan, State]:
-    """Plan of ``categorical_focal_crossentropy(y_true, y_pred, ...)``."""
-    opts: dict[str, Any] = {
-        "alpha": alpha,
-        "gamma": gamma,
-        "from_logits": from_logits,
-        "label_smoothing": label_smoothing,
-        "axis": axis,
-    }
-    return _function_plan(
-        "categorical_focal_crossentropy",
-        categorical_focal(y_true, y_pred, **opts),
-        opts,
-    )
-
-
+@api.loss_function(api.CATEGORICAL_FOCAL)
 def categorical_focal_crossentropy(
-    y_true: Any,
-    y_pred: Any,
-    alpha: Any = 0.25,
-    gamma: float = 2.0,
-    from_logits: bool = False,
-    label_smoothing: float = 0.0,
-    axis: int = -1,
-    _warn: bool = True,
+    y_true: Any, y_pred: Any, **options: Any
 ) -> tuple[Plan, State]:
     r"""Mirror of ``tf_keras.losses.categorical_focal_crossentropy``.
 
@@ -627,14 +452,5 @@ def categorical_focal_crossentropy(
     >>> print(tf_keras.losses.categorical_focal_crossentropy(y, p))
     [2.634e-04 6.759e-01]
     """
-    if _warn:
-        warn_single_class("categorical_focal_crossentropy", y_pred)
-    return plan_categorical_focal_crossentropy(
-        y_true,
-        y_pred,
-        alpha=alpha,
-        gamma=gamma,
-        from_logits=from_logits,
-        label_smoothing=label_smoothing,
-        axis=axis,
-    )
+    parts = categorical_focal(y_true, y_pred, **options)
+    return _function_plan("categorical_focal_crossentropy", parts, options)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from crossent._core._guard import guard_module
+from crossent.frameworks import _keras_common as api
 from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State
 from crossent.frameworks._registry import Divergence
@@ -37,20 +38,8 @@ from crossent.frameworks.tf_keras._classes import (
 )
 from crossent.frameworks.tf_keras._functions import LOSSES
 
-__all__ = [
-    "BinaryCrossentropy",
-    "BinaryFocalCrossentropy",
-    "CategoricalCrossentropy",
-    "CategoricalFocalCrossentropy",
-    "Loss",
-    "Reduction",
-    "SparseCategoricalCrossentropy",
-    "binary_crossentropy",
-    "binary_focal_crossentropy",
-    "categorical_crossentropy",
-    "categorical_focal_crossentropy",
-    "sparse_categorical_crossentropy",
-]
+# the loss classes and functions, as keras.losses has them, and tf_keras' own
+__all__ = ["Loss", "Reduction", *api.LOSS_NAMES]
 
 _REF = "https://www.tensorflow.org/versions/r2.15/api_docs/python/tf/keras/losses/"
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from crossent._core._guard import CHECKS, guard_module
+from crossent.errors import FrameworkError
 from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence
@@ -185,8 +186,9 @@ def mlogloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, State]:
         )
     k = y.astype(np.int64)
     if np.any((k < 0) | (k >= p.shape[1])):
-        raise ValueError(
-            f"{_PATH}mlogloss: `label` must be in [0, num_class) = [0, {p.shape[1]})"
+        raise FrameworkError(
+            f"{_PATH}mlogloss: `label` must be in [0, num_class) = [0, {p.shape[1]})",
+            framework_type="XGBoostError",  # the library's own class
         )
 
     def terms(state: State) -> dict[str, Any]:

@@ -5,80 +5,43 @@ Sources: ``python/paddle/nn/functional/loss.py`` (``cross_entropy``,
 ``binary_cross_entropy``, ``binary_cross_entropy_with_logits``) and the CPU kernels
 ``paddle/phi/kernels/cpu/cross_entropy_kernel.cc`` (softmax, then ``−log p``),
 ``phi/kernels/funcs/softmax_impl.h`` (the shifted logits floored at −64),
-``bce_loss_kernel.cc`` and ``sigmoid_cross_entropy_with_logits_kernel.cc``.
+``bce_loss_kernel.cc`` and ``sigmoid_cross_entropy_with_logits_kernel.cc``. The
+binary losses are written in :mod:`crossent.frameworks.paddle.nn._binary` and the
+shared reduction in :mod:`crossent.frameworks.paddle.nn._common`; all three
+functions are public here, as in Paddle.
 NumPy arrays stand for tensors; Python lists become float32 / int64 tensors, as
 ``paddle.to_tensor`` does.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
 
 from crossent._core._guard import CHECKS, guard_module
 from crossent.frameworks._convert import as_torch
-from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence
+from crossent.frameworks.paddle.nn._common import (
+    LOSS_PY,
+    PATH,
+    REDUCTIONS,
+    REF,
+    check_reduction,
+    mean_all,
+    output,
+    paddle,
+)
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy"]
 
-LOSS_PY = "python/paddle/nn/functional/loss.py"
 CE_KERNEL = "paddle/phi/kernels/cpu/cross_entropy_kernel.cc"
 SOFTMAX = "paddle/phi/kernels/funcs/softmax_impl.h"
-_PATH = "paddle.nn.functional."
-_REDUCTIONS = ("mean", "sum", "none")
-_REF = "https://www.paddlepaddle.org.cn/documentation/docs/en/api/paddle/nn/functional/{}_en.html"
 #: ``TolerableValue``'s bound: log(0) is −1e20, not −inf.
 APPRO_INF = 1e20
 #: ``ValueClip``: shifted logits below it are raised to it before exp.
 SOFTMAX_FLOOR = -64.0
-
-_paddle = functools.partial(
-    Mirror,
-    framework="paddle",
-    versions="PaddlePaddle 2.5–3.3 (CPU), run against 3.3.1",
-    hidden=("name",),
-)
-
-
-def _check_reduction(fn: str, reduction: Any) -> None:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(
-            f"The value of 'reduction' in {fn} should be 'sum', 'mean' or 'none', "
-            f"but received {reduction}, which is not allowed. ({_PATH}{fn}: "
-            "`reduction`)"
-        )
-
-
-def _mean_all(x: np.ndarray) -> np.ndarray:
-    """``mean_all``: the sum over every element / their number (NaN when empty)."""
-    if x.size == 0:
-        return np.asarray(np.nan, x.dtype)
-    return np.asarray(np.sum(x, dtype=x.dtype) / x.dtype.type(x.size), x.dtype)
-
-
-def _reduce(reduction: str) -> Step:
-    def fn(state: State) -> dict[str, Any]:
-        loss = state["loss"]
-        if reduction == "sum":
-            return {"value": np.asarray(np.sum(loss, dtype=loss.dtype))}
-        if reduction == "mean":
-            return {"value": _mean_all(loss)}
-        return {"value": loss}
-
-    formula = {"sum": "Σ ℓ", "mean": "Σ ℓ / N (mean_all: every element)", "none": "ℓ"}
-    return Step("reduce", formula[reduction], fn, f"{LOSS_PY} _C_ops.mean_all")
-
-
-def _output(shape: Any = None) -> Step:
-    def fn(state: State) -> dict[str, Any]:
-        value = np.asarray(state["value"])
-        return {"value": value if shape is None else value.reshape(shape)}
-
-    return Step("output", "result in the input's dtype", fn, LOSS_PY)
 
 
 # --------------------------------------------------------------------------
@@ -192,7 +155,7 @@ def _ce_reduce(reduction: str, ignore_index: int, weighted: bool, soft: bool) ->
             den = np.sum(state["sample_weight"], dtype=state["sample_weight"].dtype)
             den = den + (den == 0)
             return {"value": np.asarray(total / den).astype(dt)}
-        return {"value": _mean_all(loss)}
+        return {"value": mean_all(loss)}
 
     if reduction != "mean":
         formula = "Σ ℓ" if reduction == "sum" else "ℓ"
@@ -205,8 +168,8 @@ def _ce_reduce(reduction: str, ignore_index: int, weighted: bool, soft: bool) ->
     return Step("reduce", formula, fn, f"{LOSS_PY} cross_entropy")
 
 
-@_paddle(
-    reference=_REF.format("cross_entropy"),
+@paddle(
+    reference=REF.format("cross_entropy"),
     summary="softmax CE from logits; hard or soft labels; with the default "
     "ignore_index=-100 the mean divides by all N, ignored rows included",
     expects="logits",
@@ -235,7 +198,7 @@ def _ce_reduce(reduction: str, ignore_index: int, weighted: bool, soft: bool) ->
             f"{LOSS_PY} cross_entropy",
         ),
     ),
-    options={"reduction": _REDUCTIONS, "ignore_index": (-100, 0)},
+    options={"reduction": REDUCTIONS, "ignore_index": (-100, 0)},
 )
 def cross_entropy(
     input: Any,  # noqa: A002  (paddle's argument name)
@@ -287,24 +250,24 @@ def cross_entropy(
     0.7887
     """
     fn = "softmax_cross_entropy"
-    _check_reduction(fn, reduction)
+    check_reduction(fn, reduction)
     if ignore_index > 0 and soft_label:
         raise ValueError(
             "When soft_label == True, the value of 'ignore_index' in "
             f"softmax_cross_entropy should be '-100', but received {ignore_index}, "
-            f"which is not allowed. ({_PATH}cross_entropy: `ignore_index`)"
+            f"which is not allowed. ({PATH}cross_entropy: `ignore_index`)"
         )
     x, y, w = as_torch(input), as_torch(label), as_torch(weight)
     if x.ndim == 0:
         raise ValueError("The dimension of input should be larger than zero!")
     if x.dtype.kind != "f":
         raise TypeError(
-            f"{_PATH}cross_entropy: `input` must be float16, float32 or float64; "
+            f"{PATH}cross_entropy: `input` must be float16, float32 or float64; "
             f"got {x.dtype}"
         )
     ax = axis % x.ndim if -x.ndim <= axis < x.ndim else None
     if ax is None:
-        raise ValueError(f"{_PATH}cross_entropy: `axis` {axis} out of range")
+        raise ValueError(f"{PATH}cross_entropy: `axis` {axis} out of range")
     n_classes = x.shape[ax]
     if x.ndim - 1 == y.ndim:
         y = np.expand_dims(y, ax)
@@ -321,7 +284,7 @@ def cross_entropy(
             y = np.squeeze(y, ax)
             if np.any((y < 0) | (y >= n_classes)):
                 raise ValueError(
-                    f"{_PATH}cross_entropy: `label` must lie in [0, {n_classes}) with "
+                    f"{PATH}cross_entropy: `label` must lie in [0, {n_classes}) with "
                     "label_smoothing (one_hot)"
                 )
         steps.append(_smooth(ls, n_classes, ax, not soft_label, x.dtype))
@@ -330,18 +293,18 @@ def cross_entropy(
         bad = (y != ignore_index) & ((y < 0) | (y >= n_classes))
         if np.any(bad):
             raise ValueError(
-                f"{_PATH}cross_entropy: `label` holds {int(y[bad].flat[0])}, outside "
+                f"{PATH}cross_entropy: `label` holds {int(y[bad].flat[0])}, outside "
                 f"[0, {n_classes}) and not ignore_index"
             )
     elif y.shape != x.shape:
         raise ValueError(
-            f"{_PATH}cross_entropy: soft `label` must have the input's shape "
+            f"{PATH}cross_entropy: soft `label` must have the input's shape "
             f"{x.shape}; got {y.shape}"
         )
     expected = tuple(np.delete(np.array(x.shape), ax))
     if (not soft or (ls > 0.0 and not soft_label)) and y.shape != expected:
         raise ValueError(
-            f"{_PATH}cross_entropy: `label` of shape {y.shape} does not match the "
+            f"{PATH}cross_entropy: `label` of shape {y.shape} does not match the "
             f"input's {x.shape} without the class axis {ax}"
         )
     if w is not None and not soft and w.shape[-1] != n_classes:
@@ -357,185 +320,20 @@ def cross_entropy(
     keep = None
     if reduction == "none" and soft:
         keep = tuple(np.expand_dims(np.empty(np.delete(x.shape, ax)), ax).shape)
-    steps.append(_output(keep))
+    steps.append(output(keep))
     options = {"reduction": reduction, "ignore_index": ignore_index, "soft": soft}
-    return Plan(_PATH + "cross_entropy", tuple(steps), options), {
+    return Plan(PATH + "cross_entropy", tuple(steps), options), {
         "y_true": y,
         "y_pred": x,
     }
 
 
-# --------------------------------------------------------------------------
-# binary losses
-
-
-@_paddle(
-    reference=_REF.format("binary_cross_entropy"),
-    summary="elementwise BCE on probabilities, each log clamped at −100, mean over "
-    "all elements",
-    expects="probabilities",
-    labels="binary",
-    y_true="label",
-    y_pred="input",
-    divergences=(
-        Divergence(
-            "log",
-            "log p and log(1 − p) clamped at −100 (as torch's BCELoss); labels are "
-            "not checked (2.0 is taken)",
-            "paddle/phi/kernels/cpu/bce_loss_kernel.cc",
-        ),
-    ),
-    options={"reduction": _REDUCTIONS},
+# the binary losses, registered after cross_entropy (the registry's order)
+from crossent.frameworks.paddle.nn._binary import (  # noqa: E402
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
 )
-def binary_cross_entropy(
-    input: Any,  # noqa: A002
-    label: Any,
-    weight: Any = None,
-    reduction: str = "mean",
-    name: str | None = None,
-) -> tuple[Plan, State]:
-    """Mirror of ``paddle.nn.functional.binary_cross_entropy``.
-
-    ``ℓ = −w·[y·max(log p, −100) + (1 − y)·max(log(1 − p), −100)]``, reduced by
-    sum or by the mean over every element.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from crossent.frameworks.paddle.nn import functional as F
-    >>> print(F.binary_cross_entropy(np.float32([0.0, 0.3]), np.float32([1, 1]), reduction="none").round(3))
-    [100.      1.204]
-    """
-    _check_reduction("binary_cross_entropy", reduction)
-    x, y, w = as_torch(input), as_torch(label), as_torch(weight)
-    if np.any((x < 0) | (x > 1)) or np.any(np.isnan(x)):
-        raise ValueError(
-            f"{_PATH}binary_cross_entropy: `input` must lie in [0, 1] "
-            "(Input is expected to be within the interval [0, 1])"
-        )
-
-    def log(state: State) -> dict[str, Any]:
-        p = state["y_pred"]
-        floor = p.dtype.type(-100)
-        one = p.dtype.type(1)
-        return {
-            "log_p": np.maximum(np.log(p), floor),
-            "log_1mp": np.maximum(np.log(one - p), floor),
-        }
-
-    steps = [
-        Step(
-            "log",
-            "max(log p, −100), max(log(1 − p), −100)",
-            log,
-            "paddle/phi/kernels/cpu/bce_loss_kernel.cc",
-        ),
-        Step(
-            "terms",
-            "ℓ ← (y − 1)·log(1 − p) − y·log p",
-            _bce_terms,
-            "paddle/phi/kernels/cpu/bce_loss_kernel.cc",
-        ),
-    ]
-    if w is not None:
-        steps.append(_elementwise_weight(w))
-    steps += [_reduce(reduction), _output()]
-    return Plan(
-        _PATH + "binary_cross_entropy", tuple(steps), {"reduction": reduction}
-    ), {
-        "y_true": y,
-        "y_pred": x,
-    }
-
-
-def _bce_terms(state: State) -> dict[str, Any]:
-    y, lp, l1 = state["y_true"], state["log_p"], state["log_1mp"]
-    one = lp.dtype.type(1)
-    return {"loss": ((y - one) * l1 - y * lp).astype(lp.dtype)}
-
-
-def _elementwise_weight(w: np.ndarray) -> Step:
-    def fn(state: State) -> dict[str, Any]:
-        loss = state["loss"]
-        return {"loss": (loss * w).astype(np.result_type(loss.dtype, w.dtype))}
-
-    return Step("weight", "ℓ ← w·ℓ (broadcast)", fn, LOSS_PY)
-
-
-@_paddle(
-    reference=_REF.format("binary_cross_entropy_with_logits"),
-    summary="elementwise sigmoid BCE from logits, max(z, 0) − z·y + log(1 + e^−|z|); "
-    "labels equal to −100 give 0 but stay in the mean's denominator",
-    expects="logits",
-    labels="binary",
-    y_true="label",
-    y_pred="logit",
-    divergences=(
-        Divergence(
-            "ignore",
-            "labels equal to −100 give 0 and still count in mean_all's N",
-            "paddle/phi/kernels/cpu/sigmoid_cross_entropy_with_logits_kernel.cc",
-        ),
-        Divergence(
-            "terms",
-            "log(1 + exp(−|z|)) rather than log1p: for |z| ≳ 16 (float32) the "
-            "term rounds to 0 or to 2⁻²³ instead of e^−|z|",
-            "paddle/phi/kernels/cpu/sigmoid_cross_entropy_with_logits_kernel.cc",
-        ),
-    ),
-    options={"reduction": _REDUCTIONS},
-)
-def binary_cross_entropy_with_logits(
-    logit: Any,
-    label: Any,
-    weight: Any = None,
-    reduction: str = "mean",
-    pos_weight: Any = None,
-    name: str | None = None,
-) -> tuple[Plan, State]:
-    """Mirror of ``paddle.nn.functional.binary_cross_entropy_with_logits``.
-
-    With ``pos_weight``, ``(1 − y)·z + lw·(log(1 + e^−|z|) + max(−z, 0))`` with
-    ``lw = (pos_weight − 1)·y + 1``, as the CPU kernel does.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from crossent.frameworks.paddle.nn import functional as F
-    >>> print(F.binary_cross_entropy_with_logits(np.float32([2.0, -1.0, 3.0]), np.float32([1, 0, -100])).round(4))
-    0.1467
-    """
-    _check_reduction("binary_cross_entropy_with_logits", reduction)
-    x, y = as_torch(logit), as_torch(label)
-    w, pw = as_torch(weight), as_torch(pos_weight)
-    src = "paddle/phi/kernels/cpu/sigmoid_cross_entropy_with_logits_kernel.cc"
-
-    def terms(state: State) -> dict[str, Any]:
-        z, t = state["y_pred"], state["y_true"].astype(state["y_pred"].dtype)
-        one, zero = z.dtype.type(1), z.dtype.type(0)
-        soft = np.log(one + np.exp(-np.abs(z)))
-        if pw is None:
-            loss = np.maximum(z, zero) - z * t + soft
-        else:
-            lw = (pw.astype(z.dtype) - one) * t + one
-            loss = (one - t) * z + lw * (soft + np.maximum(-z, zero))
-        ignored = state["y_true"].astype(np.int64) == -100
-        return {"loss": np.where(ignored, zero, loss).astype(z.dtype), "mask": ~ignored}
-
-    formula = "ℓ ← max(z, 0) − z·y + log(1 + e^−|z|)"
-    if pw is not None:
-        formula = "ℓ ← (1 − y)·z + ((w₊ − 1)·y + 1)·(log(1 + e^−|z|) + max(−z, 0))"
-    steps = [Step("terms", formula + "; 0 where y = −100", terms, src)]
-    if w is not None:
-        steps.append(_elementwise_weight(w))
-    steps += [_reduce(reduction), _output()]
-    path = _PATH + "binary_cross_entropy_with_logits"
-    return Plan(path, tuple(steps), {"reduction": reduction}), {
-        "y_true": y,
-        "y_pred": x,
-    }
-
 
 guard_module(
-    globals(), _PATH, __all__, {"logit": CHECKS["logits"], "label": CHECKS["labels"]}
+    globals(), PATH, __all__, {"logit": CHECKS["logits"], "label": CHECKS["labels"]}
 )

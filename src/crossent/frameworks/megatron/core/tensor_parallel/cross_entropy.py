@@ -184,7 +184,9 @@ def vocab_parallel_cross_entropy(
             f"{_PATH}: `tp_group` must be None (one tensor-parallel rank is modelled)"
         )
     x = np.asarray(as_torch(vocab_parallel_logits))
-    if x.dtype.kind not in "fiub" or x.ndim < 1:
+    # bfloat16 (ml_dtypes, kind "V") is Megatron's usual logits dtype
+    numeric = x.dtype.kind in "fiub" or x.dtype.name == "bfloat16"
+    if not numeric or x.ndim < 1:
         raise TypeError(f"{_PATH}: `vocab_parallel_logits` must be a float tensor")
     x = x.astype(np.float32)
     t = np.asarray(as_torch(target))
