@@ -40,10 +40,11 @@ NON_FINITE = ("nan", "inf", "-inf")
 # Since 2026-12-05 each case passes the number the user compared with
 # (``expected=``, as the thread states it): 92 -> 97 headline first, 96 -> 102
 # present; the extra-codes ceiling rose from 8 to 9 with it (label_smoothing named
-# as a suspect on keras-backend-cce-arguments-swapped-after-2-1).
+# as a suspect on keras-backend-cce-arguments-swapped-after-2-1).  The changes
+# the fourth blind set (heldout4.py, not in these counts) led to: 100 and 104.
 CASES = 112
-HEADLINE_FIRST_FLOOR = 98  # of 112 cases (34 of the first 44 before the held-out sets)
-EXPECTED_PRESENT_FLOOR = 103  # of 112 cases
+HEADLINE_FIRST_FLOOR = 100  # of 112 cases (34 of the first 44 before the held-out sets)
+EXPECTED_PRESENT_FLOOR = 104  # of 112 cases
 EXTRA_CODES_CEILING = 9  # extra codes over all 112 cases (0.08 per case)
 
 

@@ -10,6 +10,7 @@ directory and summarised in the test's output; known misses, with reasons, are i
 from __future__ import annotations
 
 import collections
+import inspect
 import json
 import warnings
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 import crossent
+from crossent.frameworks._registry import mirror
 from tests.frameworks._golden import decode, load_cases
 
 MISSES = json.loads((Path(__file__).parent / "identify_misses.json").read_text())
@@ -30,22 +32,52 @@ CLASS_TO_FUNCTION = {
 }
 
 
+#: Parameter names of the predictions and of the targets, across the mirrors.
+PRED_NAMES = frozenset(
+    {"y_pred", "y_proba", "input", "inputs", "logits", "logit", "scores", "prob", "predictions",
+     "source", "vocab_parallel_logits", "approx", "output"}
+)  # fmt: skip
+TRUE_NAMES = frozenset(
+    {"y_true", "target", "targets", "label", "labels", "onehot_labels",
+     "multi_class_labels"}
+)  # fmt: skip
+
+
 def canonical(case: dict[str, Any]) -> tuple[str, Any, Any, dict[str, Any]] | None:
-    """(registered path, y_true, y_pred, options used) of a golden case, or None."""
+    """(registered path, y_true, y_pred, options used) of a golden case, or None.
+
+    The call's arguments are bound to the mirror's signature; the targets and the
+    predictions are told apart by their parameter names (``input``/``target`` in
+    PyTorch, ``logits``/``labels`` in optax and tf.nn, ``y_true``/``y_pred`` in
+    Keras...), and every other argument is an option.
+    """
     impl = CLASS_TO_FUNCTION.get(case["impl"], case["impl"])
+    if impl == "optax.smooth_labels":
+        return None
     args = decode(case.get("args", []))
     kwargs = dict(decode(case.get("kwargs", {})))
-    options = {**dict(decode(case.get("init", {}))), **kwargs}
-    if impl.startswith("tf.nn."):
-        y_true, y_pred = options.pop("labels"), options.pop("logits")
-    elif impl.startswith("torch."):
-        y_pred, y_true = args[0], args[1]
-    elif impl.startswith("optax."):
-        if impl == "optax.smooth_labels":
-            return None
-        y_pred, y_true = args[0], args[1]
-    else:
-        y_true, y_pred = args[0], args[1]
+    try:
+        target = mirror(impl)
+        sig = inspect.signature(target)
+        if inspect.isclass(target):  # a loss class: its call takes the arrays
+            call = inspect.signature(target.__call__)
+            sig = call.replace(parameters=list(call.parameters.values())[1:])
+        bound = sig.bind_partial(*args, **kwargs).arguments
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    options = dict(decode(case.get("init", {})))
+    y_true = y_pred = None
+    for name, value in bound.items():
+        if name in PRED_NAMES and y_pred is None:
+            y_pred = value
+        elif name in TRUE_NAMES and y_true is None:
+            y_true = value
+        elif name == "kwargs" and isinstance(value, dict):
+            options.update(value)
+        else:
+            options[name] = value
+    if y_true is None or y_pred is None:
+        return None
     return impl, y_true, y_pred, options
 
 

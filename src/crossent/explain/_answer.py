@@ -117,6 +117,8 @@ def answer(
 ) -> Answer:
     """Search for what produced ``observed`` and explain it against the reference."""
     ref_spec = against[0] if against else as_spec(_reference_path(f), **shared)
+    obs = np.asarray(observed, np.float64 if not hasattr(observed, "dtype") else None)
+    ref_spec = _unreduced_for(ref_spec, obs, shared)
     ref = Config(ref_spec)
     # Logits when declared, when they look like logits, or when the user compares
     # with a loss that takes logits (then that is what they believe they have).
@@ -130,7 +132,6 @@ def answer(
             )
         )
     )
-    obs = np.asarray(observed, np.float64 if not hasattr(observed, "dtype") else None)
     q = Question(
         np.asarray(y_true),
         np.asarray(y_pred),
@@ -238,6 +239,18 @@ def answer(
     return Answer(ref, ref_value, best, tuple(found), ident, tuple(causes))
 
 
+def _unreduced_for(spec: Spec, obs: np.ndarray, shared: dict[str, Any]) -> Spec:
+    """The reference with ``reduction='none'`` when the number is per example and
+    nobody chose a reduction: a framework that means by default gave these values
+    only unreduced, which is no mistake of the user's."""
+    values = spec.implementation.options.get("reduction", ())
+    if obs.ndim == 0 or "none" not in values or "reduction" in spec.options:
+        return spec
+    if "reduction" in shared:
+        return spec
+    return Spec(spec.path, {**spec.options, "reduction": "none"})
+
+
 def gap_causes(obs: Answer, exp: Answer) -> tuple[Cause, ...]:
     """The causes of "why X and not the Y I expected", from the answers for both.
 
@@ -249,7 +262,31 @@ def gap_causes(obs: Answer, exp: Answer) -> tuple[Cause, ...]:
     what the reference does that the formula behind X missed (its smoothing, its
     focal term...): the suspects, not a certainty.
     """
-    return obs.causes if obs.causes else exp.causes
+    if obs.causes:
+        return obs.causes
+    return tuple(_as_seen_from_observed(c) for c in exp.causes)
+
+
+#: What a deviation on the expected side says about the observed side: if the
+#: number you expected applies a softmax/sigmoid to y_pred, you take them for
+#: logits, and the number you saw read those logits as probabilities.
+_INVERSE = {
+    "probs_as_logits": "logits_as_probs",
+    "logits_as_probs": "probs_as_logits",
+}
+
+
+def _as_seen_from_observed(c: Cause) -> Cause:
+    code = _INVERSE.get(c.code)
+    if code is None:
+        return c
+    title, fix = TEXT[code]
+    message = (
+        f"The number you expected is computed as if y_pred were "
+        f"{'logits' if code == 'logits_as_probs' else 'probabilities'}; the number "
+        f"you saw reads them the other way. {c.message}"
+    )
+    return replace(c, code=code, title=title, fix=fix, message=message)
 
 
 def _with_best(ident: Identification, best: Hypothesis) -> Identification:

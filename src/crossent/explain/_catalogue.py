@@ -139,6 +139,6 @@ _OPTION_CODES: Mapping[str, str] = {
 
 def option_code(name: str, old: Any, new: Any) -> str:
     """The cause code of changing option ``name`` from ``old`` to ``new``."""
-    if name == "from_logits":
+    if name in ("from_logits", "use_softmax", "with_logits"):
         return "logits_as_probs" if not new else "probs_as_logits"
     return _OPTION_CODES.get(name, "reduction" if "reduc" in name else "weighting")

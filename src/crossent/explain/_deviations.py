@@ -391,7 +391,31 @@ def _steps_causes(
             f"−(1−y)·log(1−p) for every class, the categorical one only −y·log p."
         )
         return [_cause(code, msg, share, evidence, {"deviation": "implementation"})]
+    takes = expects(ia, producer.spec.options)
+    if takes != expects(ib, ref.spec.options) and (takes == "logits") != q.logits:
+        # the producer reads y_pred as what they are not (logits as probabilities,
+        # or probabilities as logits): that is the difference, whatever its steps
+        code = "logits_as_probs" if q.logits else "probs_as_logits"
+        msg = (
+            f"{producer.spec} takes {takes} and y_pred are "
+            f"{'logits' if q.logits else 'probabilities'}: it reads them as what "
+            f"they are not, where {ref.spec} reads them as they are."
+        )
+        return [_cause(code, msg, share, evidence, {"deviation": "implementation"})]
     if ("focal" in ia.path.lower()) != ("focal" in ib.path.lower()):
+        focal = producer.spec if "focal" in ia.path.lower() else ref.spec
+        if focal.options.get("gamma", 2.0) == 0:
+            # (1 − p_t)^0 = 1: what is left is the α class balancing
+            msg = (
+                f"{focal} has γ = 0, so its focal term is 1: it is the plain "
+                f"cross-entropy with positives weighted α = {focal.options.get('alpha')} "
+                "and negatives 1 − α (class balancing)."
+            )
+            return [
+                _cause(
+                    "weighting", msg, share, evidence, {"deviation": "implementation"}
+                )
+            ]
         msg = (
             f"{producer.spec} is a focal loss and {ref.spec} is not (or the other way "
             "round): the focal term (1 − p_t)^γ and α weighting scale every element."

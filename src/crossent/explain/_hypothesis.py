@@ -27,7 +27,7 @@ import numpy as np
 from crossent.explain._catalogue import INPUTS, OUTPUTS, option_code
 from crossent.explain._formulas import FORMULAS, activate, dense, formula
 from crossent.explain._identify import _matches
-from crossent.explain._model import expects
+from crossent.explain._model import LOGITS_SWITCHES, expects
 from crossent.explain._question import bind_impl
 from crossent.explain._runs import _defaults
 from crossent.explain._spec import Spec, accepted_options
@@ -201,7 +201,7 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
     if cfg.inputs == "raw_logits":
         if not (q.logits and wants_probs):
             return None
-    elif wants_probs and q.logits and cfg.spec.options.get("from_logits") is not False:
+    elif wants_probs and q.logits and not _switched_to_probs(cfg.spec.options):
         # the model's own softmax/sigmoid (an explicit from_logits=False on logits
         # means these very values were given as probabilities)
         yp = activate(yp, binary)
@@ -261,6 +261,12 @@ def _raw(q: Question, cfg: Config) -> np.ndarray | None:
             q.runs.remember(impl, cfg.spec.options, yt, yp, out)
         return out
     return _run(impl, yt, yp, dict(cfg.spec.options))
+
+
+def _switched_to_probs(options: Mapping[str, Any]) -> bool:
+    """An explicit ``from_logits=False`` (``use_softmax``, ``with_logits``) on logits:
+    these very values were given as probabilities."""
+    return any(options.get(name) is False for name in LOGITS_SWITCHES)
 
 
 def _ignore_value(cfg: Config) -> Any:

@@ -14,10 +14,16 @@ __all__ = ["expects", "model_inputs"]
 
 
 def expects(impl: Implementation, options: Mapping[str, Any]) -> str:
-    """``"logits"`` or ``"probabilities"``: what ``impl`` takes with these options."""
-    if "from_logits" in options:
-        return "logits" if options["from_logits"] else "probabilities"
+    """``"logits"`` or ``"probabilities"``: what ``impl`` takes with these options
+    (Keras' ``from_logits``, Paddle's ``use_softmax``, MLX's ``with_logits``)."""
+    for name in LOGITS_SWITCHES:
+        if name in options:
+            return "logits" if options[name] else "probabilities"
     return impl.expects
+
+
+#: The options that say whether an implementation takes logits.
+LOGITS_SWITCHES = ("from_logits", "use_softmax", "with_logits")
 
 
 def model_inputs(

@@ -62,6 +62,7 @@ COMMON: dict[str, float] = {
     "log_clamped": 0.15,
     "focal": 0.1,
     "axis": 0.1,
+    "ignore_index": 0.15,
     "weighting": 0.1,
     "log_base": 0.1,
     "batch_mean": 0.05,
@@ -93,6 +94,13 @@ def cost(devs: Sequence[Deviation], ref: Config | None = None) -> float:
     for d in devs:
         base = _IMPLEMENTATION_COST if d.kind == "implementation" else 1.0
         total += base - 0.3 * COMMON.get(d.code, 0.0) + 0.05 * d.detail.get("digits", 0)
+        # a fitted count (k means, batches of b) is a value solved like any other,
+        # and a free one: another implementation that gives the number as it is
+        # explains more than a rescaling that happens to fit
+        fitted = dict(d.detail.get("params", ()))
+        for name in ("k", "batch"):
+            if name in fitted:
+                total += 0.3 + 0.05 * len(str(int(fitted[name])))
         if d.code in ("clipped", "log_clamped") and ref is not None:
             # frameworks clip probabilities; hand-written formulas add ε to the log
             takes = expects(ref.spec.implementation, ref.spec.options)

@@ -209,7 +209,7 @@ def cross_entropy(
         ),
         _MEAN,
     ),
-    options={"reduction": _REDUCTIONS},
+    options={"reduction": _REDUCTIONS, "with_logits": (True, False)},
 )
 def binary_cross_entropy(
     inputs: Any,

@@ -198,7 +198,11 @@ def _ce_reduce(reduction: str, ignore_index: int, weighted: bool, soft: bool) ->
             f"{LOSS_PY} cross_entropy",
         ),
     ),
-    options={"reduction": REDUCTIONS, "ignore_index": (-100, 0)},
+    options={
+        "reduction": REDUCTIONS,
+        "ignore_index": (-100, 0),
+        "use_softmax": (True, False),
+    },
 )
 def cross_entropy(
     input: Any,  # noqa: A002  (paddle's argument name)
