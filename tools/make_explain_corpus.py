@@ -56,6 +56,7 @@ CORPUS_FILES = (
     "heldout.py",
     "heldout2.py",
     "heldout3.py",
+    "heldout4.py",
 )
 GENERATED_BY = "tools/make_explain_corpus.py"
 #: distributions whose versions are recorded (those the snippets use)
