@@ -264,7 +264,23 @@ def gap_causes(obs: Answer, exp: Answer) -> tuple[Cause, ...]:
     """
     if obs.causes:
         return obs.causes
-    return tuple(_as_seen_from_observed(c) for c in exp.causes)
+    if exp.causes:
+        return tuple(_as_seen_from_observed(c) for c in exp.causes)
+    if obs.best is not None and exp.best is not None:
+        seen, wanted = np.asarray(obs.best.value), np.asarray(exp.best.value)
+        if seen.ndim != wanted.ndim and min(seen.ndim, wanted.ndim) == 0:
+            # one is per example and the other one number: they are the same
+            # losses, reduced (a mean) on one side only
+            per, one = ("saw", "expected") if seen.ndim else ("expected", "saw")
+            title, fix = TEXT["reduction"]
+            message = (
+                f"The numbers you {per} are the per-example losses, unreduced; the "
+                f"number you {one} is their mean. {obs.reference.spec} returns "
+                f"{'one number' if np.ndim(obs.reference_value) == 0 else 'one per example'} "
+                "as called: set the reduction explicitly on both sides."
+            )
+            return (Cause("reduction", title, message, fix, (), None, {}),)
+    return ()
 
 
 #: What a deviation on the expected side says about the observed side: if the

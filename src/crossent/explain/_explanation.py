@@ -330,13 +330,19 @@ def _expected_part(e: Explanation, exp: Answer) -> str:
     if exp.best is None:
         return f"nothing crossent knows reproduces the {want} you expected"
     what = exp.best.config.describe()
+    is_what = "is what"
+    if np.ndim(e.expected) == 0 and exp.best.config.spec.options.get("reduction") in (
+        "none",
+        None,
+    ):
+        is_what = "is the mean of what"  # fitted to one number as a user's .mean()
     moving = [c for c in exp.causes if c.contribution is not None]
     if not exp.best.deviations or not moving:
-        return f"the {want} you expected is what {what} computes"
+        return f"the {want} you expected {is_what} {what} computes"
     named = ", ".join(f"{c.code} ({_signed(c.contribution or 0.0)})" for c in moving)
     gap = _signed(sum(c.contribution or 0.0 for c in moving))
     return (
-        f"the {want} you expected is what {what} computes; the gap "
+        f"the {want} you expected {is_what} {what} computes; the gap "
         f"{exp.reference.spec} − {want} = {gap} comes from {named}"
     )
 
