@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from crossent._core._guard import CHECKS, CORE_CHECKS, guard_module
-from crossent.errors import FrameworkIndexError
+from crossent.errors import FrameworkError, FrameworkIndexError
 from crossent.frameworks import _steps as st
 from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State, Step
@@ -73,10 +73,10 @@ def _check(name: str, x: np.ndarray, y: np.ndarray, w: Any, reduction: str) -> N
             f"{_PATH}{name}: scores (N, C, D…) and labels (N, D…) required; got "
             f"{x.shape} and {y.shape}"
         )
-    if w is not None and np.shape(w) != (x.shape[1],):
-        raise ValueError(
-            f"{_PATH}{name}: `weights` must have shape (C,) = ({x.shape[1]},)"
-        )
+    if w is not None and np.ndim(w) != 1:
+        # onnxruntime does not check the weights' shape: it gathers w[label], so a
+        # 1-D weight of any length works while the labels index inside it
+        raise ValueError(f"{_PATH}{name}: `weights` must be 1-D (one per class)")
 
 
 def _compute_dtype(x: np.ndarray) -> np.ndarray:
@@ -126,6 +126,13 @@ def _steps(
     def weight(state: State) -> dict[str, Any]:
         y = np.asarray(state["y_true"]).astype(np.int64)
         keep = state["mask"]
+        past = keep & (y >= len(w))
+        if np.any(past):
+            raise FrameworkError(
+                f"{_PATH}: label {int(y[past].flat[0])} has no weight (weights of "
+                f"length {len(w)}; Gather node: indices element out of data bounds)",
+                framework_type="InvalidArgument",  # onnxruntime's own class
+            )
         wy = np.where(keep, np.asarray(w)[np.where(keep, y, 0)], 0).astype(
             state["loss"].dtype
         )
