@@ -108,6 +108,23 @@ def _add_more(cl: CaseList, w: np.ndarray) -> None:
                     "opset 13",
                 )
             )
+        y_low = np.minimum(y, 2)
+        rows = [
+            ("weights-short-in-range", y_low, w[:3], "3 weights, labels < 3"),
+            ("weights-long", y, np.append(w, 9.0), "5 weights for 4 classes"),
+        ]
+        for tag, labels, ww, note in rows:
+            cl.add(
+                fn_case(
+                    impl,
+                    "float32",
+                    f"opset13-{tag}",
+                    [cast(x, "float32"), labels],
+                    {wname: cast(ww, "float32"), "reduction": "mean"},
+                    None,
+                    f"opset 13; {note}",
+                )
+            )
         cl.add(
             fn_case(
                 impl,

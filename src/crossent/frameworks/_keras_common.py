@@ -55,6 +55,7 @@ C = TypeVar("C", bound=type)
 Body = Callable[..., tuple[Plan, State]]
 
 _POS = inspect.Parameter.POSITIONAL_OR_KEYWORD
+_KW = inspect.Parameter.KEYWORD_ONLY
 
 
 @dataclass(frozen=True)
@@ -170,13 +171,48 @@ BACKEND_OP: Mapping[str, Any] = {
 def _bind(
     sig: inspect.Signature, owner: str, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> dict[str, Any]:
-    """The arguments by name, defaults filled; Python's TypeError text otherwise."""
+    """The arguments by name, defaults filled; Python's own TypeError otherwise."""
     try:
         bound = sig.bind(*args, **kwargs)
     except TypeError as error:
-        raise TypeError(f"{owner}() {error}") from None
+        raise TypeError(f"{owner}() {_python_text(sig, args, kwargs, error)}") from None
     bound.apply_defaults()
     return dict(bound.arguments)
+
+
+def _python_text(
+    sig: inspect.Signature,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    error: TypeError,
+) -> str:
+    """The words Python uses for a bad call of a function with signature ``sig``.
+
+    Python checks the keywords first, then the number of positional arguments,
+    then the missing ones (``Signature.bind`` has another order and words).
+    """
+    params = list(sig.parameters)
+    positional = [n for n, p in sig.parameters.items() if p.kind is _POS]
+    for key in kwargs:
+        if key not in params:
+            return f"got an unexpected keyword argument {key!r}"
+        if params.index(key) < min(len(args), len(positional)):
+            return f"got multiple values for argument {key!r}"
+    empty = inspect.Parameter.empty
+    required = [n for n, p in sig.parameters.items() if p.default is empty]
+    if len(args) > len(positional):
+        return (
+            f"takes from {len(required)} to {len(positional)} positional arguments "
+            f"but {len(args)} were given"
+        )
+    missing = [repr(n) for n in required[len(args) :] if n not in kwargs]
+    if not missing:
+        return str(error)
+    listed = " and ".join(missing[-2:])
+    if len(missing) > 2:
+        listed = ", ".join(missing[:-2]) + ", " + listed.replace(" and ", ", and ")
+    plural = "s" if len(missing) > 1 else ""
+    return f"missing {len(missing)} required positional argument{plural}: {listed}"
 
 
 def loss_function(
@@ -185,17 +221,18 @@ def loss_function(
     """Decorate ``body(y_true, y_pred, **options)`` into the loss function.
 
     The result has the Keras signature ``(y_true, y_pred, <api.args>)`` (in
-    ``order`` where a family's differs), plus ``_warn=True`` for the losses that
-    warn on a single class column, and calls ``body`` with every option given or
+    ``order`` where a family's differs), plus the keyword-only ``_warn=True`` for
+    the losses that warn on a single class column, and calls ``body`` with every option given or
     defaulted, in signature order. ``body``'s name, module and docstring (with its
     doctests) are the function's.
     """
-    extra = (_WARN,) if api.warns else ()
-    names = [*order, *(a.name for a in extra)] if order else None
+    # ``_warn`` is keyword-only: a sixth positional argument is Python's TypeError
+    warn = [_WARN.parameter().replace(kind=_KW)] if api.warns else []
     params = [
         inspect.Parameter("y_true", _POS, annotation="Any"),
         inspect.Parameter("y_pred", _POS, annotation="Any"),
-        *api.parameters(names, extra),
+        *api.parameters(order),
+        *warn,
     ]
     sig = inspect.Signature(params, return_annotation="tuple[Plan, State]")
 

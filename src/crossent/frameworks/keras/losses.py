@@ -11,6 +11,7 @@ dtype) and cast ``y_true`` to it (``keras/src/losses/losses.py``, 3.15.1).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from crossent._core._guard import guard_module
@@ -226,8 +227,23 @@ _SHORTCUT = (
 )
 
 
-@_keras(
-    path=_P + "categorical_crossentropy[softmax_logits]",
+def _logits_shortcut(
+    plan: Callable[..., tuple[Plan, State]], path: str
+) -> Callable[..., tuple[Plan, State]]:
+    """Plan of the TF-backend logits shortcut: ``y_pred`` are the activation's logits."""
+
+    def shortcut(
+        y_true: Any, y_pred: Any, *, label_smoothing: float = 0.0, axis: int = -1
+    ) -> tuple[Plan, State]:
+        options = {"label_smoothing": label_smoothing, "axis": axis}
+        return plan(y_true, y_pred, from_logits=True, **options, _path=path)
+
+    return shortcut
+
+
+_CCE_LOGITS = _P + "categorical_crossentropy[softmax_logits]"
+_keras(
+    path=_CCE_LOGITS,
     reference=f"{_NN} _get_logits",
     summary="exact softmax CE of the pre-softmax logits (what fit/evaluate report)",
     expects="logits",
@@ -236,23 +252,10 @@ _SHORTCUT = (
         Divergence("activation", _SHORTCUT + "; no clip, so not capped", _NN),
         _SMOOTH_C,
     ),
-)
-def _categorical_softmax_logits(
-    y_true: Any, y_pred: Any, *, label_smoothing: float = 0.0, axis: int = -1
-) -> tuple[Plan, State]:
-    """Plan of the TF-backend logits shortcut: ``y_pred`` are the softmax's logits."""
-    return plan_categorical_fn(
-        y_true,
-        y_pred,
-        from_logits=True,
-        label_smoothing=label_smoothing,
-        axis=axis,
-        _path=_P + "categorical_crossentropy[softmax_logits]",
-    )
-
-
-@_keras(
-    path=_P + "binary_crossentropy[sigmoid_logits]",
+)(_logits_shortcut(plan_categorical_fn, _CCE_LOGITS))
+_BCE_LOGITS = _P + "binary_crossentropy[sigmoid_logits]"
+_keras(
+    path=_BCE_LOGITS,
     reference=f"{_NN} _get_logits",
     summary="exact sigmoid BCE of the pre-sigmoid logits, mean over the last axis",
     expects="logits",
@@ -261,19 +264,7 @@ def _categorical_softmax_logits(
         Divergence("terms", _SHORTCUT + "; no clip, so not capped", _NN),
         _BCE_MEAN,
     ),
-)
-def _binary_sigmoid_logits(
-    y_true: Any, y_pred: Any, *, label_smoothing: float = 0.0, axis: int = -1
-) -> tuple[Plan, State]:
-    """Plan of the TF-backend logits shortcut: ``y_pred`` are the sigmoid's logits."""
-    return plan_binary_fn(
-        y_true,
-        y_pred,
-        from_logits=True,
-        label_smoothing=label_smoothing,
-        axis=axis,
-        _path=_P + "binary_crossentropy[sigmoid_logits]",
-    )
+)(_logits_shortcut(plan_binary_fn, _BCE_LOGITS))
 
 
 guard_module(globals(), "keras.losses.", __all__)

@@ -9,6 +9,7 @@ backends' sparse path is registered as ``keras.ops.sparse_categorical_crossentro
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -44,16 +45,18 @@ _keras = functools.partial(Mirror, framework="keras", versions=_VERSIONS)
 _keras_op = functools.partial(_keras, **api.BACKEND_OP)
 
 
-def plan_categorical(
-    y_true: Any, y_pred: Any, *, from_logits: bool = False, axis: int = -1
+def _op_plan(
+    path: str,
+    steps_of: Callable[..., tuple[Any, np.dtype[Any]]],
+    y_true: Any,
+    y_pred: Any,
+    output_key: str = "loss",
+    **options: Any,
 ) -> tuple[Plan, State]:
-    """Plan of ``keras.ops.categorical_crossentropy(y_true, y_pred, ...)``."""
+    """Plan of ``keras.ops.<path>(y_true, y_pred, **options)``: the op's steps."""
     target, output = as_tensorflow(y_true), as_tensorflow(y_pred)
-    steps, dtype = tfo.categorical_steps(
-        target, output, from_logits=from_logits, axis=axis, fn=_CCE
-    )
-    options = {"from_logits": from_logits, "axis": axis}
-    plan = assemble(_CCE, (*steps, tfo.output_step(dtype)), options)
+    steps, dtype = steps_of(target, output, fn=path, **options)
+    plan = assemble(path, (*steps, tfo.output_step(dtype, key=output_key)), options)
     return plan, {"y_true": target, "y_pred": output}
 
 
@@ -138,7 +141,9 @@ def categorical_crossentropy(
     >>> print(keras.ops.categorical_crossentropy(y, p).round(3))  # renormalised, clipped
     [ 1.099 16.118]
     """
-    return plan_categorical(target, output, from_logits=from_logits, axis=axis)
+    return _op_plan(
+        _CCE, tfo.categorical_steps, target, output, from_logits=from_logits, axis=axis
+    )
 
 
 def plan_sparse(
@@ -255,20 +260,6 @@ def sparse_categorical_crossentropy(
     return plan_sparse(target, output, from_logits=from_logits, axis=axis)
 
 
-def plan_binary(
-    y_true: Any, y_pred: Any, *, from_logits: bool = False
-) -> tuple[Plan, State]:
-    """Plan of ``keras.ops.binary_crossentropy(y_true, y_pred, from_logits)``."""
-    target, output = as_tensorflow(y_true), as_tensorflow(y_pred)
-    steps, dtype = tfo.binary_steps(target, output, from_logits=from_logits, fn=_BCE)
-    plan = assemble(
-        _BCE,
-        (*steps, tfo.output_step(dtype, key="terms")),
-        {"from_logits": from_logits},
-    )
-    return plan, {"y_true": target, "y_pred": output}
-
-
 @_keras_op(
     path=_BCE,
     reference=_REF + "binary_crossentropy-function",
@@ -333,7 +324,9 @@ def binary_crossentropy(
     >>> print(keras.ops.binary_crossentropy(np.float32([1, 0]), np.float32([0, 1])).round(3))
     [16.118 15.942]
     """
-    return plan_binary(target, output, from_logits=from_logits)
+    return _op_plan(
+        _BCE, tfo.binary_steps, target, output, "terms", from_logits=from_logits
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from crossent._core._guard import CHECKS, CORE_CHECKS, guard_module
-from crossent.errors import FrameworkIndexError
+from crossent.errors import FrameworkError, FrameworkIndexError
 from crossent.frameworks import _steps as st
 from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State, Step
@@ -63,20 +63,27 @@ def _check(name: str, x: np.ndarray, y: np.ndarray, w: Any, reduction: str) -> N
             f"{_PATH}{name}: `reduction` must be one of {_REDUCTIONS}; got "
             f"{reduction!r}"
         )
-    if x.dtype not in (np.float32, np.float64):
+    if x.dtype not in (np.float16, np.float32, np.float64):
         raise TypeError(
-            f"{_PATH}{name}: the scores must be float32 or float64 (the kernels "
-            f"onnxruntime registers); got {x.dtype}"
+            f"{_PATH}{name}: the scores must be float16, float32 or float64; got "
+            f"{x.dtype}"
         )
     if x.ndim < 2 or y.shape != (x.shape[0], *x.shape[2:]):
         raise ValueError(
             f"{_PATH}{name}: scores (N, C, D…) and labels (N, D…) required; got "
             f"{x.shape} and {y.shape}"
         )
-    if w is not None and np.shape(w) != (x.shape[1],):
-        raise ValueError(
-            f"{_PATH}{name}: `weights` must have shape (C,) = ({x.shape[1]},)"
-        )
+    if w is not None and np.ndim(w) != 1:
+        # onnxruntime does not check the weights' shape: it gathers w[label], so a
+        # 1-D weight of any length works while the labels index inside it
+        raise ValueError(f"{_PATH}{name}: `weights` must be 1-D (one per class)")
+
+
+def _compute_dtype(x: np.ndarray) -> np.ndarray:
+    """float16 scores in float32: onnxruntime 1.32's CPU provider has no float16
+    loss kernels and inserts casts around the float32 one (its results on float16
+    equal the float32 result rounded to float16)."""
+    return x.astype(np.float32) if x.dtype == np.float16 else x
 
 
 class _RuntimeFailError(FrameworkIndexError):
@@ -86,7 +93,12 @@ class _RuntimeFailError(FrameworkIndexError):
 
 
 def _steps(
-    n_classes: int, w: Any, reduction: str, ignore_index: Any, log_softmax: bool
+    n_classes: int,
+    w: Any,
+    reduction: str,
+    ignore_index: Any,
+    log_softmax: bool,
+    out_dtype: Any,
 ) -> list[Step]:
     def validate(state: State) -> dict[str, Any]:
         y = np.asarray(state["y_true"]).astype(np.int64)
@@ -114,6 +126,13 @@ def _steps(
     def weight(state: State) -> dict[str, Any]:
         y = np.asarray(state["y_true"]).astype(np.int64)
         keep = state["mask"]
+        past = keep & (y >= len(w))
+        if np.any(past):
+            raise FrameworkError(
+                f"{_PATH}: label {int(y[past].flat[0])} has no weight (weights of "
+                f"length {len(w)}; Gather node: indices element out of data bounds)",
+                framework_type="InvalidArgument",  # onnxruntime's own class
+            )
         wy = np.where(keep, np.asarray(w)[np.where(keep, y, 0)], 0).astype(
             state["loss"].dtype
         )
@@ -135,7 +154,7 @@ def _steps(
         return {"value": np.asarray(total / den, loss.dtype)}
 
     def output(state: State) -> dict[str, Any]:
-        return {"value": np.asarray(state["value"])}
+        return {"value": np.asarray(state["value"]).astype(out_dtype)}
 
     steps = [Step("validate", f"0 ≤ label < {n_classes} or ignored", validate, ORT)]
     if log_softmax:
@@ -163,7 +182,13 @@ def _steps(
     }[reduction]
     steps += [
         Step("reduce", formula, reduce, f"{SPEC}; {ORT}"),
-        Step("output", "in the scores' dtype", output, ORT),
+        Step(
+            "output",
+            "in the scores' dtype (float16 is computed in float32 and rounded once: "
+            "onnxruntime has only float32/float64 kernels and casts around them)",
+            output,
+            ORT,
+        ),
     ]
     return steps
 
@@ -204,8 +229,9 @@ def SoftmaxCrossEntropyLoss(
     """
     x, y = np.asarray(scores), np.asarray(labels)
     _check("SoftmaxCrossEntropyLoss", x, y, weights, reduction)
+    out_dtype, x = x.dtype, _compute_dtype(x)
     w = None if weights is None else np.asarray(weights).astype(x.dtype)
-    steps = _steps(x.shape[1], w, reduction, ignore_index, True)
+    steps = _steps(x.shape[1], w, reduction, ignore_index, True, out_dtype)
     options = {"reduction": reduction, "ignore_index": ignore_index}
     return Plan(_PATH + "SoftmaxCrossEntropyLoss", tuple(steps), options), {
         "y_true": y,
@@ -244,8 +270,9 @@ def NegativeLogLikelihoodLoss(
     """
     x, y = np.asarray(input), np.asarray(target)
     _check("NegativeLogLikelihoodLoss", x, y, weight, reduction)
+    out_dtype, x = x.dtype, _compute_dtype(x)
     w = None if weight is None else np.asarray(weight).astype(x.dtype)
-    steps = _steps(x.shape[1], w, reduction, ignore_index, False)
+    steps = _steps(x.shape[1], w, reduction, ignore_index, False, out_dtype)
     options = {"reduction": reduction, "ignore_index": ignore_index}
     return Plan(_PATH + "NegativeLogLikelihoodLoss", tuple(steps), options), {
         "y_true": y,

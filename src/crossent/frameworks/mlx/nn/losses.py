@@ -145,7 +145,7 @@ def cross_entropy(
             f"{_PATH}cross_entropy: `targets` holds class ids outside [0, "
             f"{x.shape[ax]}), which MLX does not check (its number is meaningless)"
         )
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f" and x.dtype.name != "bfloat16":  # MLX keeps bfloat16
         x = x.astype(np.float32)
 
     def activation(state: State) -> dict[str, Any]:
@@ -235,7 +235,7 @@ def binary_cross_entropy(
             f"Inputs shape {x.shape} does not match targets shape {t.shape}."
         )
     _check_reduction(reduction)
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f" and x.dtype.name != "bfloat16":  # MLX keeps bfloat16
         x = x.astype(np.float32)
 
     def terms(state: State) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from crossent._core._guard import CHECKS, guard_module
+from crossent.errors import FrameworkIndexError
 from crossent.frameworks._convert import as_torch
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence
@@ -295,8 +296,8 @@ def cross_entropy(
     elif not soft:
         y = np.squeeze(y, ax)
         bad = (y != ignore_index) & ((y < 0) | (y >= n_classes))
-        if np.any(bad):
-            raise ValueError(
+        if np.any(bad):  # paddle: IndexError "(OutOfRange) label value should ..."
+            raise FrameworkIndexError(
                 f"{PATH}cross_entropy: `label` holds {int(y[bad].flat[0])}, outside "
                 f"[0, {n_classes}) and not ignore_index"
             )

@@ -112,12 +112,12 @@ def _check_weights(weights: np.ndarray, shape: tuple[int, ...]) -> None:
         )
 
 
-def _weight(weights: np.ndarray) -> Step:
+def _weight(weights: np.ndarray, loss_dtype: Any = None) -> Step:
     def fn(state: State) -> dict[str, Any]:
         loss = np.asarray(state["loss"])
         w = np.broadcast_to(weights.astype(np.float32), loss.shape)
         return {
-            "loss_dtype": loss.dtype,
+            "loss_dtype": loss.dtype if loss_dtype is None else np.dtype(loss_dtype),
             "loss": loss.astype(np.float32) * w,
             "sample_weight": w,
         }
@@ -176,7 +176,10 @@ def _plan(
     weights: Any,
     reduction: str,
     state: State,
+    loss_dtype: Any = None,
 ) -> tuple[Plan, State]:
+    """``loss_dtype``: the dtype of TensorFlow's losses, the result's dtype (default:
+    the inner plan's loss, which for float16 softmax is float32 inside)."""
     Reduction.validate(reduction)
     if weights is None or (
         np.ndim(weights) == 0 and np.asarray(weights).item() is None
@@ -194,7 +197,7 @@ def _plan(
     _check_weights(w, loss_shape)
     kept = [s for s in inner.steps if s.name != "output"]
     steps = sorted(
-        [*front, *kept, _weight(w), _reduce(reduction), _output()],
+        [*front, *kept, _weight(w, loss_dtype), _reduce(reduction), _output()],
         key=lambda s: STEP_ORDER.index(s.name),
     )
     return Plan(_PATH + name, tuple(steps), {"reduction": reduction}), state
@@ -279,7 +282,14 @@ def softmax_cross_entropy(
 
         front.append(_smooth(f"y ← y·(1 − {ls:g}) + {ls:g}/{c}", smooth))
     return _plan(
-        "softmax_cross_entropy", inner, front, x.shape[:-1], weights, reduction, state
+        "softmax_cross_entropy",
+        inner,
+        front,
+        x.shape[:-1],
+        weights,
+        reduction,
+        state,
+        x.dtype,  # TensorFlow's float16 softmax losses are float16
     )
 
 
@@ -327,7 +337,7 @@ def sparse_softmax_cross_entropy(
         w = w[..., 0]
     inner, state = get("tf.nn.sparse_softmax_cross_entropy_with_logits").bind(y, x)
     return _plan(
-        "sparse_softmax_cross_entropy", inner, [], y.shape, w, reduction, state
+        "sparse_softmax_cross_entropy", inner, [], y.shape, w, reduction, state, x.dtype
     )
 
 
