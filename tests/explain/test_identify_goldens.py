@@ -24,18 +24,6 @@ from tests.frameworks._golden import decode, load_cases
 
 MISSES = json.loads((Path(__file__).parent / "identify_misses.json").read_text())
 
-#: the golden files this ratchet covers; the files of the #17 mirrors (tf_compat_v1,
-#: transformers, paddle, mlx, onnx, megatron, lightgbm, xgboost, catboost,
-#: optax_x64) have other argument layouts that :func:`canonical` does not map yet
-FILES = {
-    "keras.json",
-    "tf_keras.json",
-    "tf_nn.json",
-    "torch.json",
-    "optax.json",
-    "sklearn.json",
-}
-
 CLASS_TO_FUNCTION = {
     "torch.nn.CrossEntropyLoss": "torch.nn.functional.cross_entropy",
     "torch.nn.NLLLoss": "torch.nn.functional.nll_loss",
@@ -99,8 +87,6 @@ def test_identify_names_the_producer_of_every_golden_case(tmp_path_factory) -> N
     missed: dict[str, list[str]] = {}
     known = crossent.frameworks.registry()
     for case in load_cases():
-        if case["_file"] not in FILES:
-            continue
         expected = decode(case["expected"])
         if isinstance(expected, dict):  # an expected exception: nothing to identify
             continue
