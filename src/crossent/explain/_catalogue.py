@@ -132,6 +132,7 @@ _OPTION_CODES: Mapping[str, str] = {
     "weight": "weighting",
     "pos_weight": "weighting",
     "ignore_index": "ignore_index",
+    "soft_label": "soft_labels",
     "eps": "clipped",
     "epsilon": "clipped",
 }

@@ -203,6 +203,7 @@ def _ce_reduce(reduction: str, ignore_index: int, weighted: bool, soft: bool) ->
         "reduction": REDUCTIONS,
         "ignore_index": (-100, 0),
         "use_softmax": (True, False),
+        "soft_label": (False, True),
     },
 )
 def cross_entropy(
