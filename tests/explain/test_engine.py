@@ -394,3 +394,19 @@ def test_explain_traces_nothing_when_the_exact_mean_is_the_number() -> None:
 def test_bad_input_gets_one_clear_error(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_tf1_sum_without_weights_is_a_reduction_not_weighting() -> None:
+    """TF1 reduces through its weights step ("weight+reduce"); with no weights given
+    the difference from a mean is the reduction (it was named ``weighting``)."""
+    labels = np.array([0, 1, 2])
+    z = np.log(SEED_P).astype(np.float32)
+    tf1 = "tf.compat.v1.losses.sparse_softmax_cross_entropy(reduction='weighted_sum')"
+    observed = float(np.asarray(crossent.trace(tf1, labels, z).value))
+    exp = crossent.explain(
+        labels,
+        z.astype(np.float64),  # given in float64: the float32 run is a deviation
+        observed=observed,
+        against="torch.nn.functional.cross_entropy",
+    )
+    assert exp.codes == ("reduction",)

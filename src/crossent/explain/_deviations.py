@@ -252,6 +252,8 @@ def _supported_code(code: str, step: str, a: Config, b: Config, f: Facts) -> str
         telling = other not in (None, code, "precision", "reduction", "label_range")
         if telling and _supported(str(other), step, a, b, f):
             return str(other)
+    if "reduce" in step.split("+"):
+        return "reduction"  # e.g. TF1's "weight+reduce" with no weights given
     return code
 
 
@@ -265,6 +267,18 @@ def _supported(code: str, step: str, a: Config, b: Config, f: Facts) -> bool:
         return expects(ia, a.spec.options) != expects(ib, b.spec.options)
     if code == "label_smoothing":
         return any("label_smoothing" in s.spec.options for s in (a, b))
+    if code == "weighting":
+        return any(
+            s.spec.options.get(k) is not None
+            for s in (a, b)
+            for k in (
+                "weight",
+                "weights",
+                "sample_weight",
+                "pos_weight",
+                "class_weight",
+            )
+        )
     return True
 
 

@@ -27,6 +27,7 @@ from crossent.explain._render import (
     rich_table,
     text_table,
 )
+from crossent.explain._runs import _defaults
 from crossent.explain._spec import Spec
 
 if TYPE_CHECKING:
@@ -331,10 +332,12 @@ def _expected_part(e: Explanation, exp: Answer) -> str:
         return f"nothing crossent knows reproduces the {want} you expected"
     what = exp.best.config.describe()
     is_what = "is what"
-    if np.ndim(e.expected) == 0 and exp.best.config.spec.options.get("reduction") in (
-        "none",
-        None,
-    ):
+    spec = exp.best.config.spec
+    reduction = spec.options.get(
+        "reduction", _defaults(spec.implementation).get("reduction", "none")
+    )
+    unreduced = reduction == "none"
+    if np.ndim(e.expected) == 0 and unreduced and not exp.best.config.output:
         is_what = "is the mean of what"  # fitted to one number as a user's .mean()
     moving = [c for c in exp.causes if c.contribution is not None]
     if not exp.best.deviations or not moving:
