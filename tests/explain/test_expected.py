@@ -98,3 +98,27 @@ def test_causal_lm_loss_over_the_prompt_when_the_response_alone_was_expected() -
     )
     assert exp.codes[0] == "ignore_index"
     assert "(k = 3)" in exp.summary
+
+
+def test_log_c_expected_as_a_bound() -> None:
+    """A binary loss per output above log C is no bug: log C is the categorical loss
+    of a uniform prediction, not a bound (when nothing computes it on the inputs)."""
+    y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0], [1.0, 1.0, 0.0]])
+    p = np.array([[0.05, 0.9, 0.2], [0.85, 0.1, 0.7], [0.3, 0.15, 0.9]])
+    bce = "torch.nn.functional.binary_cross_entropy"
+    observed = float(np.asarray(crossent.trace(bce, y, p).value))
+    exp = crossent.explain(y, p, observed=observed, expected=np.log(3), against=bce)
+    assert exp.codes[0] == "magnitude"
+    assert "log C" in exp.causes[0].message
+
+
+def test_one_term_formula_on_a_binary_column() -> None:
+    """−Σ y·log p on 0/1 labels gives 0 where scikit-learn's log_loss reads two
+    classes (p and 1 − p): the formula family, not precision."""
+    y, p = np.zeros(4), np.full(4, 0.5)
+    sk = "sklearn.metrics.log_loss"
+    expected = float(np.asarray(crossent.trace(sk, y, p, labels=[0, 1]).value))
+    exp = crossent.explain(
+        y, p, observed=0.0, expected=expected, against=sk, labels=np.array([0, 1])
+    )
+    assert exp.codes[0] == "binary_vs_categorical"

@@ -47,7 +47,7 @@ from crossent.explain._runs import Runs
 from crossent.explain._search import Hypothesis, search
 from crossent.explain._spec import Spec, as_spec, reduced_like
 
-__all__ = ["Answer", "Near", "answer", "gap_causes"]
+__all__ = ["Answer", "Near", "answer", "expected_uniform", "gap_causes"]
 
 # Diagnosis codes that state facts of the inputs, kept even when nothing matches.
 _FACT_CODES = frozenset({"nan_input", "label_range", "memory"})
@@ -249,6 +249,33 @@ def _unreduced_for(spec: Spec, obs: np.ndarray, shared: dict[str, Any]) -> Spec:
     if "reduction" in shared:
         return spec
     return Spec(spec.path, {**spec.options, "reduction": "none"})
+
+
+def expected_uniform(expected: Any, f: Facts) -> list[Cause]:
+    """A magnitude cause when the number the user expected is log C: the loss of a
+    uniform prediction, which people take for a bound or a target."""
+    values = np.asarray(expected, np.float64)
+    if f.num_classes < 2 or values.size == 0 or not np.all(np.isfinite(values)):
+        return []
+    want, log_c = float(values.mean()), math.log(f.num_classes)
+    if abs(want - log_c) > 1e-4 * log_c:
+        return []
+    message = (
+        f"The {fmt_value(want, 6)} you expected is log C = {fmt_value(log_c, 7)}, the "
+        f"categorical loss of a uniform prediction over C = {f.num_classes} classes. It "
+        "is a reference point, not a bound: confident wrong predictions cost more "
+        "(without limit), and a binary loss per output is another formula altogether."
+    )
+    return [
+        Cause(
+            "magnitude",
+            "the number expected is the loss of a uniform prediction",
+            message,
+            "Compare the loss with log C at initialisation only; judge training by "
+            "its trend and by the per-example losses.",
+            details={"expected_uniform": True, "log_c": log_c},
+        )
+    ]
 
 
 def gap_causes(obs: Answer, exp: Answer) -> tuple[Cause, ...]:

@@ -390,6 +390,10 @@ def _steps_causes(
 ) -> list[Cause]:
     ia, ib = producer.spec.implementation, ref.spec.implementation
     family = (ia.labels == "binary") != (ib.labels == "binary")
+    if f.label_kind == "binary_column":
+        # on one 0/1 column a one-hot formula has one term, −y·log p, while class
+        # ids (scikit-learn) and binary losses read two classes, p and 1 − p
+        family = family or (ia.labels == "one_hot") != (ib.labels == "one_hot")
     if family:
         multi = f.label_kind == "multi_hot" or (
             f.y_true.ndim == f.y_pred.ndim and bool(np.any((f.y_true > 0).sum(-1) > 1))

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from crossent._core._exact_softmax import plain_formulas
-from crossent.explain._answer import Answer, answer, gap_causes
+from crossent.explain._answer import Answer, answer, expected_uniform, gap_causes
 from crossent.explain._compare import Comparison
 from crossent.explain._deviations import compare_model
 from crossent.explain._diagnose import diagnose
@@ -344,7 +344,15 @@ def _explain(
         causes = list(ans.causes)
         if expected is not None:
             ans_e = ask(expected)
-            causes = list(gap_causes(ans, ans_e))
+            gap = gap_causes(ans, ans_e)
+            have = {c.code for c in gap}
+            # log C taken for a bound, when nothing computes it on these inputs
+            uniform = [
+                c
+                for c in expected_uniform(expected, f)
+                if c.code not in have and ans_e.best is None
+            ]
+            causes = [*uniform, *gap]
         comp = _shown_comparison(ans, against_list, shared, f, runs)
         if comp is not None and ans.best is not None and not ans.best.deviations:
             # the reference reproduces the number: the facts the inputs show get

@@ -110,7 +110,11 @@ def order(causes: list[Cause]) -> tuple[Cause, ...]:
             else (math.inf if c.contribution is not None else -1.0)
         )
         # the loss of a uniform prediction says more than any way of reaching it
-        first = c.details.get("uniform") or c.details.get("nonfinite_source")
+        first = (
+            c.details.get("uniform")
+            or c.details.get("expected_uniform")
+            or c.details.get("nonfinite_source")
+        )
         return (not first, -size, rank.get(c.code, 99))
 
     return tuple(sorted(causes, key=key))
