@@ -64,6 +64,18 @@ def test_expected_needs_observed_and_numbers() -> None:
         crossent.explain(LABELS, LOGITS, expected=0.5)
     with pytest.raises(ValueError, match=r"^explain: `expected` must be the number"):
         crossent.explain(LABELS, LOGITS, observed=0.5, expected="abc")
+    for flag in (True, [True, False]):  # a boolean is no loss value
+        with pytest.raises(ValueError, match=r"must be the number"):
+            crossent.explain(LABELS, LOGITS, observed=0.5, expected=flag)
+        with pytest.raises(ValueError, match=r"must be the number"):
+            crossent.explain(LABELS, LOGITS, observed=flag)
+
+
+def test_huge_numbers_are_answered_not_raised() -> None:
+    """1e308 once overflowed the search for a k-fold rescaling (OverflowError)."""
+    exp = crossent.explain(LABELS, LOGITS, observed=0.5, expected=1e308)
+    assert exp.expected_answer is not None
+    assert crossent.explain(LABELS, LOGITS, observed=1e308).answer is not None
 
 
 def test_cli_expected(capsys: pytest.CaptureFixture[str]) -> None:

@@ -182,6 +182,8 @@ def observed_array(fn: str, observed: Any, name: str = "observed") -> np.ndarray
         )
     except (TypeError, ValueError):
         obs = np.asarray([observed], dtype=object)  # reported below
+    if isinstance(observed, (bool, np.bool_)) or np.asarray(observed).dtype == bool:
+        obs = np.asarray([observed], dtype=object)  # True is no loss value
     not_numbers = obs.dtype.kind not in "iuf" and obs.dtype.name != "bfloat16"
     if observed is None or (not_numbers and obs.size):  # [] from empty inputs is fine
         raise ValueError(

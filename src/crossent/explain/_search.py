@@ -387,7 +387,10 @@ def _integer_ratio(q: Question, ref: Config, divided: bool) -> int | None:
     a, b = float(np.mean(v.astype(np.float64))), float(obs)
     if not (math.isfinite(a) and math.isfinite(b)) or a == 0 or b == 0:
         return None
-    r = a / b if divided else b / a
+    with np.errstate(all="ignore"):
+        r = a / b if divided else b / a
+    if not 1.5 <= r <= 64.5:  # also an overflow to inf (1e308 observed)
+        return None
     k = round(r)
     if not 2 <= k <= 64 or k in (q.rows, q.classes):
         return None
