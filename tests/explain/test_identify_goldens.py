@@ -126,6 +126,12 @@ def test_identify_names_the_producer_of_every_golden_case(tmp_path_factory) -> N
     assert unexpected == {}, (
         f"{len(unexpected)} golden cases not identified: {list(unexpected)[:20]}"
     )
-    stale = [k for k in MISSES if k not in missed]
+    # a miss whose reason is a float32 ulp of the CPU's SIMD math may be a hit on
+    # another CPU: only the others must stay misses
+    stale = [
+        k
+        for k in MISSES
+        if k not in missed and not MISSES[k].startswith("depends on the CPU")
+    ]
     assert stale == [], f"listed as misses but now identified: {stale}"
     assert np.isfinite(report["hit_rate"])
