@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 
 import crossent
 from crossent.explain import Spec, compare, identify, trace
-from crossent.explain._identify import decimal_tolerance
+from crossent.explain._matching import decimal_tolerance
 from crossent.explain._spec import parse
 
 SEED_Y = np.eye(3)

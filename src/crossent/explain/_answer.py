@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 
 import crossent._core as core
+from crossent.explain._catalogue import TEXT
 from crossent.explain._cause import Cause
-from crossent.explain._deviations import TEXT, causes_of
+from crossent.explain._deviations import causes_of
 from crossent.explain._evidence import (
     bears_on,
     claims_match,

@@ -23,7 +23,8 @@ from crossent.explain._deviations import compare_model
 from crossent.explain._diagnose import diagnose
 from crossent.explain._explanation import Explanation, ValueRow
 from crossent.explain._facts import Facts, facts
-from crossent.explain._identify import PLAIN_ABOVE, observed_array
+from crossent.explain._identify import PLAIN_ABOVE
+from crossent.explain._matching import observed_array
 from crossent.explain._model import model_inputs
 from crossent.explain._question import align_broadcast, bind_impl, posed_options
 from crossent.explain._runs import Runs
