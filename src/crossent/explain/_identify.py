@@ -177,6 +177,27 @@ def _option_grid(impl: Implementation) -> Iterator[dict[str, Any]]:
         yield dict(zip(names, values))
 
 
+def _label_values(y_true: Any) -> frozenset[int] | None:
+    """The class ids the targets hold (None for other labels, or too many to list)."""
+    yt = np.asarray(y_true)
+    if yt.dtype.kind not in "iu" or yt.size > 10_000_000:
+        return None
+    return frozenset(int(v) for v in np.unique(yt))
+
+
+def _same_run(options: dict[str, Any], present: frozenset[int] | None) -> str:
+    """A key equal for option sets that compute the same thing on these targets: an
+    ``ignore_index`` (``ignore_class``) that no target holds ignores nothing,
+    whichever value it is, and so does None."""
+    canon = dict(options)
+    if present is not None:
+        for name in ("ignore_index", "ignore_class"):
+            value = canon.get(name, "unset")
+            if value is None or (isinstance(value, int) and value not in present):
+                canon[name] = "absent"
+    return repr(sorted(canon.items(), key=str))
+
+
 def _input_variants(y_true: Any, y_pred: Any) -> list[tuple[str, Any, Any, bool]]:
     """The inputs as given, then as 1-D vectors (an ``(N, 1)`` column: a framework
     called on 1-D arrays reduces them as one row), then each cast to float32
@@ -386,13 +407,19 @@ def identify(
     prefixes: dict[tuple[Any, ...], dict[str, Any]] = {}
     tried = 0
     order = {p: i for i, p in enumerate(registry())}
+    present = _label_values(y_true)
     for done, impl in enumerate(impls, 1):
         if progress is not None:
             progress(done - 1, len(impls))
         accepted = accepted_options(impl)
         given = {k: v for k, v in fixed.items() if k in accepted}
+        runs_made: set[str] = set()
         for searched in _option_grid(impl):
             options = {**{k: v for k, v in searched.items() if k not in given}, **given}
+            same = _same_run(options, present)
+            if same in runs_made:
+                continue  # an ignored label no target has: the run already made
+            runs_made.add(same)
             # The inputs as given first; float32 only if they do not match as given.
             skip_f32 = False
             for dtype_name, yt, yp, cast in _input_variants(y_true, y_pred):
