@@ -381,4 +381,69 @@ CASES: list[dict[str, Any]] = [
             "mask 0) to -100 before calling the model."
         ),
     },
+    # ------------------------------------------------------------------ 8
+    {
+        "id": "keras-last-epoch-train-loss-vs-sklearn-log-loss-after-fit",
+        "source": "https://github.com/keras-team/keras/issues/12274",
+        "title": (
+            "Loss on last training step and sklearn calculated log_loss differ, "
+            "but validation_loss doesn't"
+        ),
+        "question": (
+            "On an iris network (softmax output, categorical_crossentropy), the loss that "
+            "model.fit prints for the training data in its last step differs from "
+            "sklearn.metrics.log_loss on model.predict of the same training data, while "
+            "val_loss and log_loss on the validation data agree."
+        ),
+        "y_true": [
+            [1.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0],
+            [0.0, 0.0, 1.0],
+            [1.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0],
+            [0.0, 0.0, 1.0],
+        ],
+        "y_pred": [
+            [0.630765, 0.258324, 0.110912],
+            [0.153994, 0.426028, 0.419978],
+            [0.044828, 0.381856, 0.573316],
+            [0.585999, 0.27534, 0.138662],
+            [0.160297, 0.419974, 0.419729],
+            [0.076843, 0.410009, 0.513148],
+        ],
+        "dtype": "float32",
+        "user_believes_logits": False,
+        "against": "tf_keras.losses.CategoricalCrossentropy",
+        "options": {},
+        "reproduce": (
+            "import numpy as np, tf_keras\n"
+            "# six iris rows, a softmax layer with fixed initial weights, one epoch of SGD in\n"
+            "# batches of 2; y_pred above is model.predict(x) after this fit\n"
+            "x = np.array([[5.1, 3.5, 1.4, 0.2], [6.4, 3.2, 4.5, 1.5], [6.3, 3.3, 6.0, 2.5], "
+            "[4.9, 3.0, 1.4, 0.2], [5.7, 2.8, 4.1, 1.3], [7.2, 3.0, 5.8, 1.6]], 'float32')\n"
+            "m = tf_keras.Sequential([tf_keras.Input(shape=(4,)), "
+            "tf_keras.layers.Dense(3, activation='softmax')])\n"
+            "m.set_weights([np.array([[0.2, -0.1, 0.0], [0.3, 0.1, -0.2], [-0.4, 0.1, 0.2], "
+            "[-0.2, 0.0, 0.3]], 'float32'), np.zeros(3, 'float32')])\n"
+            "m.compile(loss='categorical_crossentropy', optimizer=tf_keras.optimizers.SGD(0.05))\n"
+            "h = m.fit(x, y_true, epochs=1, batch_size=2, shuffle=False, verbose=0)\n"
+            "# the training loss fit reports for the epoch\n"
+            "observed = float(h.history['loss'][-1])"
+        ),
+        "reference": (
+            "from sklearn.metrics import log_loss\n"
+            "# log_loss on the predictions of the trained model\n"
+            "expected = float(log_loss(y_true, y_pred))"
+        ),
+        "headline": "fit_vs_call",
+        "acceptable": [],
+        "expert_answer": (
+            "The training loss shown by fit is a running average over the batches of the "
+            "epoch, each computed with the weights as they were before that batch's update "
+            "(and, with dropout or other training-only layers, in training mode); "
+            "log_loss on predict() uses the final weights on all samples at once. The "
+            "validation loss is computed after the epoch with the final weights, which is "
+            "why it matches. To compare, call model.evaluate on the training data."
+        ),
+    },
 ]
