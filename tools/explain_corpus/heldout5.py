@@ -446,4 +446,48 @@ CASES: list[dict[str, Any]] = [
             "why it matches. To compare, call model.evaluate on the training data."
         ),
     },
+    # ------------------------------------------------------------------ 9
+    {
+        "id": "fairseq-logged-loss-divided-by-log-2-is-in-bits",
+        "source": "https://github.com/facebookresearch/fairseq/issues/1566",
+        "title": "Logging the training loss in sentence_prediction.py",
+        "question": (
+            "fairseq's sentence_prediction criterion logs loss_sum / sample_size / math.log(2); "
+            "the user asks why the logged training loss is divided by log(2), since it is "
+            "larger than the cross-entropy the model computes."
+        ),
+        "y_true": [1, 0, 2, 2, 1],
+        "y_pred": [
+            [0.2, 1.5, -0.3],
+            [1.1, 0.4, -0.8],
+            [-0.6, 0.3, 0.9],
+            [0.5, 0.2, 0.1],
+            [-0.2, 0.7, 0.6],
+        ],
+        "dtype": "float32",
+        "user_believes_logits": True,
+        "against": "torch.nn.functional.cross_entropy",
+        "options": {},
+        "reproduce": (
+            "import math, torch\n"
+            "z, t = torch.from_numpy(y_pred), torch.from_numpy(y_true)\n"
+            "# the criterion sums the NLL, the logger divides by sample_size and by ln 2\n"
+            "loss_sum = float(torch.nn.functional.cross_entropy(z, t, reduction='sum'))\n"
+            "observed = loss_sum / len(y_true) / math.log(2)"
+        ),
+        "reference": (
+            "import torch\n"
+            "# the mean cross-entropy in nats, as the loss function returns it\n"
+            "expected = float(torch.nn.functional.cross_entropy(torch.from_numpy(y_pred), "
+            "torch.from_numpy(y_true)))"
+        ),
+        "headline": "log_base",
+        "acceptable": [],
+        "expert_answer": (
+            "The division by math.log(2) converts the loss from base e (nats, what the "
+            "natural-log cross-entropy computes) to base 2 (bits), the unit perplexity is "
+            "usually reported in; the optimised loss itself is unchanged. Multiply the logged "
+            "value by ln 2 to compare it with the cross-entropy in nats."
+        ),
+    },
 ]
