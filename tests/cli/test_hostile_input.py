@@ -165,13 +165,15 @@ _COMMANDS = st.sampled_from(
         ["identify", "--observed", "0.5"],
         ["explain"],
         ["explain", "--against", "sklearn.metrics.log_loss"],
+        ["explain", "--observed", "0.5", "--expected", "1e308"],
     ]
 )
 _EXTRA = st.lists(
     st.sampled_from(
         [["--dtype", "float16"], ["--axis", "3"], ["--label-smoothing", "nan"],
          ["--reduction", "bogus"], ["--ignore-index", "7"], ["--from-logits"],
-         ["--observed", "abc"], ["--class-weight", "[1]"], ["--labels", "[0]"]]
+         ["--observed", "abc"], ["--class-weight", "[1]"], ["--labels", "[0]"],
+         ["--expected", "nan"], ["--expected", "[true]"], ["--expected", "[0.1, 0.2]"]]
     ),
     max_size=2,
 )  # fmt: skip

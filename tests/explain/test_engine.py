@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 
 import crossent
 from crossent.explain import Spec, compare, identify, trace
-from crossent.explain._identify import decimal_tolerance
+from crossent.explain._matching import decimal_tolerance
 from crossent.explain._spec import parse
 
 SEED_Y = np.eye(3)
@@ -410,3 +410,20 @@ def test_tf1_sum_without_weights_is_a_reduction_not_weighting() -> None:
         against="torch.nn.functional.cross_entropy",
     )
     assert exp.codes == ("reduction",)
+
+
+def test_identify_lists_one_option_set_for_an_ignore_index_no_target_holds() -> None:
+    """ignore_index=0 (or None) ignores nothing when no target is 0: it is the same
+    run as the default, listed once (it was listed as a match of its own)."""
+    labels = np.array([1, 2, 1])
+    z = np.log(SEED_P).astype(np.float32)
+    observed = float(
+        np.asarray(crossent.trace("exact.softmax(reduction='mean')", labels, z).value)
+    )
+    found = crossent.identify(labels, z, observed)
+    paths = [m.spec.path for m in found.matches]
+    for path in (
+        "paddle.nn.functional.cross_entropy",
+        "onnx.ops.SoftmaxCrossEntropyLoss",
+    ):
+        assert paths.count(path) == 1, [str(m.spec) for m in found.matches]

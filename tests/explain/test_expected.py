@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import crossent
 from crossent.cli import main
@@ -134,3 +136,29 @@ def test_one_term_formula_on_a_binary_column() -> None:
         y, p, observed=0.0, expected=expected, against=sk, labels=np.array([0, 1])
     )
     assert exp.codes[0] == "binary_vs_categorical"
+
+
+_NUMBERS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=5),
+    st.booleans(),
+    st.text(max_size=5),
+    st.none(),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(expected=_NUMBERS)
+def test_any_expected_gives_an_answer_or_one_clear_error(expected: object) -> None:
+    """Whatever is passed as the expected number: an Explanation, or a ValueError /
+    TypeError naming the argument; never another exception."""
+    y = np.array([0, 1])
+    z = np.array([[2.0, 0.5], [0.1, 1.2]])
+    message = ""
+    try:
+        exp = crossent.explain(y, z, observed=0.3, expected=expected)
+    except (ValueError, TypeError) as err:
+        message = str(err)
+    else:
+        assert exp.answer is not None
+    assert not message or "`expected`" in message

@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 
 import crossent._core as core
+from crossent.explain._catalogue import TEXT
 from crossent.explain._cause import Cause
-from crossent.explain._deviations import TEXT, causes_of
+from crossent.explain._deviations import causes_of
 from crossent.explain._evidence import (
     bears_on,
     claims_match,
@@ -244,9 +245,8 @@ def _unreduced_for(spec: Spec, obs: np.ndarray, shared: dict[str, Any]) -> Spec:
     nobody chose a reduction: a framework that means by default gave these values
     only unreduced, which is no mistake of the user's."""
     values = spec.implementation.options.get("reduction", ())
-    if obs.ndim == 0 or "none" not in values or "reduction" in spec.options:
-        return spec
-    if "reduction" in shared:
+    chosen = "reduction" in spec.options or "reduction" in shared
+    if obs.ndim == 0 or "none" not in values or chosen:
         return spec
     return Spec(spec.path, {**spec.options, "reduction": "none"})
 
@@ -287,7 +287,8 @@ def gap_causes(obs: Answer, exp: Answer) -> tuple[Cause, ...]:
     differently), the whole gap is what produces Y, and Y's causes are the answer.
     When X is not reproduced and Y is the reference's own number, Y's causes are
     what the reference does that the formula behind X missed (its smoothing, its
-    focal term...): the suspects, not a certainty.
+    focal term...): the suspects, not a certainty. When neither needs a deviation
+    but one is per example and the other one number, the reduction is the cause.
     """
     if obs.causes:
         return obs.causes

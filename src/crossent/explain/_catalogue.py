@@ -1,6 +1,7 @@
 """The catalogue of hypotheses: the mistakes before and after the loss, by name.
 
-Each entry is a name → (stable cause code, what the user did, in words). The
+Each entry is a name → (stable cause code, what the user did, in words); TEXT
+gives each cause code found by the search its title and fix. The
 transformations themselves are in :mod:`._hypothesis` (how a configuration runs)
 and :mod:`._formulas` (formulas written by hand); :mod:`._search` decides which
 entries to try on a question.
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["INPUTS", "OUTPUTS", "option_code"]
+__all__ = ["INPUTS", "OUTPUTS", "TEXT", "option_code"]
 
 #: Input transformations: name → (cause code, what the user did).
 INPUTS: Mapping[str, tuple[str, str]] = {
@@ -143,3 +144,81 @@ def option_code(name: str, old: Any, new: Any) -> str:
     if name in ("from_logits", "use_softmax", "with_logits"):
         return "logits_as_probs" if not new else "probs_as_logits"
     return _OPTION_CODES.get(name, "reduction" if "reduc" in name else "weighting")
+
+
+#: code → (title, fix), for causes found by the search.
+TEXT: dict[str, tuple[str, str]] = {
+    "probs_as_logits": (
+        "softmax/sigmoid applied to probabilities",
+        "Give a loss that applies softmax/sigmoid itself (from_logits=True, "
+        "torch.nn.CrossEntropyLoss, tf.nn.*_with_logits) the logits, not the "
+        "softmax/sigmoid outputs.",
+    ),
+    "logits_as_probs": (
+        "logits read as probabilities",
+        "Pass from_logits=True (or apply softmax/sigmoid first).",
+    ),
+    "logits_as_log_probs": (
+        "logits used as log-probabilities",
+        "Apply log_softmax before NLLLoss or a hand-written −Σ y·(log p), or use "
+        "cross_entropy on the logits.",
+    ),
+    "reduction": (
+        "a different reduction",
+        "Reduce both numbers the same way (mean over examples, or sum).",
+    ),
+    "batch_mean": (
+        "a mean of per-batch means",
+        "Weight each batch's mean by its size (or sum the losses and divide by N).",
+    ),
+    "log_base": (
+        "logarithm in base 2",
+        "Divide by ln 2 to convert nats to bits (or multiply bits by ln 2).",
+    ),
+    "log_clamped": (
+        "ε added inside the log",
+        "Use log_softmax / a fused cross-entropy instead of log(p + ε).",
+    ),
+    "clipped": (
+        "probabilities clipped",
+        "Compute from logits (from_logits=True) to avoid the clip.",
+    ),
+    "swapped_arguments": (
+        "arguments swapped",
+        "Pass (y_true, y_pred) in the order the function takes them.",
+    ),
+    "label_smoothing": (
+        "label smoothing",
+        "Set the same label_smoothing on both sides.",
+    ),
+    "focal": (
+        "focal-loss parameters",
+        "Set the same alpha, gamma and class balancing.",
+    ),
+    "weighting": ("weights", "Apply the same weights on both sides."),
+    "axis": ("class axis", "Name the class axis (axis=…) or move it last."),
+    "ignore_index": ("ignored targets", "Use the same ignore_index on both sides."),
+    "precision": (
+        "dtype and rounding",
+        "Compute the loss in float32 or float64.",
+    ),
+    "binary_vs_categorical": (
+        "binary and categorical formulas",
+        "Use the categorical loss for one label per example, the binary one for "
+        "independent labels.",
+    ),
+    "multi_label": (
+        "several true classes per example",
+        "For multi-label targets use sigmoid outputs and binary cross-entropy.",
+    ),
+    "renormalized": (
+        "rows renormalised",
+        "Normalise the rows, or compare like with like.",
+    ),
+    "overflow": ("probabilities turned back into logits", "Compute from logits."),
+    "fit_vs_call": (
+        "loss computed from the layer's logits in fit/evaluate",
+        "Compare evaluate() with the loss on the logits (from_logits=True), or "
+        "with a loss computed by a model without the final activation.",
+    ),
+}

@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from crossent.explain._catalogue import TEXT
 from crossent.explain._cause import Cause
-from crossent.explain._deviations import TEXT, implementation_causes
+from crossent.explain._deviations import implementation_causes
 from crossent.explain._facts import Facts
 from crossent.explain._hypothesis import Config, Question, evaluate
 from crossent.explain._model import expects

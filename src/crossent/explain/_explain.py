@@ -10,7 +10,6 @@ without: the step comparison of the implementations named (:mod:`._stepcauses`)
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Mapping, Sequence
 from functools import partial
@@ -19,27 +18,30 @@ from typing import Any
 import numpy as np
 
 from crossent._core._exact_softmax import plain_formulas
-from crossent.explain._answer import Answer, answer, expected_uniform, gap_causes
-from crossent.explain._compare import Comparison
+from crossent.explain._answer import answer, expected_uniform, gap_causes
 from crossent.explain._deviations import compare_model
 from crossent.explain._diagnose import diagnose
 from crossent.explain._explanation import Explanation, ValueRow
 from crossent.explain._facts import Facts, facts
-from crossent.explain._identify import PLAIN_ABOVE, observed_array
+from crossent.explain._identify import PLAIN_ABOVE
+from crossent.explain._matching import observed_array
 from crossent.explain._model import model_inputs
 from crossent.explain._question import align_broadcast, bind_impl, posed_options
 from crossent.explain._runs import Runs
+from crossent.explain._shown import (
+    as_specs,
+    reference_points,
+    reference_spec,
+    shown_comparison,
+)
 from crossent.explain._spec import (
-    SCALAR_REDUCTIONS,
     Spec,
-    as_spec,
     check_from_logits,
     check_option_names,
     check_options,
     reduced_like,
 )
 from crossent.explain._stepcauses import attach_contributions, order
-from crossent.frameworks._registry import registry
 
 __all__ = ["Explanation", "ValueRow", "explain"]
 
@@ -138,15 +140,6 @@ def _value_rows(
     return rows
 
 
-def _reference_for(f: Facts) -> str:
-    if f.label_kind in ("binary_column", "multi_hot"):
-        return "exact.sigmoid_binary" if f.from_logits else "exact.binary"
-    if f.from_logits or (f.from_logits is None and f.pred_kind == "logits"):
-        return "exact.softmax"
-    return "exact.categorical"
-
-
-# Above this many prediction elements, explain() runs fewer implementations.
 _LARGE = 1_000_000
 
 
@@ -160,29 +153,6 @@ def _textbook_for(f: Facts) -> list[str]:
         "exact.categorical",
         "exact.binary",
     ]
-
-
-def _reference_spec(f: Facts, a_value: Any, a_spec: Spec) -> Spec:
-    """The exact core, reduced the way A reduces (so the gap is not a shape mismatch)."""
-    reduction = "none"
-    if a_value is not None and np.ndim(a_value) == 0:
-        reduction = SCALAR_REDUCTIONS.get(
-            str(a_spec.options.get("reduction", "mean")), "mean"
-        )
-    return as_spec(Spec(_reference_for(f), {"reduction": reduction}))
-
-
-def _specs(
-    items: Sequence[Any], options: Mapping[str, Any], *, strict: bool = True
-) -> list[Spec]:
-    """Specs for ``items``; unknown paths raise, or are skipped when not ``strict``."""
-    specs = []
-    known = registry()
-    for item in items:
-        if not strict and isinstance(item, str) and item.split("(")[0] not in known:
-            continue
-        specs.append(as_spec(item, **options))
-    return specs
 
 
 def explain(
@@ -276,7 +246,7 @@ def _explain(
         y_pred = aligned
     _check_shapes(y_true, y_pred)
     against_list = [against] if isinstance(against, str) else list(against or ())
-    for spec in _specs(against_list, {}):
+    for spec in as_specs(against_list, {}):
         check_options(spec)
     given_shapes = (np.shape(y_true), np.shape(y_pred))
     posed = posed_options(
@@ -301,16 +271,16 @@ def _explain(
         defaults = defaults[
             :1
         ]  # large inputs: the exact reference, not every framework
-    shown = _specs(against_list, shared) + _specs(defaults, shared, strict=False)
+    shown = as_specs(against_list, shared) + as_specs(defaults, shared, strict=False)
     runs = Runs(y_true, y_pred)
     values = _value_rows(
-        shown, f, y_true, y_pred, runs, traced=_specs(against_list, shared)
+        shown, f, y_true, y_pred, runs, traced=as_specs(against_list, shared)
     )
     ident = None
     comp = None
     ans = None
     binary_involved = any(
-        s.implementation.labels == "binary" for s in _specs(against_list, shared)
+        s.implementation.labels == "binary" for s in as_specs(against_list, shared)
     )
     if f.label_kind == "one_hot" and not binary_involved:
         f = _without_binary(f)  # the answer reads the binary rule when it needs it
@@ -332,7 +302,7 @@ def _explain(
             y_true,
             y_pred,
             f=f,
-            against=_specs(against_list, shared),
+            against=as_specs(against_list, shared),
             shared=shared,
             runs=runs,
             evidence=causes,
@@ -353,23 +323,27 @@ def _explain(
                 if c.code not in have and ans_e.best is None
             ]
             causes = [*uniform, *gap]
-        comp = _shown_comparison(ans, against_list, shared, f, runs)
+        comp = shown_comparison(ans, against_list, shared, f, runs)
+        if ans_e is not None and not ans.causes:
+            # the answer is what produces the expected number: a trace of the
+            # observed number against the exact formula is not the question
+            comp = None
         if comp is not None and ans.best is not None and not ans.best.deviations:
             # the reference reproduces the number: the facts the inputs show get
             # their share of the gap to the exact formula (no cause from a step name)
             causes = attach_contributions(causes, comp, f, only_known=True)
     elif len(against_list) >= 2:
-        specs = _specs(against_list, shared)
+        specs = as_specs(against_list, shared)
         a_value = values[0].value if values else None
         b_spec = reduced_like(specs[1], a_value, specs[0])
         comp = compare_model(specs[0], b_spec, f, runs)
     elif len(against_list) == 1:
-        specs = _specs(against_list, shared)
+        specs = as_specs(against_list, shared)
         a_value = values[0].value if values else None
-        comp = compare_model(specs[0], _reference_spec(f, a_value, specs[0]), f, runs)
+        comp = compare_model(specs[0], reference_spec(f, a_value, specs[0]), f, runs)
     if comp is not None and observed is None:
         causes = attach_contributions(causes, comp, f)
-    refs = _reference_points(f)
+    refs = reference_points(f)
     inputs = {
         "y_true_shape": list(np.shape(y_true)),
         "y_pred_shape": list(np.shape(y_pred)),
@@ -413,25 +387,6 @@ def _check_shapes(y_true: Any, y_pred: Any) -> None:
         )
 
 
-def _same_setup(named: Spec, matched: Spec) -> bool:
-    """Whether ``matched`` is ``named`` with some defaults spelled out.
-
-    identify() reports the options it tried (``reduction='sum_over_batch_size'``);
-    the implementation the user named without them is the same computation.
-    """
-    return named.path == matched.path and all(
-        k in matched.options and _equal_option(matched.options[k], v)
-        for k, v in named.options.items()
-    )
-
-
-def _equal_option(a: Any, b: Any) -> bool:
-    try:
-        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
-    except (TypeError, ValueError):
-        return a is b
-
-
 def _coerce(value: Any, y_pred: Any) -> Any:
     """Lists of numbers (weights) as arrays in the predictions' floating dtype.
 
@@ -452,57 +407,3 @@ def _without_binary(f: Facts) -> Facts:
     from dataclasses import replace
 
     return replace(f, options={**f.options, "_categorical_only": True})
-
-
-def _shown_comparison(
-    ans: Answer,
-    against_list: Sequence[Any],
-    shared: Mapping[str, Any],
-    f: Facts,
-    runs: Runs,
-) -> Comparison | None:
-    """The step comparison shown next to the answer: the implementation that
-    computes the number (the best hypothesis's, or the first registered match when
-    the best needs a transformation) against the reference."""
-    best = ans.best
-    if best is None:
-        return None
-    a_spec = best.config.spec
-    if best.config.inputs or best.config.output:
-        plain = [
-            m
-            for m in ans.identification.matches
-            if m.input_dtype != "as given" and "," not in m.input_dtype
-        ]
-        if not plain:
-            return None
-        # the reference's own implementation first, when it computes the number
-        same = [m for m in plain if m.spec.path == ans.reference.spec.path]
-        a_spec = (same or plain)[0].spec
-    # exact/textbook matches are listed unreduced; the number is their mean or sum
-    a_spec = reduced_like(a_spec, best.value, a_spec)
-    specs = _specs(against_list, shared)
-    if len(specs) >= 2 and _same_setup(specs[0], a_spec):
-        b_spec = reduced_like(specs[1], best.value, a_spec)
-    elif not specs or _same_setup(specs[0], a_spec):
-        b_spec = _reference_spec(f, best.value, a_spec)
-    else:
-        b_spec = ans.reference.spec
-    if a_spec == b_spec:
-        return None  # the reference computes the number: there is no gap to trace
-    return compare_model(a_spec, b_spec, f, runs)
-
-
-def _reference_points(f: Facts) -> dict[str, float]:
-    refs: dict[str, float] = {}
-    if f.num_classes >= 2:
-        refs["log C (uniform prediction)"] = math.log(f.num_classes)
-    if f.label_kind == "soft":
-        y = f.y_true
-        with np.errstate(all="ignore"):
-            h = -np.sum(np.where(y > 0, y * np.log(np.where(y > 0, y, 1)), 0), axis=-1)
-        refs["mean label entropy H(y) (minimum CE)"] = float(np.mean(h))
-    refs["Keras float32 floor per row"] = float(
-        -np.log(np.float32(1) - np.float32(1e-7))
-    )
-    return refs

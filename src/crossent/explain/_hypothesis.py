@@ -26,7 +26,7 @@ import numpy as np
 
 from crossent.explain._catalogue import INPUTS, OUTPUTS, option_code
 from crossent.explain._formulas import FORMULAS, activate, dense, formula
-from crossent.explain._identify import _matches
+from crossent.explain._matching import matches as _matches
 from crossent.explain._model import LOGITS_SWITCHES, expects
 from crossent.explain._question import bind_impl
 from crossent.explain._runs import _defaults

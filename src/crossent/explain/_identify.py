@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import html
 import itertools
-import math
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from crossent._core._exact_softmax import plain_formulas, plain_only
+from crossent.explain._matching import (
+    decimal_tolerance,
+    float32_could_match,
+    matches,
+    observed_array,
+)
 from crossent.explain._model import model_inputs
 from crossent.explain._question import bind_impl, posed_options
 from crossent.explain._render import (
@@ -173,111 +177,25 @@ def _option_grid(impl: Implementation) -> Iterator[dict[str, Any]]:
         yield dict(zip(names, values))
 
 
-def observed_array(fn: str, observed: Any, name: str = "observed") -> np.ndarray:
-    """``observed`` as an array of numbers (a float32 keeps its dtype, which says
-    how it was rounded), or a ValueError naming ``fn`` and the argument."""
-    try:
-        obs = np.asarray(
-            observed, dtype=np.float64 if not hasattr(observed, "dtype") else None
-        )
-    except (TypeError, ValueError):
-        obs = np.asarray([observed], dtype=object)  # reported below
-    if isinstance(observed, (bool, np.bool_)) or np.asarray(observed).dtype == bool:
-        obs = np.asarray([observed], dtype=object)  # True is no loss value
-    not_numbers = obs.dtype.kind not in "iuf" and obs.dtype.name != "bfloat16"
-    if observed is None or (not_numbers and obs.size):  # [] from empty inputs is fine
-        raise ValueError(
-            f"{fn}: `{name}` must be the number (or array of numbers) you "
-            f"{'saw' if name == 'observed' else 'expected'}, such "
-            f"as 0.0946 or [0.105, 0.805]; got {observed!r}."
-        )
-    return obs
-
-
-def decimal_tolerance(observed: Any) -> np.ndarray:
-    """Half a unit in the last printed digit of each observed number.
-
-    A Python float is read through its shortest repr (``0.0946`` → ±5e-5);
-    NumPy float32 values get their own rounding (±½ ulp).
-    """
-    arr = np.asarray(observed)
-    if arr.dtype.kind == "f" and arr.dtype != np.float64:
-        return np.asarray(np.spacing(np.abs(arr).astype(arr.dtype)), np.float64) / 2
-    flat = [
-        0.5 * 10.0 ** int(Decimal(repr(float(x))).as_tuple().exponent)
-        if math.isfinite(x)
-        else 0.0
-        for x in np.asarray(arr, np.float64).reshape(-1)
-    ]
-    return np.asarray(flat, np.float64).reshape(arr.shape)
-
-
-def _rounding_tolerance(value: np.ndarray) -> np.ndarray:
-    """The rounding an implementation's own dtype allows (4 ulp-ish, relative)."""
-    dtype = value.dtype
-    eps = 2.0**-7 if dtype.name == "bfloat16" else float(np.finfo(dtype).eps)
-    return 4 * eps * (1 + np.abs(value.astype(np.float64)))
-
-
-def _off_grid(value: np.ndarray, observed: np.ndarray) -> bool:
-    """Whether a half-precision result cannot have printed ``observed``: a number
-    written with more digits than float16/bfloat16 hold, and not on their grid.
-
-    A float16 loss of 0.00775 prints as 0.00775146484375 (on the grid) or with a few
-    digits (0.00775); 0.0077149271965026855 is a float32 number, whatever the
-    4·eps rounding allowance of a float16 computation would admit.
-    """
-    if value.dtype.itemsize > 2 or observed.dtype != np.float64:
-        return False
-    with np.errstate(all="ignore"):
-        on_grid = observed.astype(value.dtype).astype(np.float64) == observed
-        spacing = np.spacing(np.abs(value).astype(value.dtype)).astype(np.float64)
-        precise = (
-            decimal_tolerance(observed) < np.broadcast_to(spacing, observed.shape) / 2
-        )
-    fin = np.isfinite(observed)
-    return bool(np.any(precise & ~on_grid & fin))
-
-
-def _matches(value: Any, observed: np.ndarray, tol: np.ndarray | None) -> float | None:
-    v = np.asarray(value)
-    if v.dtype.kind not in "fV":
+def _label_values(y_true: Any) -> frozenset[int] | None:
+    """The class ids the targets hold (None for other labels, or too many to list)."""
+    yt = np.asarray(y_true)
+    if yt.dtype.kind not in "iu" or yt.size > 10_000_000:
         return None
-    if v.shape != observed.shape:
-        return None
-    vf, of = v.astype(np.float64), observed.astype(np.float64)
-    same_special = np.array_equal(np.isnan(vf), np.isnan(of)) and np.array_equal(
-        np.where(np.isinf(vf), vf, 0), np.where(np.isinf(of), of, 0)
-    )
-    if not same_special:
-        return None
-    if _off_grid(v, observed):
-        return None
-    fin = np.isfinite(of)
-    allowed = (
-        decimal_tolerance(observed) if tol is None else tol
-    ) + _rounding_tolerance(v)
-    diff = np.abs(vf[fin] - of[fin])
-    if not np.all(diff <= np.broadcast_to(allowed, of.shape)[fin]):
-        return None
-    rel = diff / np.maximum(np.abs(of[fin]), 1e-300)
-    return float(np.max(rel, initial=0.0))
+    return frozenset(int(v) for v in np.unique(yt))
 
 
-def _float32_could_match(value: Any, observed: np.ndarray) -> bool:
-    """Whether the float32 variant is worth running after the inputs as given missed.
-
-    Computing in float32 instead moves a finite loss by rounding (~1e-6 relative,
-    the clip constants included); it can only matter far from ``observed`` when
-    float32 overflows or saturates, which makes the result non-finite.
-    """
-    v = np.asarray(value)
-    if v.shape != observed.shape or v.dtype.kind not in "fV":
-        return False
-    vf, of = v.astype(np.float64), observed.astype(np.float64)
-    if not (np.all(np.isfinite(vf)) and np.all(np.isfinite(of))):
-        return True
-    return bool(np.all(np.abs(vf - of) <= 1e-3 * (1 + np.abs(of))))
+def _same_run(options: dict[str, Any], present: frozenset[int] | None) -> str:
+    """A key equal for option sets that compute the same thing on these targets: an
+    ``ignore_index`` (``ignore_class``) that no target holds ignores nothing,
+    whichever value it is, and so does None."""
+    canon = dict(options)
+    if present is not None:
+        for name in ("ignore_index", "ignore_class"):
+            value = canon.get(name, "unset")
+            if value is None or (isinstance(value, int) and value not in present):
+                canon[name] = "absent"
+    return repr(sorted(canon.items(), key=str))
 
 
 def _input_variants(y_true: Any, y_pred: Any) -> list[tuple[str, Any, Any, bool]]:
@@ -368,7 +286,7 @@ def _solved(
             return None
 
     def ok(value: Any) -> bool:
-        return value is not None and _matches(value, obs, tol) is not None
+        return value is not None and matches(value, obs, tol) is not None
 
     seen: set[str] = set()
     for searched in _option_grid(impl):
@@ -387,7 +305,7 @@ def _solved(
         most = allowed_digits(obs)
         for options in solutions(free, base, run, ok, float(of.mean()), most):
             value = np.asarray(run(options))
-            err = _matches(value, obs, tol)
+            err = matches(value, obs, tol)
             if err is not None:
                 yield err, Spec(impl.path, options), value
                 return
@@ -489,13 +407,19 @@ def identify(
     prefixes: dict[tuple[Any, ...], dict[str, Any]] = {}
     tried = 0
     order = {p: i for i, p in enumerate(registry())}
+    present = _label_values(y_true)
     for done, impl in enumerate(impls, 1):
         if progress is not None:
             progress(done - 1, len(impls))
         accepted = accepted_options(impl)
         given = {k: v for k, v in fixed.items() if k in accepted}
+        runs_made: set[str] = set()
         for searched in _option_grid(impl):
             options = {**{k: v for k, v in searched.items() if k not in given}, **given}
+            same = _same_run(options, present)
+            if same in runs_made:
+                continue  # an ignored label no target has: the run already made
+            runs_made.add(same)
             # The inputs as given first; float32 only if they do not match as given.
             skip_f32 = False
             for dtype_name, yt, yp, cast in _input_variants(y_true, y_pred):
@@ -520,9 +444,9 @@ def identify(
                                 _runs.remember(impl, options, yt, yp, value)
                 except Exception:
                     continue
-                err = _matches(value, obs, tol)
+                err = matches(value, obs, tol)
                 if err is None:
-                    skip_f32 = skip_f32 or not _float32_could_match(value, obs)
+                    skip_f32 = skip_f32 or not float32_could_match(value, obs)
                     continue
                 spec = Spec(impl.path, options)
                 match = Match(spec, np.asarray(value), err, dtype_name, impl.summary)
