@@ -490,4 +490,54 @@ CASES: list[dict[str, Any]] = [
             "value by ln 2 to compare it with the cross-entropy in nats."
         ),
     },
+    # ------------------------------------------------------------------ 10
+    {
+        "id": "penguins-exercise-softmax-then-bce-on-one-hot-targets",
+        "source": "https://github.com/Cambridge-ICCS/practical-ml-with-pytorch/pull/84",
+        "title": "Move to simpler CrossEntropyLoss",
+        "question": (
+            "The penguin-classification exercise (3 species, exactly one per sample) ends the "
+            "model in a softmax and trains it with nn.BCELoss on one-hot targets; issue #83 and "
+            "this PR replace it with nn.CrossEntropyLoss on class indices, explaining that "
+            "softmax followed by BCELoss is a mismatch and gives a different loss."
+        ),
+        "y_true": [
+            [1.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0],
+            [0.0, 0.0, 1.0],
+            [0.0, 1.0, 0.0],
+        ],
+        "y_pred": [
+            [0.70, 0.20, 0.10],
+            [0.25, 0.45, 0.30],
+            [0.15, 0.25, 0.60],
+            [0.50, 0.35, 0.15],
+        ],
+        "dtype": "float32",
+        "user_believes_logits": False,
+        "against": "torch.nn.functional.binary_cross_entropy",
+        "options": {},
+        "reproduce": (
+            "import torch\n"
+            "# the exercise: softmax outputs, BCELoss against the one-hot targets\n"
+            "observed = float(torch.nn.functional.binary_cross_entropy("
+            "torch.from_numpy(y_pred), torch.from_numpy(y_true)))"
+        ),
+        "reference": (
+            "import torch\n"
+            "# the multi-class cross-entropy of the same probabilities: -mean(log p[target])\n"
+            "t = torch.from_numpy(y_true).argmax(dim=1)\n"
+            "expected = float(torch.nn.functional.nll_loss(torch.log(torch.from_numpy(y_pred)), t))"
+        ),
+        "headline": "binary_vs_categorical",
+        "acceptable": ["multi_label"],
+        "expert_answer": (
+            "BCELoss treats every class as an independent yes/no problem and averages over "
+            "all N x C entries, which suits multi-label problems; with a softmax (a coupled "
+            "distribution) and one single correct class it is a mismatch, and its value is "
+            "not the multi-class cross-entropy. For exactly one class per sample use "
+            "CrossEntropyLoss on the logits with class indices (no softmax layer, no one-hot "
+            "targets): it computes -log softmax(z)[target]."
+        ),
+    },
 ]
