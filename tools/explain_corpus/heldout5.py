@@ -540,4 +540,50 @@ CASES: list[dict[str, Any]] = [
             "targets): it computes -log softmax(z)[target]."
         ),
     },
+    # ------------------------------------------------------------------ 11
+    {
+        "id": "captum-titanic-tutorial-softmax-before-crossentropyloss",
+        "source": "https://github.com/meta-pytorch/captum/issues/1010",
+        "title": "Potential Issue of CrossEntropyLoss in Tutorial Titanic Data Analysis",
+        "question": (
+            "Captum's Titanic tutorial model ends in nn.Softmax and is trained with "
+            "nn.CrossEntropyLoss on the survived / not-survived labels; the reporter points out "
+            "that CrossEntropyLoss already is LogSoftmax + NLLLoss, so the last softmax is "
+            "redundant and the loss is computed on a second softmax."
+        ),
+        "y_true": [1, 0, 0, 1, 0],
+        "y_pred": [
+            [0.20, 0.80],
+            [0.90, 0.10],
+            [0.65, 0.35],
+            [0.45, 0.55],
+            [0.97, 0.03],
+        ],
+        "dtype": "float32",
+        "user_believes_logits": False,
+        "against": "torch.nn.functional.cross_entropy",
+        "options": {},
+        "reproduce": (
+            "import torch\n"
+            "# the tutorial: softmax outputs fed to nn.CrossEntropyLoss\n"
+            "observed = float(torch.nn.CrossEntropyLoss()(torch.from_numpy(y_pred), "
+            "torch.from_numpy(y_true)))"
+        ),
+        "reference": (
+            "import torch\n"
+            "# the cross-entropy of these probabilities (what CrossEntropyLoss gives on the\n"
+            "# logits before the softmax): -mean(log p[label])\n"
+            "expected = float(torch.nn.functional.nll_loss(torch.log(torch.from_numpy(y_pred)), "
+            "torch.from_numpy(y_true)))"
+        ),
+        "headline": "probs_as_logits",
+        "acceptable": [],
+        "expert_answer": (
+            "CrossEntropyLoss expects unnormalised logits and applies log_softmax itself, so a "
+            "softmax layer in front of it makes the loss the cross-entropy of softmax(p): with "
+            "two classes the probabilities in [0, 1] are squeezed to between 0.27 and 0.73, the "
+            "loss cannot go to 0 and the gradients shrink. A maintainer agrees the softmax can "
+            "be dropped; a later PR (#1839) removes it and feeds the logits to the loss."
+        ),
+    },
 ]
