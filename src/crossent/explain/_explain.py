@@ -323,11 +323,14 @@ def _explain(
                 if c.code not in have and ans_e.best is None
             ]
             causes = [*uniform, *gap]
-        comp = shown_comparison(ans, against_list, shared, f, runs)
-        if ans_e is not None and not ans.causes:
-            # the answer is what produces the expected number: a trace of the
-            # observed number against the exact formula is not the question
-            comp = None
+        # when the answer is what produces the expected number, a trace of the
+        # observed number against the exact formula is not the question
+        by_expected = ans_e is not None and not ans.causes
+        comp = (
+            None
+            if by_expected
+            else shown_comparison(ans, against_list, shared, f, runs)
+        )
         if comp is not None and ans.best is not None and not ans.best.deviations:
             # the reference reproduces the number: the facts the inputs show get
             # their share of the gap to the exact formula (no cause from a step name)
