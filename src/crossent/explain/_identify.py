@@ -36,6 +36,7 @@ from crossent.explain._spec import (
     check_from_logits,
     check_option_names,
 )
+from crossent.frameworks import _rows as rows
 from crossent.frameworks._plan import Plan
 from crossent.frameworks._registry import Implementation, registry
 
@@ -222,36 +223,39 @@ def _input_variants(y_true: Any, y_pred: Any) -> list[tuple[str, Any, Any, bool]
     return out
 
 
-# Implementations whose `reduction` option changes nothing but their final "reduce"
-# step (crossent's own formulas), so the work before it is shared across reductions.
-_PREFIX_SHARING = frozenset({"textbook", "exact"})
-
-
 def _run_sharing_prefix(
     impl: Implementation,
     plan: Plan,
     state: Any,
     options: dict[str, Any],
     variant: str,
-    cache: dict[tuple[Any, ...], dict[str, Any]],
+    cache: dict[tuple[Any, ...], Any],
 ) -> Any:
-    """Run ``plan``; for textbook/exact formulas reuse the state before "reduce"."""
-    if impl.framework not in _PREFIX_SHARING or "reduction" not in options:
-        return plan.run(state).get("value")
-    cut = next(
-        (i for i, s in enumerate(plan.steps) if s.name == "reduce"), len(plan.steps)
-    )
+    """Run ``plan``, its steps before "reduce" shared by the reductions tried.
+
+    The values of an implementation's ``reduce_options`` (``reduction``) follow
+    one another in the option grid; the steps before "reduce" are the same for
+    all of them (a test holds every registered implementation to it), so they run
+    once, in row blocks on large inputs.
+    """
+    reducing = impl.reduce_options
+    if not any(k in options for k in reducing) or rows.cut(plan) == len(plan.steps):
+        return rows.run_value(plan, state)
     key = (
-        impl.path,
+        plan.implementation,
         variant,
-        tuple(sorted((k, repr(v)) for k, v in options.items() if k != "reduction")),
+        tuple(sorted((k, repr(v)) for k, v in options.items() if k not in reducing)),
+        tuple((s.name, s.formula, s.source) for s in plan.steps[: rows.cut(plan)]),
     )
     if key not in cache:
         # one prefix kept at a time: the reductions of one formula come one after
-        # the other, and each prefix holds several arrays the size of the inputs
+        # the other, and a prefix run whole holds arrays the size of the inputs
         cache.clear()
-        cache[key] = Plan(plan.implementation, plan.steps[:cut]).run(state)
-    return Plan(plan.implementation, plan.steps[cut:]).run(cache[key]).get("value")
+        cache[key] = rows.run_prefix(plan, state)
+    try:
+        return rows.run_suffix(plan, cache[key]).get("value")
+    except rows.NeedsWholeError:
+        return plan.run(state).get("value")
 
 
 def _dtype_name(y_pred: Any) -> str:
@@ -281,7 +285,7 @@ def _solved(
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 plan, state = bind_impl(impl, y_true, y_pred, **options)
-                return plan.run(state).get("value")
+                return rows.run_value(plan, state)
         except Exception:
             return None
 

@@ -83,7 +83,7 @@ class Mirror:
 
     Attributes
     ----------
-    framework, versions, reference, summary, expects, labels, divergences, options
+    framework, versions, reference, summary, expects, labels, divergences, options, reduce_options
         The registry entry's fields (see
         :class:`~crossent.frameworks._registry.Implementation`); ``options`` are
         the values :func:`crossent.identify` tries, and the option grids
@@ -119,6 +119,7 @@ class Mirror:
     path: str = ""
     divergences: tuple[Divergence, ...] = ()
     options: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    reduce_options: tuple[str, ...] = ("reduction",)
     y_true: str = "y_true"
     y_pred: str = "y_pred"
     hidden: tuple[str, ...] = ()
@@ -154,6 +155,7 @@ class Mirror:
                 bind=bind,
                 divergences=self.divergences,
                 options=self.options,
+                reduce_options=self.reduce_options,
             )
         )
 

@@ -104,6 +104,12 @@ class Step:
     describe : callable, optional
         ``describe(before, after) -> str``: a one-line account of what the step
         did to these inputs ("row 1 divided by 1.99"); empty when it did nothing.
+    rowwise : bool, default True
+        Whether the plan may run in blocks of rows with this step in it (see
+        :mod:`crossent.frameworks._rows`): a step before "reduce" treats each
+        example on its own; "reduce" and later steps read only what is one number
+        (or one loss row) per example. False for a step that looks across rows
+        or reads per-class entries after the per-example steps.
     """
 
     name: StepName
@@ -113,6 +119,7 @@ class Step:
     describe: Callable[[State, State], str] | None = field(
         default=None, repr=False, compare=False
     )
+    rowwise: bool = field(default=True, repr=False, compare=False)
 
     def apply(self, state: State) -> dict[str, Any]:
         """Run the step on ``state`` and return the new state."""

@@ -63,6 +63,9 @@ class Implementation:
         How it differs from the exact core.
     options : mapping
         The option values :func:`crossent.identify` tries, by option name.
+    reduce_options : tuple of str
+        Options that change only the "reduce" and "output" steps: identify runs
+        the steps before "reduce" once for every value of them.
     """
 
     path: str
@@ -75,6 +78,7 @@ class Implementation:
     bind: Binder = field(repr=False, compare=False)
     divergences: tuple[Divergence, ...] = ()
     options: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    reduce_options: tuple[str, ...] = ("reduction",)
 
 
 _REGISTRY: dict[str, Implementation] = {}

@@ -69,7 +69,13 @@ def _reduce(reduction: TextbookReduction, axis: int) -> Step:
             return {"value": np.mean(loss)}
         return {"value": np.mean(state["terms"])}
 
-    return Step("reduce", formulas[reduction], fn, "written by hand")
+    return Step(
+        "reduce",
+        formulas[reduction],
+        fn,
+        "written by hand",
+        rowwise=reduction != "mean_over_elements",  # np.mean of every term
+    )
 
 
 def _inputs(y_true: Any, y_pred: Any, axis: int = -1) -> dict[str, Any]:

@@ -197,7 +197,8 @@ def eval_metric(
         return {"value": np.asarray(state["value"], np.float64)}
 
     steps += [
-        Step("weight", "ℓ ← w·ℓ", weigh, f"{METRIC_CPP} GetFinalError"),
+        # the weights are the whole batch's, one per row
+        Step("weight", "ℓ ← w·ℓ", weigh, f"{METRIC_CPP} GetFinalError", rowwise=False),
         Step(
             "reduce", f"Σ w·ℓ / (Σ w + {TINY:g})", reduce, f"{METRIC_CPP} GetFinalError"
         ),

@@ -70,7 +70,8 @@ def weights_step(weight: Any, n: int, source: str, dtype: Any = np.float32) -> S
     def fn(state: State) -> dict[str, Any]:
         return {"sample_weight": stored, "loss": state["loss"] * stored}
 
-    return Step("weight", f"ℓ ← w·ℓ, w in {np.dtype(dtype)}", fn, source)
+    # the weights are the whole batch's, one per row
+    return Step("weight", f"ℓ ← w·ℓ, w in {np.dtype(dtype)}", fn, source, rowwise=False)
 
 
 def _reduce(source: str) -> Step:

@@ -242,6 +242,12 @@ def sparse_steps(
     num_classes = output.shape[-1]
     dtype = output.dtype
     compute = np.dtype(np.float32) if dtype.name == "float16" else dtype
+    # labels flattened from (N, T): the loss goes back to (N, T), a shape a block
+    # of the flattened rows does not have; otherwise the loss has the labels' shape
+    flat = tuple(result_shape) != np.shape(target)
+
+    def shaped(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return a.reshape(result_shape if flat else y.shape)
 
     def validate(state: State) -> dict[str, Any]:
         y = np.asarray(state["y_true"]).astype(np.int64)
@@ -249,7 +255,7 @@ def sparse_steps(
         valid = np.ones(y.shape, bool)
         if ignore_class is not None:
             valid = y != np.int64(ignore_class)
-            out["mask"] = valid.reshape(result_shape)
+            out["mask"] = shaped(valid, y)
         bad = valid & ((y < 0) | (y >= num_classes))
         if np.any(bad):
             raise FrameworkError(
@@ -280,10 +286,16 @@ def sparse_steps(
             y = np.where(y == np.int64(ignore_class), 0, y)
         picked = np.take_along_axis(state["log_p"], y[..., None], axis=-1)
         loss = (-picked[..., 0]).astype(dtype, copy=False)
-        return {"loss": loss.reshape(result_shape)}
+        return {"loss": shaped(loss, y)}
 
     steps = [
-        Step("validate", "0 ≤ y < C for every label kept", validate, SPARSE),
+        Step(
+            "validate",
+            "0 ≤ y < C for every label kept",
+            validate,
+            SPARSE,
+            rowwise=not flat,
+        ),
         Step("cast", "y ← int64(y) (float labels truncate toward 0)", cast, source),
     ]
     if from_logits:
@@ -294,7 +306,7 @@ def sparse_steps(
         steps.append(clip_step(dtype, "sparse_categorical_crossentropy", source=source))
         formula = "log p ← log_softmax(log p) = log p − log Σ_c p_c (after the clip)"
         steps.append(Step("log", formula, log, f"{src}; {SPARSE}"))
-    steps.append(Step("terms", "ℓ ← −log p_y", terms, SPARSE))
+    steps.append(Step("terms", "ℓ ← −log p_y", terms, SPARSE, rowwise=not flat))
     if ignore_class is not None:
 
         def ignore(state: State) -> dict[str, Any]:

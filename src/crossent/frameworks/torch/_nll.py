@@ -344,7 +344,13 @@ def _prob_plan(
         "mean": "−Σ_i Σ_c t_ic / N   (N samples, not Σ weights)",
     }[reduction]
     steps += [
-        Step("reduce", formula, reduce, f"{_SRC} cross_entropy_loss_prob_target"),
+        Step(
+            "reduce",
+            formula,
+            reduce,
+            f"{_SRC} cross_entropy_loss_prob_target",
+            rowwise=False,  # one sum over every term, as torch does
+        ),
         _output(),
     ]
     options = {"reduction": reduction, "label_smoothing": ls}

@@ -176,6 +176,12 @@ def _output() -> Step:
         "model_accepts_loss_kwargs": (True, False),
         "gradient_accumulation_steps": (1, 2, 4, 8),
     },
+    # they choose how the step's token losses are counted and averaged
+    reduce_options=(
+        "version",
+        "model_accepts_loss_kwargs",
+        "gradient_accumulation_steps",
+    ),
 )
 def logged_loss(
     logits: Any,
@@ -291,6 +297,7 @@ def logged_loss(
             "labels shifted (causal) and flattened, per micro-batch",
             flatten,
             f"{SRC} ForCausalLMLoss",
+            rowwise=False,  # the shift crosses rows; the shapes are the batch's
         ),
         *(s for s in torch_plan.steps if s.name in ("activation", "terms", "ignore")),
         _reduce(name, int(gradient_accumulation_steps), micro, counts, tokens),

@@ -80,7 +80,8 @@ def _weighted_mean(weight: Any, n: int, source: str) -> tuple[Step, Step]:
         return {"value": np.float64(esum if wsum == 0 else esum / wsum)}
 
     return (
-        Step("weight", "ℓ ← float32(ℓ·w)", weigh, source),
+        # the weights are the whole batch's, one per row
+        Step("weight", "ℓ ← float32(ℓ·w)", weigh, source, rowwise=False),
         Step("reduce", "esum / wsum in double (esum when wsum = 0)", reduce, source),
     )
 

@@ -134,7 +134,9 @@ def _weight(w: np.ndarray, axis: int, ignore_index: int, soft: bool) -> Step:
     return Step("weight", formula, fn, f"{LOSS_PY} cross_entropy")
 
 
-def _ce_reduce(reduction: str, ignore_index: int, weighted: bool, soft: bool) -> Step:
+def _ce_reduce(
+    reduction: str, ignore_index: int, weighted: bool, soft: bool, empty: bool
+) -> Step:
     def fn(state: State) -> dict[str, Any]:
         loss = state["loss"]
         dt = loss.dtype
@@ -142,7 +144,7 @@ def _ce_reduce(reduction: str, ignore_index: int, weighted: bool, soft: bool) ->
             return {"value": np.asarray(np.sum(loss, dtype=dt))}
         if reduction == "none":
             return {"value": loss}
-        if loss.size == 0 or 0 in state["y_pred"].shape:
+        if loss.size == 0 or empty:
             return {"value": np.asarray(np.nan, dt)}
         total = np.sum(loss, dtype=np.float32 if dt == np.float16 else dt)
         if ignore_index >= 0 and not soft:
@@ -322,7 +324,7 @@ def cross_entropy(
     steps.append(_soft_terms(ax) if soft else _hard_terms(ax, ignore_index))
     if w is not None:
         steps.append(_weight(w, ax, ignore_index, soft))
-    steps.append(_ce_reduce(reduction, ignore_index, w is not None, soft))
+    steps.append(_ce_reduce(reduction, ignore_index, w is not None, soft, 0 in x.shape))
     keep = None
     if reduction == "none" and soft:
         keep = tuple(np.expand_dims(np.empty(np.delete(x.shape, ax)), ax).shape)

@@ -200,6 +200,7 @@ def _validate(n_classes: int, ignore_index: int, shifted: Any) -> Step:
         f"0 ≤ y < V or y = ignore_index ({ignore_index}), on {what}",
         fn,
         f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
+        rowwise=shifted is None,  # a shift crosses rows; shift_labels is whole
     )
 
 
@@ -223,7 +224,8 @@ def _flatten(vocab_size: int, ignore_index: int, shifted: Any) -> Step:
         formula = "labels ← shift_labels as given; flatten to (-1, V)"
     else:
         formula = "flatten: logits (-1, V), labels (-1,)"
-    return Step("squeeze", formula, fn, SRC)
+    # the flattened rows are no longer the given ones
+    return Step("squeeze", formula, fn, SRC, rowwise=False)
 
 
 def lm_plan(
