@@ -42,6 +42,7 @@ from crossent.explain._spec import (
     reduced_like,
 )
 from crossent.explain._stepcauses import attach_contributions, order
+from crossent.frameworks._rows import run_value
 
 __all__ = ["Explanation", "ValueRow", "explain"]
 
@@ -124,7 +125,7 @@ def _value_rows(
                     value = runs.traced(impl, spec.options, yp).final.get("value")
                 else:
                     plan, state = bind_impl(impl, y_true, yp, **dict(spec.options))
-                    value = plan.run(state).get("value")
+                    value = run_value(plan, state)
                     runs.remember(impl, spec.options, y_true, yp, value)
         except Exception as err:
             rows.append(

@@ -8,7 +8,11 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Facts", "facts"]
+__all__ = ["KEEP_FLOAT32_ABOVE", "Facts", "facts"]
+
+#: float32 predictions with more values than this are kept as they are (below it,
+#: as float64).
+KEEP_FLOAT32_ABOVE = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -55,14 +59,21 @@ class Facts:
     @property
     def one_hot(self) -> np.ndarray:
         """Dense targets (integer labels expanded)."""
+        return self.dense_labels(np.float64)
+
+    def dense_labels(self, dtype: Any) -> np.ndarray:
+        """Dense targets in ``dtype``: integer labels expanded straight into it (an
+        out-of-range id gives a row of zeros), other targets cast."""
         if self.label_kind == "integer":
             idx = self.y_true.astype(np.int64)
-            valid = (idx >= 0) & (idx < self.num_classes)
             # N × C, never a C × C identity (100k classes would need 74.5 GiB)
-            hot = (idx[..., None] == np.arange(self.num_classes)) & valid[..., None]
-            dense: np.ndarray = hot.astype(np.float64)
+            dense = np.zeros((*idx.shape, self.num_classes), dtype)
+            valid = (idx >= 0) & (idx < self.num_classes)
+            np.put_along_axis(
+                dense, np.where(valid, idx, 0)[..., None], valid[..., None], axis=-1
+            )
             return dense
-        return self.y_true
+        return self.y_true.astype(dtype, copy=False)
 
 
 def _label_kind(y_true: np.ndarray, y_pred: np.ndarray) -> str:
@@ -104,11 +115,15 @@ def facts(
         if yp_in.dtype.kind == "f" or yp_in.dtype.name == "bfloat16"
         else "float64"
     )
-    yp = yp_in.astype(np.float64, copy=False)
+    # float32 predictions as large as a batch of a language model stay float32: a
+    # float64 copy would double what explain holds (the rules compute in float64
+    # where it matters; every float32 is a float64 exactly)
+    keep = yp_in.dtype == np.float32 and yp_in.size > KEEP_FLOAT32_ABOVE
+    yp = yp_in if keep else yp_in.astype(np.float64, copy=False)
     yt = np.asarray(y_true)
     if yt.dtype.kind not in "iu":
         yt = yt.astype(np.float64, copy=False)
-    sums = yp.sum(axis=-1) if yp.ndim else yp
+    sums = yp.sum(axis=-1, dtype=np.float64) if yp.ndim else yp
     c = int(yp.shape[-1]) if yp.ndim else 1
     return Facts(
         yt,

@@ -31,6 +31,7 @@ from crossent.explain._model import LOGITS_SWITCHES, expects
 from crossent.explain._question import bind_impl
 from crossent.explain._runs import _defaults
 from crossent.explain._spec import Spec, accepted_options
+from crossent.frameworks._rows import run_value
 
 __all__ = [
     "INPUTS",
@@ -304,7 +305,7 @@ def _run(impl: Any, yt: Any, yp: Any, options: dict[str, Any]) -> np.ndarray | N
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             plan, state = bind_impl(impl, yt, yp, **options)
-            value = plan.run(state).get("value")
+            value = run_value(plan, state)
     except Exception:
         return None
     v = np.asarray(value)

@@ -246,6 +246,7 @@ def _run_sharing_prefix(
         variant,
         tuple(sorted((k, repr(v)) for k, v in options.items() if k not in reducing)),
         tuple((s.name, s.formula, s.source) for s in plan.steps[: rows.cut(plan)]),
+        tuple(sorted(set().union(*(s.reads for s in plan.steps[rows.cut(plan) :])))),
     )
     if key not in cache:
         # one prefix kept at a time: the reductions of one formula come one after
@@ -255,7 +256,7 @@ def _run_sharing_prefix(
     try:
         return rows.run_suffix(plan, cache[key]).get("value")
     except rows.NeedsWholeError:
-        return plan.run(state).get("value")
+        return plan.run(state).get("value")  # a reduction that reads more
 
 
 def _dtype_name(y_pred: Any) -> str:

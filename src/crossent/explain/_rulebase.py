@@ -11,6 +11,7 @@ import crossent._core as core
 from crossent.explain._facts import Facts
 from crossent.explain._question import bind_impl
 from crossent.frameworks._registry import registry
+from crossent.frameworks._rows import run_value
 
 __all__ = [
     "F32_HI",
@@ -47,7 +48,7 @@ def run_implementation(path: str, y_true: Any, y_pred: Any, **options: Any) -> A
     try:
         with np.errstate(all="ignore"):
             plan, state = bind_impl(impl, y_true, y_pred, **options)
-            return plan.run(state).get("value")
+            return run_value(plan, state)
     except Exception:
         return None
 
@@ -89,10 +90,16 @@ def _in_unit_interval(p: np.ndarray) -> np.ndarray:
 
 
 def _softmax_ce(f: Facts) -> np.ndarray:
-    cached: np.ndarray = f.memo(
-        "softmax_ce",
-        lambda: np.asarray(core.softmax_cross_entropy(f.y_pred, _dense_labels(f))),
-    )
+    def compute() -> np.ndarray:
+        ids = f.y_true
+        if f.label_kind == "integer" and np.all((ids >= 0) & (ids < f.num_classes)):
+            # class ids as they are: no N × C one-hot beside the predictions
+            return np.asarray(
+                core.softmax_cross_entropy_with_integer_labels(f.y_pred, ids)
+            )
+        return np.asarray(core.softmax_cross_entropy(f.y_pred, _dense_labels(f)))
+
+    cached: np.ndarray = f.memo("softmax_ce", compute)
     return cached
 
 

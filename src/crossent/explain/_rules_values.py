@@ -206,7 +206,7 @@ def rule_logits_as_probs(f: Facts) -> list[Cause]:
     if f.label_kind in ("one_hot", "integer", "soft") and f.num_classes > 1:
         keras = run_implementation(
             "keras.losses.categorical_crossentropy",
-            f.one_hot.astype(np.float32),
+            f.dense_labels(np.float32),
             f.y_pred.astype(np.float32),
         )
         correct = _softmax_ce(f)
@@ -411,14 +411,17 @@ def rule_overflow(f: Facts) -> list[Cause]:
         if saturated is not None:
             return [saturated]
     if f.pred_kind == "logits":
-        finite = p[np.isfinite(p)]
-        spread = float(finite.max() - finite.min()) if finite.size else 0.0
+        finite = np.isfinite(p)  # reduced in place: no copy of the finite logits
+        hi = float(np.max(p, where=finite, initial=-np.inf))
+        lo = float(np.min(p, where=finite, initial=np.inf))
+        spread = hi - lo if finite.any() else 0.0
+        reach = max(abs(hi), abs(lo)) if finite.any() else 0.0
         limit = {"float16": 11.09, "bfloat16": 88.72, "float32": 88.72}.get(
             f.dtype, 709.78
         )
-        if finite.size and (float(np.abs(finite).max()) > limit or spread > limit):
+        if finite.any() and (reach > limit or spread > limit):
             out.append(
-                f"Logits reach {fmt_value(float(np.abs(finite).max()), 6)}: exp(z) overflows "
+                f"Logits reach {fmt_value(reach, 6)}: exp(z) overflows "
                 f"{f.dtype} beyond {limit}, so a hand-written softmax gives inf/inf = NaN. "
                 "Subtracting the row maximum first (logsumexp) avoids it."
             )

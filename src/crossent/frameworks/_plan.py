@@ -110,6 +110,10 @@ class Step:
         example on its own; "reduce" and later steps read only what is one number
         (or one loss row) per example. False for a step that looks across rows
         or reads per-class entries after the per-example steps.
+    reads : tuple of str, default ()
+        For "reduce" and later steps: the per-class entries it reads (``terms``
+        for a mean over every element); a blocked run keeps them, joined, beside
+        the per-example ones.
     """
 
     name: StepName
@@ -120,6 +124,7 @@ class Step:
         default=None, repr=False, compare=False
     )
     rowwise: bool = field(default=True, repr=False, compare=False)
+    reads: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def apply(self, state: State) -> dict[str, Any]:
         """Run the step on ``state`` and return the new state."""

@@ -46,7 +46,7 @@ __all__ = [
 #: Predictions larger than this run their per-example steps in blocks of rows of
 #: about this size: a few times the CPU's last-level cache share, where a step's
 #: temporaries stay cheap, and a small fraction of any input worth blocking.
-BLOCK_BYTES = 8 << 20
+BLOCK_BYTES = 4 << 20
 
 # Entries a reduce step reads beside the loss: kept whatever their width.
 _KEPT = frozenset({"loss", "mask", "sample_weight"})
@@ -174,6 +174,7 @@ def _prefix_by_rows(
     a block's intermediates per thread.
     """
     head = Plan(plan.implementation, plan.steps[: cut(plan)], plan.options)
+    keep = _KEPT.union(*(s.reads for s in plan.steps[cut(plan) :]))
     n = int(state["y_pred"].shape[0])
     row_keys = {k for k, v in state.items() if _aligned(v, n)}
 
@@ -190,7 +191,7 @@ def _prefix_by_rows(
         dropped: set[str] = set()
         for k, v in out.items():
             if _aligned(v, size) and (k in row_keys or k not in state):
-                if k in _KEPT or _width(v) <= width:
+                if k in keep or _width(v) <= width:
                     kept[k] = v
                 else:
                     dropped.add(k)

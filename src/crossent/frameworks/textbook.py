@@ -74,7 +74,8 @@ def _reduce(reduction: TextbookReduction, axis: int) -> Step:
         formulas[reduction],
         fn,
         "written by hand",
-        rowwise=reduction != "mean_over_elements",  # np.mean of every term
+        # np.mean of every term
+        reads=("terms",) if reduction == "mean_over_elements" else (),
     )
 
 

@@ -105,7 +105,11 @@ def _plan_multiclass(y: np.ndarray, f: np.ndarray) -> list[Step]:
         z = state["y_pred"]
         m = np.max(z, axis=1, keepdims=True)
         lse = (m + np.log(np.sum(np.exp(z - m), axis=1, keepdims=True)))[:, 0]
-        return {"loss": lse - z[np.arange(z.shape[0]), k]}
+        # the state's class ids (a block's rows of them); these, in another
+        # implementation's plan whose targets are not ids
+        ids = state["y_true"]
+        labels = ids.astype(np.int64) if np.shape(ids) == z.shape[:1] else k
+        return {"loss": lse - z[np.arange(z.shape[0]), labels]}
 
     return [
         Step(
@@ -187,7 +191,10 @@ def eval_metric(
     steps = _plan_multiclass(y, f) if multi else _plan_binary(name)
 
     def weigh(state: State) -> dict[str, Any]:
-        return {"loss": state["loss"] * w, "sample_weight": w}
+        # the state's weights (a block's rows of them), else these (the step in
+        # another implementation's plan)
+        rows_w = state.get("sample_weight", w)
+        return {"loss": state["loss"] * rows_w, "sample_weight": rows_w}
 
     def reduce(state: State) -> dict[str, Any]:
         total = np.sum(state["loss"])
@@ -197,8 +204,7 @@ def eval_metric(
         return {"value": np.asarray(state["value"], np.float64)}
 
     steps += [
-        # the weights are the whole batch's, one per row
-        Step("weight", "ℓ ← w·ℓ", weigh, f"{METRIC_CPP} GetFinalError", rowwise=False),
+        Step("weight", "ℓ ← w·ℓ", weigh, f"{METRIC_CPP} GetFinalError"),
         Step(
             "reduce", f"Σ w·ℓ / (Σ w + {TINY:g})", reduce, f"{METRIC_CPP} GetFinalError"
         ),
@@ -207,6 +213,7 @@ def eval_metric(
     return Plan(f"{_PATH}[{name}]", tuple(steps), {"metric": name}), {
         "y_true": y,
         "y_pred": f,
+        "sample_weight": w,
     }
 
 

@@ -140,13 +140,23 @@ class Mean(_Accumulator):
 
 def _weighted_mean_steps(dtype: np.dtype[Any]) -> tuple[Step, Step, Step]:
     def weight(state: State) -> dict[str, Any]:
-        total, count = _increments(
+        v, sw = _samplewise(
             state["loss"], state.get("sample_weight"), state.get("mask"), dtype
         )
-        return {"total": total, "count": count}
+        return {"loss": v, "sample_weight": sw}
 
     def reduce(state: State) -> dict[str, Any]:
-        return {"value": _divide_no_nan(state["total"], state["count"])}
+        v, sw = state["loss"], state["sample_weight"]
+        total = np.asarray(np.sum(v, dtype=dtype), dtype)
+        if sw is not None:
+            count = np.asarray(np.sum(sw, dtype=dtype), dtype)
+        else:
+            count = np.asarray(v.shape[0] if v.ndim >= 1 else 1, dtype)
+        return {
+            "total": total,
+            "count": count,
+            "value": _divide_no_nan(total, count),
+        }
 
     def output(state: State) -> dict[str, Any]:
         return {"value": np.asarray(state["value"], dtype)}
@@ -154,11 +164,16 @@ def _weighted_mean_steps(dtype: np.dtype[Any]) -> tuple[Step, Step, Step]:
     return (
         Step(
             "weight",
-            "v ← mean of ℓ per sample (float32), · w; total ← Σ w v; count ← Σ w (or B)",
+            "v ← mean of ℓ per sample (float32), · w",
             weight,
-            f"{_SRC} reduce_to_samplewise_values, Mean.update_state",
+            f"{_SRC} reduce_to_samplewise_values",
         ),
-        Step("reduce", "m ← total / count (0 if count = 0)", reduce, f"{_SRC} Mean"),
+        Step(
+            "reduce",
+            "total ← Σ w v; count ← Σ w (or B); m ← total / count (0 if count = 0)",
+            reduce,
+            f"{_SRC} Mean.update_state, Mean.result",
+        ),
         Step("output", "return m (float32)", output, f"{_SRC} Mean.result"),
     )
 

@@ -58,20 +58,25 @@ _lgb = functools.partial(
 )
 
 
-def weights_step(weight: Any, n: int, source: str, dtype: Any = np.float32) -> Step:
-    """``w`` stored in ``dtype`` (ones when absent), applied to ``ℓ``."""
+def stored_weights(weight: Any, n: int, dtype: Any = np.float32) -> np.ndarray:
+    """The row weights as LightGBM stores them, in ``dtype`` (ones when absent)."""
     w = np.ones(n, np.float64) if weight is None else np.asarray(weight)
     if w.shape != (n,):
         raise ValueError(
             f"`weight` must have one entry per row ({n}); got shape {w.shape}"
         )
-    stored = w.astype(dtype)
+    return w.astype(dtype)
+
+
+def weights_step(stored: np.ndarray, source: str, dtype: Any = np.float32) -> Step:
+    """``ℓ ← w·ℓ`` with the stored weights: the state's ``sample_weight`` (a block's
+    rows of them), else ``stored`` (the step in another implementation's plan)."""
 
     def fn(state: State) -> dict[str, Any]:
-        return {"sample_weight": stored, "loss": state["loss"] * stored}
+        w = state.get("sample_weight", stored)
+        return {"loss": state["loss"] * w, "sample_weight": w}
 
-    # the weights are the whole batch's, one per row
-    return Step("weight", f"ℓ ← w·ℓ, w in {np.dtype(dtype)}", fn, source, rowwise=False)
+    return Step("weight", f"ℓ ← w·ℓ, w in {np.dtype(dtype)}", fn, source)
 
 
 def _reduce(source: str) -> Step:
@@ -142,6 +147,7 @@ def binary_logloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, Sta
         loss = np.where(side > K_EPSILON, -np.log(np.maximum(side, K_EPSILON)), CAP)
         return {"loss": loss}
 
+    w = stored_weights(weight, y.size)
     steps = (
         Step(
             "terms",
@@ -149,11 +155,15 @@ def binary_logloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, Sta
             terms,
             f"{BINARY} BinaryLoglossMetric::LossOnPoint",
         ),
-        weights_step(weight, y.size, f"{BINARY} BinaryMetric::Eval"),
+        weights_step(w, f"{BINARY} BinaryMetric::Eval"),
         _reduce(f"{BINARY} BinaryMetric::Eval"),
         _output(),
     )
-    return Plan(_PATH + "binary_logloss", steps), {"y_true": y, "y_pred": p}
+    return Plan(_PATH + "binary_logloss", steps), {
+        "y_true": y,
+        "y_pred": p,
+        "sample_weight": w,
+    }
 
 
 @_lgb(
@@ -201,6 +211,7 @@ def multi_logloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, Stat
         loss = np.where(pk > K_EPSILON, -np.log(np.maximum(pk, K_EPSILON)), CAP)
         return {"loss": loss}
 
+    w = stored_weights(weight, y.size)
     steps = (
         Step(
             "terms",
@@ -208,11 +219,15 @@ def multi_logloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, Stat
             terms,
             f"{MULTI} MultiSoftmaxLoglossMetric::LossOnPoint",
         ),
-        weights_step(weight, y.size, f"{MULTI} MulticlassMetric::Eval"),
+        weights_step(w, f"{MULTI} MulticlassMetric::Eval"),
         _reduce(f"{MULTI} MulticlassMetric::Eval"),
         _output(),
     )
-    return Plan(_PATH + "multi_logloss", steps), {"y_true": y, "y_pred": p}
+    return Plan(_PATH + "multi_logloss", steps), {
+        "y_true": y,
+        "y_pred": p,
+        "sample_weight": w,
+    }
 
 
 guard_module(

@@ -349,7 +349,7 @@ def _prob_plan(
             formula,
             reduce,
             f"{_SRC} cross_entropy_loss_prob_target",
-            rowwise=False,  # one sum over every term, as torch does
+            reads=("terms",),  # one sum over every term, as torch does
         ),
         _output(),
     ]

@@ -59,7 +59,8 @@ _xgb = functools.partial(
 )
 
 
-def _weighted_mean(weight: Any, n: int, source: str) -> tuple[Step, Step]:
+def _weights(weight: Any, n: int) -> np.ndarray:
+    """The row weights as XGBoost stores them: float32, ones when absent."""
     w = (
         np.ones(n, np.float32)
         if weight is None
@@ -70,8 +71,14 @@ def _weighted_mean(weight: Any, n: int, source: str) -> tuple[Step, Step]:
             f"xgboost.metric: `weight` must have one entry per row ({n}); got shape "
             f"{w.shape}"
         )
+    return w
 
+
+def _weighted_mean(stored: np.ndarray, source: str) -> tuple[Step, Step]:
     def weigh(state: State) -> dict[str, Any]:
+        # the state's weights (a block's rows of them), else the stored ones (the
+        # step in another implementation's plan)
+        w = state.get("sample_weight", stored)
         return {"loss": (state["loss"] * w).astype(np.float32), "sample_weight": w}
 
     def reduce(state: State) -> dict[str, Any]:
@@ -80,8 +87,7 @@ def _weighted_mean(weight: Any, n: int, source: str) -> tuple[Step, Step]:
         return {"value": np.float64(esum if wsum == 0 else esum / wsum)}
 
     return (
-        # the weights are the whole batch's, one per row
-        Step("weight", "ℓ ← float32(ℓ·w)", weigh, source, rowwise=False),
+        Step("weight", "ℓ ← float32(ℓ·w)", weigh, source),
         Step("reduce", "esum / wsum in double (esum when wsum = 0)", reduce, source),
     )
 
@@ -140,7 +146,8 @@ def logloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, State]:
         loss = xlogy(-t, q) + xlogy(-(one - t), one - q)
         return {"loss": loss.astype(np.float32)}
 
-    weigh, reduce = _weighted_mean(weight, y.size, f"{ELEMENTWISE} EvalRowLogLoss")
+    w = _weights(weight, y.size)
+    weigh, reduce = _weighted_mean(w, f"{ELEMENTWISE} EvalRowLogLoss")
     steps = (
         Step(
             "terms",
@@ -152,7 +159,11 @@ def logloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, State]:
         reduce,
         _output(ELEMENTWISE),
     )
-    return Plan(_PATH + "logloss", steps), {"y_true": y, "y_pred": p}
+    return Plan(_PATH + "logloss", steps), {
+        "y_true": y,
+        "y_pred": p,
+        "sample_weight": w,
+    }
 
 
 @_xgb(
@@ -197,7 +208,8 @@ def mlogloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, State]:
         pk = q[np.arange(q.shape[0]), state["y_true"].astype(np.int64)]
         return {"loss": np.where(pk > EPS, -np.log(np.maximum(pk, EPS)), -np.log(EPS))}
 
-    weigh, reduce = _weighted_mean(weight, y.size, f"{MULTICLASS} EvalMultiLogLoss")
+    w = _weights(weight, y.size)
+    weigh, reduce = _weighted_mean(w, f"{MULTICLASS} EvalMultiLogLoss")
     steps = (
         Step(
             "terms",
@@ -209,7 +221,11 @@ def mlogloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, State]:
         reduce,
         _output(MULTICLASS),
     )
-    return Plan(_PATH + "mlogloss", steps), {"y_true": y, "y_pred": p}
+    return Plan(_PATH + "mlogloss", steps), {
+        "y_true": y,
+        "y_pred": p,
+        "sample_weight": w,
+    }
 
 
 guard_module(
