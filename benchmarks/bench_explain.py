@@ -8,7 +8,12 @@ Measures, on this machine, in one run:
   arrays meet freshly mapped memory, whose page faults are most of the spread);
 * ``crossent.explain`` on the seed 000 input after import (target: well under 100 ms);
 * ``crossent explain`` on the seed 000 input as a fresh process, wall clock (target:
-  under 0.5 s).
+  under 0.5 s);
+* ``crossent explain --observed`` on 64 × 100,000 float32 logits with class ids
+  (25.6 MB), a number that one implementation computes and one that none does:
+  wall clock and peak resident memory of the whole command (issue #13: under 2 s
+  and 300 MB); and ``explain`` / ``identify`` on 100,000 × 250 float32 (95 MB),
+  peak memory as a multiple of the input (issue #13's bar: 3×).
 
 Run: ``python benchmarks/bench_explain.py [--repeats N]``; prints a markdown table.
 """
@@ -59,6 +64,82 @@ def _large_explain() -> Callable[[], object]:
     return lambda: crossent.explain(
         y, p, observed=observed, against=[KERAS, "textbook.categorical"]
     )
+
+
+def _peak_run(cmd: list[str]) -> tuple[float, float]:
+    """``(wall seconds, peak resident MB)`` of one command, measured by a
+    parent process that runs nothing else."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "print(time.perf_counter() - t, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *cmd],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    ).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def _memory_rows(
+    cmd: list[str], repeats: int
+) -> list[tuple[str, list[float], list[float], str]]:
+    """The large-vocabulary and large-batch commands of issue #13."""
+    import crossent
+
+    rng = np.random.default_rng(0)
+    tmp = Path(tempfile.mkdtemp(prefix="crossent-bench-"))
+    out = []
+    try:
+        z = rng.normal(0, 3, (64, 100_000)).astype(np.float32)
+        y = rng.integers(0, 100_000, 64)
+        np.save(tmp / "z.npy", z)
+        np.save(tmp / "y.npy", y)
+        torch_value = float(crossent.frameworks.torch.nn.functional.cross_entropy(z, y))
+        files = ["--y-true", str(tmp / "y.npy"), "--y-pred", str(tmp / "z.npy")]
+        for what, obs in (
+            ("one implementation computes", torch_value),
+            ("none computes", 3.14159),
+        ):
+            runs = [
+                _peak_run([*cmd, "explain", *files, "--observed", f"{obs:.6g}"])
+                for _ in range(repeats)
+            ]
+            out.append(
+                (
+                    f"`crossent explain --observed` 64 × 100,000 float32, class ids; a number {what}",
+                    [t for t, _ in runs],
+                    [m for _, m in runs],
+                    "2 s, 300 MB (286 MiB)",
+                )
+            )
+        del z
+        z = rng.normal(0, 3, (100_000, 250)).astype(np.float32)
+        y = rng.integers(0, 250, 100_000)
+        np.save(tmp / "z.npy", z)
+        np.save(tmp / "y.npy", y)
+        mb = z.nbytes / 2**20
+        torch_value = float(crossent.frameworks.torch.nn.functional.cross_entropy(z, y))
+        for command in ("explain", "identify"):
+            for what, obs in (("computed", torch_value), ("not computed", 3.14159)):
+                t, m = _peak_run([*cmd, command, *files, "--observed", f"{obs:.6g}"])
+                out.append(
+                    (
+                        f"`crossent {command} --observed` 100,000 × 250 float32 ({mb:.0f} MiB), "
+                        f"a number {what}; peak = {m / mb:.1f}× the input",
+                        [t],
+                        [m],
+                        f"3× = {3 * mb:.0f} MiB",
+                    )
+                )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
 
 
 def _first_call_seconds() -> float:
@@ -173,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     shutil.rmtree(uncached_root, ignore_errors=True)
+    memory = _memory_rows(cmd, args.repeats)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}"
     )
@@ -184,6 +266,14 @@ def main(argv: list[str] | None = None) -> int:
         met = "—" if target is None else ("yes" if med < target else "no")
         print(
             f"| {name} | {med:.3f} | {min(times):.3f} | {max(times):.3f} | {target or '—'} | {met} |"
+        )
+    print()
+    print("| command | median s | max s | peak MiB (median) | peak MiB (max) | target |")
+    print("|---|---|---|---|---|---|")
+    for name, times, peaks, target in memory:
+        print(
+            f"| {name} | {statistics.median(times):.2f} | {max(times):.2f} | "
+            f"{statistics.median(peaks):.0f} | {max(peaks):.0f} | {target} |"
         )
     return 0
 

@@ -185,13 +185,17 @@ def test_a_blocked_prefix_keeps_one_number_per_example() -> None:
     state = _state(12, 5)
     prefix = rows.run_prefix(plan, state, 3 * 5 * 8)
     assert isinstance(prefix, rows._Compact)
+    # an input the steps left as it was is the input itself (no copy)
     assert set(dict(prefix)) == {"y_true", "loss"}
+    assert prefix["y_true"] is state["y_true"]
+    with pytest.raises(rows.NeedsWholeError):
+        prefix["y_pred"]
     with pytest.raises(rows.NeedsWholeError):
         prefix["log_p"]
     with pytest.raises(rows.NeedsWholeError):
-        prefix.get("y_pred")
+        prefix.get("log_p")
     with pytest.raises(rows.NeedsWholeError):
-        "y_pred" in prefix  # noqa: B015
+        "log_p" in prefix  # noqa: B015
     assert rows.run_value(plan, state, 3 * 5 * 8) == plan.run(state)["value"]
 
 

@@ -61,11 +61,11 @@ class Facts:
         """Dense targets (integer labels expanded)."""
         return self.dense_labels(np.float64)
 
-    def dense_labels(self, dtype: Any) -> np.ndarray:
-        """Dense targets in ``dtype``: integer labels expanded straight into it (an
-        out-of-range id gives a row of zeros), other targets cast."""
+    def dense_labels(self, dtype: Any, rows: slice = slice(None)) -> np.ndarray:
+        """Dense targets in ``dtype`` (of ``rows`` only): integer labels expanded
+        straight into it (an out-of-range id gives a row of zeros), others cast."""
         if self.label_kind == "integer":
-            idx = self.y_true.astype(np.int64)
+            idx = self.y_true[rows].astype(np.int64)
             # N × C, never a C × C identity (100k classes would need 74.5 GiB)
             dense = np.zeros((*idx.shape, self.num_classes), dtype)
             valid = (idx >= 0) & (idx < self.num_classes)
@@ -73,7 +73,7 @@ class Facts:
                 dense, np.where(valid, idx, 0)[..., None], valid[..., None], axis=-1
             )
             return dense
-        return self.y_true.astype(dtype, copy=False)
+        return self.y_true[rows].astype(dtype, copy=False)
 
 
 def _label_kind(y_true: np.ndarray, y_pred: np.ndarray) -> str:

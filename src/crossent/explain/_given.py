@@ -202,9 +202,10 @@ def _one_row_read_as_samples(
     """A 1-D one-hot label row with predictions summing to 1 (one C-class example,
     as crossent reads it) that ``ref`` takes as C binary samples (scikit-learn,
     Keras' binary losses): the labels were inferred, not the layout meant."""
-    y, p = np.asarray(q.y_true), np.asarray(q.y_pred, np.float64)
+    y, p = np.asarray(q.y_true), np.asarray(q.y_pred)
     if p.ndim != 1 or y.shape != p.shape or p.size < 3 or np.ndim(cur) != 0:
         return []
+    p = p.astype(np.float64)
     if ref.spec.implementation.labels != "binary" and "sklearn" not in ref.spec.path:
         return []
     with np.errstate(all="ignore"):
@@ -228,12 +229,14 @@ def _read_as_probabilities(
     (0, 1)) given to a loss that applies softmax: the number the softmax makes, and
     the one −log z[y] would give."""
     y = np.asarray(q.y_true)
-    z = np.asarray(q.y_pred, np.float64)
+    z = np.asarray(q.y_pred)
     if ref.spec.implementation.labels == "binary" or not (
         y.dtype.kind in "iu" and y.ndim == z.ndim - 1 and np.ndim(cur) == 0
     ):
         return []
+    # the true class's score only: no float64 copy of every score
     picked = np.take_along_axis(z, np.clip(y, 0, q.classes - 1)[..., None], -1)
+    picked = picked.astype(np.float64)
     if not np.all((picked > 0) & (picked < 1)):
         return []  # −log z[y] is no reading anyone could have made
     direct = float(np.mean(-np.log(picked)))
@@ -264,14 +267,20 @@ def _probabilities(q: Question, binary: bool) -> str:
     """ "softmax" when the predictions are rows of probabilities summing to 1 (for a
     categorical loss), "sigmoid" when every value is in [0, 1] and one is near 1
     (or the loss is binary), else ""."""
-    p = np.asarray(q.y_pred, np.float64)
-    if not p.size or not np.all((p >= 0) & (p <= 1)):
+    p = np.asarray(q.y_pred)
+    if not p.size:
         return ""
-    if not binary and p.ndim and bool(np.allclose(p.sum(-1), 1, atol=1e-3)):
+    # the least and greatest values without a copy of the input (a NaN makes them
+    # NaN, and the comparison false)
+    lo, hi = float(np.min(p)), float(np.max(p))
+    if not (lo >= 0 and hi <= 1):
+        return ""
+    sums = p.sum(-1, dtype=np.float64) if not binary and p.ndim else None
+    if sums is not None and bool(np.allclose(sums, 1, atol=1e-3)):
         return "softmax"
     # scores in [0, 1] are as often small logits in a question; sigmoid outputs
     # show themselves by a score near 1
-    return "sigmoid" if binary or float(p.max()) >= 0.95 else ""
+    return "sigmoid" if binary or hi >= 0.95 else ""
 
 
 def _value_on(q: Question, ref: Config, y_pred: np.ndarray) -> Any:

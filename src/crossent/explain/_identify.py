@@ -416,6 +416,7 @@ def identify(
     for done, impl in enumerate(impls, 1):
         if progress is not None:
             progress(done - 1, len(impls))
+        prefixes.clear()  # the last implementation's shared steps: not this one's
         accepted = accepted_options(impl)
         given = {k: v for k, v in fixed.items() if k in accepted}
         runs_made: set[str] = set()
@@ -441,10 +442,13 @@ def identify(
                             else (False, None)
                         )
                         if not known:
-                            plan, state = bind_impl(impl, yt, yp, **options)
                             value = _run_sharing_prefix(
-                                impl, plan, state, options, dtype_name, prefixes
-                            )
+                                impl,
+                                *bind_impl(impl, yt, yp, **options),
+                                options,
+                                dtype_name,
+                                prefixes,
+                            )  # the bound state is let go before the next is made
                             if _runs is not None:
                                 _runs.remember(impl, options, yt, yp, value)
                 except Exception:

@@ -31,6 +31,7 @@ from crossent.frameworks._numbers import (
     show,
     tf_keras_bce_caps,
 )
+from crossent.frameworks._rows import BLOCK_BYTES
 
 
 def rule_renormalized(f: Facts) -> list[Cause]:
@@ -193,6 +194,31 @@ def rule_log_clamped(f: Facts) -> list[Cause]:
     return [Cause("log_clamped", "log of 0 clamped", msg, fix, idx)]
 
 
+def _keras_probability_path(f: Facts) -> np.ndarray | None:
+    """Keras' categorical_crossentropy (from_logits=False) of each row, computed a
+    block of rows at a time (it is row by row): one-hot float32 rows for a block,
+    never for the whole batch."""
+    path = "keras.losses.categorical_crossentropy"
+    n = f.y_pred.shape[0] if f.y_pred.ndim >= 2 else 0
+    step = max(2, BLOCK_BYTES // max(f.y_pred[:1].size * 4, 1)) if n else 1
+    if n <= step + 1:
+        whole = run_implementation(
+            path, f.dense_labels(np.float32), f.y_pred.astype(np.float32, copy=False)
+        )
+        return None if whole is None else np.asarray(whole)
+    parts = []
+    for start in range(0, n, step):
+        rows = slice(start, start + step if n - start - step > 1 else n)
+        yp = f.y_pred[rows].astype(np.float32, copy=False)
+        value = run_implementation(path, f.dense_labels(np.float32, rows), yp)
+        if value is None:
+            return None
+        parts.append(np.asarray(value))
+        if rows.stop == n:
+            break
+    return np.concatenate(parts)
+
+
 def rule_logits_as_probs(f: Facts) -> list[Cause]:
     """PAIN 2: logits passed where probabilities are expected."""
     if f.pred_kind != "logits" or f.from_logits is True or f.label_kind == "invalid":
@@ -204,11 +230,7 @@ def rule_logits_as_probs(f: Facts) -> list[Cause]:
     )
     details: dict[str, Any] = {}
     if f.label_kind in ("one_hot", "integer", "soft") and f.num_classes > 1:
-        keras = run_implementation(
-            "keras.losses.categorical_crossentropy",
-            f.dense_labels(np.float32),
-            f.y_pred.astype(np.float32),
-        )
+        keras = _keras_probability_path(f)
         correct = _softmax_ce(f)
         details = {"keras_probability_path": keras, "softmax_of_y_pred": correct}
         if keras is not None:
@@ -568,11 +590,11 @@ def rule_masked_logits(f: Facts) -> list[Cause]:
     """PAIN 23: −inf logits from masking."""
     if f.label_kind in ("binary_column", "multi_hot") or f.num_classes < 2:
         return _infinite_binary_logits(f)
-    if f.pred_kind != "logits" and not np.any(np.isneginf(f.y_pred)):
+    # the least value, NaN ignored, without a mask the size of the input
+    least = np.fmin.reduce(f.y_pred.ravel()) if f.y_pred.size else 0.0
+    if least != -np.inf or f.label_kind not in ("one_hot", "integer", "soft"):
         return []
     neg = np.isneginf(f.y_pred)
-    if not np.any(neg) or f.label_kind not in ("one_hot", "integer", "soft"):
-        return []
     y = f.one_hot
     on_target = _rows(neg & (y > 0))
     off_target = _rows(neg & (y == 0))

@@ -25,8 +25,9 @@ from __future__ import annotations
 import contextvars
 import itertools
 import os
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,9 @@ BLOCK_BYTES = 4 << 20
 
 # Entries a reduce step reads beside the loss: kept whatever their width.
 _KEPT = frozenset({"loss", "mask", "sample_weight"})
+
+
+_UNCHANGED = object()  # a block's entry that is its rows of the input, as given
 
 
 class NeedsWholeError(LookupError):
@@ -164,6 +168,24 @@ def _workers() -> int:
     return max(1, min(cpus, 4))
 
 
+def _in_order(
+    pool: ThreadPoolExecutor,
+    fn: Any,
+    contexts: list[contextvars.Context],
+    bounds: list[tuple[int, int]],
+    ahead: int,
+) -> Iterator[Any]:
+    """``fn(b)`` for each block, in order, at most ``ahead`` blocks submitted and not
+    yet taken (``Executor.map`` would run them all ahead and hold every result)."""
+    pending: deque[Future[Any]] = deque()
+    for c, b in zip(contexts, bounds):
+        pending.append(pool.submit(c.run, fn, b))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 def _prefix_by_rows(
     plan: Plan, state: State, bounds: list[tuple[int, int]]
 ) -> State | None:
@@ -191,8 +213,11 @@ def _prefix_by_rows(
         dropped: set[str] = set()
         for k, v in out.items():
             if _aligned(v, size) and (k in row_keys or k not in state):
-                if k in keep or _width(v) <= width:
-                    kept[k] = v
+                # an input is kept if it is one number per example, what the
+                # steps made if it is no wider than the loss (elementwise losses)
+                if k in keep or _width(v) <= (1 if k in row_keys else width):
+                    unchanged = k in row_keys and v is part[k]
+                    kept[k] = _UNCHANGED if unchanged else v  # joined: the input
                 else:
                     dropped.add(k)
             else:
@@ -202,20 +227,39 @@ def _prefix_by_rows(
     # each block in a copy of the caller's context: its settings (the core's
     # plain formulas, NumPy's error state) are context variables
     contexts = [contextvars.copy_context() for _ in bounds]
-    with ThreadPoolExecutor(min(_workers(), len(bounds))) as pool:
-        results = list(pool.map(lambda c, b: c.run(block, b), contexts, bounds))
-    shared = results[0][1]
-    keys = set(results[0][0])
-    for kept, other, _ in results:
-        if set(kept) != keys or set(other) != set(shared):
-            return None
-        if not all(_same(shared[k], v) for k, v in other.items()):
-            return None  # a number that depends on the block: not per example
-    joined = {k: np.concatenate([r[0][k] for r in results]) for k in keys}
-    if any(v.shape[0] != n for v in joined.values()):
-        return None
-    dropped = set().union(*(r[2] for r in results)) - keys
-    return _Compact({**shared, **joined}, frozenset(dropped))
+    joined: dict[str, Any] = {}
+    shared: dict[str, Any] = {}
+    dropped: set[str] = set()
+    workers = min(_workers(), len(bounds))
+    with ThreadPoolExecutor(workers) as pool:
+        results = _in_order(pool, block, contexts, bounds, ahead=workers + 1)
+        # each block's rows copied into the joined arrays as it comes: the blocks'
+        # own arrays are let go at once, never all held beside the joined ones
+        for i, ((start, stop), (kept, other, gone)) in enumerate(zip(bounds, results)):
+            if i == 0:
+                shared = other
+                joined = {
+                    k: state[k]
+                    if v is _UNCHANGED
+                    else np.empty((n, *v.shape[1:]), v.dtype)
+                    for k, v in kept.items()
+                }
+            if set(kept) != set(joined) or set(other) != set(shared):
+                return None
+            if not all(_same(shared[k], v) for k, v in other.items()):
+                return None  # a number that depends on the block: not per example
+            for k, v in kept.items():
+                if joined[k] is state.get(k):
+                    if v is _UNCHANGED:
+                        continue
+                    joined[k] = np.array(state[k], copy=True)  # changed after all
+                if v is _UNCHANGED:
+                    v = state[k][start:stop]
+                if v.shape[1:] != joined[k].shape[1:] or v.dtype != joined[k].dtype:
+                    return None
+                joined[k][start:stop] = v
+            dropped |= gone
+    return _Compact({**shared, **joined}, frozenset(dropped - set(joined)))
 
 
 def run_prefix(plan: Plan, state: State, block_bytes: int = BLOCK_BYTES) -> State:
@@ -248,7 +292,5 @@ def run_value(plan: Plan, state: State, block_bytes: int = BLOCK_BYTES) -> Any:
         return plan.run(state).get("value")
     try:
         return run_suffix(plan, run_prefix(plan, state, block_bytes)).get("value")
-    except Exception:
-        # NeedsWholeError, or an error of a block: the whole run gives the number, or
-        # the error the whole input raises
+    except NeedsWholeError:
         return plan.run(state).get("value")

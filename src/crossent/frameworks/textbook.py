@@ -93,8 +93,10 @@ def _inputs(y_true: Any, y_pred: Any, axis: int = -1) -> dict[str, Any]:
     y = np.asarray(y_true)
     if y.dtype.kind in "iub" and p.ndim >= 1 and y.ndim == p.ndim - 1:
         classes = p.shape[axis]
-        one_hot = (y[..., None] == np.arange(classes)).astype(p.dtype)
-        one_hot[(y < 0) | (y >= classes)] = np.nan
+        valid = (y >= 0) & (y < classes)
+        one_hot = np.zeros((*y.shape, classes), p.dtype)  # no boolean N × C first
+        np.put_along_axis(one_hot, np.where(valid, y, 0)[..., None], 1, axis=-1)
+        one_hot[~valid] = np.nan
         y = np.moveaxis(one_hot, -1, axis)
     return {"y_true": y.astype(p.dtype, copy=False), "y_pred": p}
 
@@ -188,8 +190,11 @@ def _exact_step(name: str, formula: str, fn: Any) -> Step:
     return Step("terms", formula, fn, f"crossent.{name}")
 
 
-def _exact_reduce(reduction: TextbookReduction, elementwise: bool = False) -> Step:
-    """The reduction of an exact plan; elementwise losses are summed per example first."""
+def _exact_reduce(
+    reduction: TextbookReduction, size: int, elementwise: bool = False
+) -> Step:
+    """The reduction of an exact plan; elementwise losses are summed per example
+    first. ``size``: the number of predictions (N·C), for the mean over elements."""
     formulas = {
         "none": "value ← ℓ",
         "sum": "value ← Σ ℓ",
@@ -204,7 +209,7 @@ def _exact_reduce(reduction: TextbookReduction, elementwise: bool = False) -> St
         if reduction == "sum":
             return {"value": np.sum(loss)}
         if reduction == "mean_over_elements":
-            return {"value": np.sum(loss) / max(state["y_pred"].size, 1)}
+            return {"value": np.sum(loss) / max(size, 1)}
         per_example = loss.sum(axis=-1) if elementwise and loss.ndim > 0 else loss
         return {"value": np.mean(per_example)}
 
@@ -241,7 +246,7 @@ def _exact_categorical(
     _check_reduction("exact.categorical", reduction)
     return Plan(
         "exact.categorical",
-        (step, _exact_reduce(reduction)),
+        (step, _exact_reduce(reduction, int(np.size(y_pred)))),
         {"axis": axis, "reduction": reduction},
     ), _inputs(y_true, y_pred, axis)
 
@@ -263,7 +268,7 @@ def _exact_softmax(
     _check_reduction("exact.softmax", reduction)
     return Plan(
         "exact.softmax",
-        (step, _exact_reduce(reduction)),
+        (step, _exact_reduce(reduction, int(np.size(y_pred)))),
         {"axis": axis, "reduction": reduction},
     ), _inputs(y_true, y_pred, axis)
 
@@ -282,7 +287,9 @@ def _exact_binary(
     )
     _check_reduction("exact.binary", reduction)
     return Plan(
-        "exact.binary", (step, _exact_reduce(reduction, True)), {"reduction": reduction}
+        "exact.binary",
+        (step, _exact_reduce(reduction, int(np.size(y_pred)), True)),
+        {"reduction": reduction},
     ), _inputs(y_true, y_pred)
 
 
@@ -303,7 +310,7 @@ def _exact_sigmoid(
     _check_reduction("exact.sigmoid_binary", reduction)
     return Plan(
         "exact.sigmoid_binary",
-        (step, _exact_reduce(reduction, True)),
+        (step, _exact_reduce(reduction, int(np.size(y_pred)), True)),
         {"reduction": reduction},
     ), _inputs(y_true, y_pred)
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from crossent._core._guard import CHECKS, guard_module
 from crossent.errors import FrameworkError
+from crossent.frameworks import _steps as st
 from crossent.frameworks._declare import Mirror
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence
@@ -112,12 +113,18 @@ def _plan_multiclass(y: np.ndarray, f: np.ndarray) -> list[Step]:
         return {"loss": lse - z[np.arange(z.shape[0]), labels]}
 
     return [
+        st.cast(
+            np.float64,
+            source=f"{METRIC_CPP} TMultiClassMetric",
+            keys=("y_pred",),
+            why="CatBoost holds approx in double",
+        ),
         Step(
             "terms",
             "ℓ ← log Σ_c e^{f_c} − f_label",
             terms,
             f"{METRIC_CPP} TMultiClassMetric",
-        )
+        ),
     ]
 
 
@@ -169,15 +176,18 @@ def eval_metric(
             f"crossent mirrors); got {metric!r}"
         )
     y = np.asarray(label, np.float32).astype(np.float64)  # targets are float32
-    f = np.asarray(approx, np.float64)
-    n = y.shape[0] if y.ndim == 1 else -1
     multi = name == "MultiClass"
-    if n < 0 or f.shape[:1] != (n,) or (f.ndim != 2 if multi else f.ndim != 1):
+    shape = np.shape(approx)
+    n = y.shape[0] if y.ndim == 1 else -1
+    if n < 0 or shape[:1] != (n,) or (len(shape) != 2 if multi else len(shape) != 1):
         raise FrameworkError(
             f"Label and approx should have same sizes ({_PATH}: `label` (N,) and "
-            f"`approx` {'(N, K)' if multi else '(N,)'}; got {y.shape} and {f.shape})",
+            f"`approx` {'(N, K)' if multi else '(N,)'}; got {y.shape} and {shape})",
             framework_type="CatBoostError",
         )
+    f = np.asarray(approx)
+    if not (multi and f.dtype.kind == "f"):
+        f = np.asarray(approx, np.float64)  # (N, K) floats: the "cast" step, by rows
     w = (
         np.ones(n)
         if weight is None

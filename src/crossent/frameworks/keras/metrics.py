@@ -146,7 +146,7 @@ def _weighted_mean_steps(dtype: np.dtype[Any]) -> tuple[Step, Step, Step]:
         return {"loss": v, "sample_weight": sw}
 
     def reduce(state: State) -> dict[str, Any]:
-        v, sw = state["loss"], state["sample_weight"]
+        v, sw = state["loss"], state.get("sample_weight")
         total = np.asarray(np.sum(v, dtype=dtype), dtype)
         if sw is not None:
             count = np.asarray(np.sum(sw, dtype=dtype), dtype)

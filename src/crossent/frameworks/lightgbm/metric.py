@@ -133,12 +133,12 @@ def binary_logloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, Sta
     17.4132
     """
     y = _labels(label, "binary_logloss")
-    p = np.asarray(prob, np.float64)
-    if p.shape != y.shape:
+    if np.shape(prob) != y.shape:  # before a float64 copy of what does not fit
         raise ValueError(
             f"{_PATH}binary_logloss: `prob` must have the labels' shape {y.shape}; "
-            f"got {p.shape}"
+            f"got {np.shape(prob)}"
         )
+    p = np.asarray(prob, np.float64)
 
     def terms(state: State) -> dict[str, Any]:
         q = state["y_pred"]
@@ -191,7 +191,9 @@ def multi_logloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, Stat
     1.3863
     """
     y = _labels(label, "multi_logloss")
-    p = np.asarray(prob, np.float64)
+    p = np.asarray(prob)
+    if p.dtype.kind != "f":
+        p = p.astype(np.float64)
     if p.ndim != 2 or p.shape[0] != y.size:
         raise ValueError(
             f"{_PATH}multi_logloss: `prob` must be (N, K) with N = {y.size}; got "
@@ -207,7 +209,9 @@ def multi_logloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, Stat
 
     def terms(state: State) -> dict[str, Any]:
         q = state["y_pred"]
+        # LightGBM holds the scores in double: the picked ones, widened exactly
         pk = q[np.arange(q.shape[0]), state["y_true"].astype(np.int64)]
+        pk = pk.astype(np.float64)
         loss = np.where(pk > K_EPSILON, -np.log(np.maximum(pk, K_EPSILON)), CAP)
         return {"loss": loss}
 

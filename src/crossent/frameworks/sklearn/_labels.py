@@ -187,8 +187,9 @@ def _fit_classes(y: Any) -> tuple[np.ndarray, str]:
     return _unique_labels(y), kind
 
 
-def _label_binarize(y: Any, classes: np.ndarray) -> np.ndarray:
-    """``label_binarize(y, classes=classes)`` with pos_label=1, neg_label=0."""
+def _label_binarize(y: Any, classes: np.ndarray, dtype: Any = int) -> np.ndarray:
+    """``label_binarize(y, classes=classes)`` with pos_label=1, neg_label=0, made
+    in ``dtype`` (scikit-learn's is int; a caller that casts it names its own)."""
     arr = np.asarray(y)
     kind = type_of_target(arr)
     if "multioutput" in kind:
@@ -200,7 +201,7 @@ def _label_binarize(y: Any, classes: np.ndarray) -> np.ndarray:
     n_classes = len(classes)
     if kind == "binary":
         if n_classes == 1:
-            return np.zeros((len(arr), 1), dtype=int)
+            return np.zeros((len(arr), 1), dtype=dtype)
         if n_classes >= 3:
             kind = "multiclass"
     if kind == "multilabel-indicator":
@@ -209,10 +210,10 @@ def _label_binarize(y: Any, classes: np.ndarray) -> np.ndarray:
                 f"classes {classes} mismatch with the labels "
                 f"{_unique_labels(arr)} found in the data"
             )
-        return arr.astype(int)
+        return arr.astype(dtype)
     flat = arr.reshape(-1)
     sorted_class = np.sort(classes)
-    big = np.zeros((flat.size, n_classes), dtype=int)
+    big = np.zeros((flat.size, n_classes), dtype=dtype)
     seen = np.isin(flat, classes)
     big[np.flatnonzero(seen), np.searchsorted(sorted_class, flat[seen])] = 1
     if np.any(classes != sorted_class):
@@ -223,12 +224,17 @@ def _label_binarize(y: Any, classes: np.ndarray) -> np.ndarray:
 
 
 def binarize(
-    y_true: Any, labels: Any, *, one_label_message: str, warn_unsorted: bool
+    y_true: Any,
+    labels: Any,
+    *,
+    one_label_message: str,
+    warn_unsorted: bool,
+    dtype: Any = int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One-hot ``y_true`` over the sorted classes (of ``labels`` if given).
 
     One column becomes ``[1 − Y, Y]``. Fewer than two classes raise ValueError.
-    Returns the indicator matrix and the classes.
+    Returns the indicator matrix (in ``dtype``) and the classes.
     """
     if labels is not None:
         classes, _ = _fit_classes(labels)
@@ -260,7 +266,7 @@ def binarize(
         raise ValueError(
             f"The labels array needs to contain at least two labels, got {classes}."
         )
-    y_bin = _label_binarize(y_true, classes)
+    y_bin = _label_binarize(y_true, classes, dtype)
     if y_bin.shape[1] == 1:
         y_bin = np.concatenate([1 - y_bin, y_bin], axis=1)
     return y_bin, classes

@@ -143,6 +143,7 @@ def _plan_log_loss(
         one_label_message="Please provide the list of all expected class labels "
         "explicitly through the labels argument.",
         warn_unsorted=warn,
+        dtype=p.dtype,  # made in the dtype _log_loss casts it to
     )
     p2 = _two_columns(p)
     eps = np.finfo(p2.dtype).eps
@@ -178,7 +179,7 @@ def _plan_log_loss(
         _reduce_step(normalize),
         _output(),
     ]
-    state = {"y_true": y_bin.astype(p.dtype), "y_pred": p, "sample_weight": sw}
+    state = {"y_true": y_bin, "y_pred": p, "sample_weight": sw}
     options = {"normalize": normalize, "eps": float(eps)}
     return Plan("sklearn.metrics.log_loss", tuple(steps), options), state
 
@@ -356,6 +357,7 @@ def _log_loss_pre15(
         one_label_message="Please provide the true labels explicitly through the "
         "labels argument.",
         warn_unsorted=False,
+        dtype=np.int8,  # the integer indicator xlogy takes, a byte per entry
     )
     if len(classes) != _two_columns(p).shape[1]:
         raise ValueError(
@@ -391,7 +393,7 @@ def _log_loss_pre15(
         _reduce_step(normalize),
         _output(),
     ]
-    state = {"y_true": y_bin.astype(np.float64), "y_pred": p, "sample_weight": sw}
+    state = {"y_true": y_bin, "y_pred": p, "sample_weight": sw}
     options = {"eps": eps, "normalize": normalize}
     return Plan("sklearn<1.5.metrics.log_loss", tuple(steps), options), state
 

@@ -271,9 +271,18 @@ def logged_loss(
         reduction="none",
     )
 
+    # 2-D logits with one label per row: the rows are the examples, and a block of
+    # them runs on its own once the (cross-row) shift is made, here, for the batch
+    rows = x.ndim == 2 and y.ndim == 1
+
+    def labels_seen(state: State) -> np.ndarray:
+        if causal and "shifted" in state:
+            return np.asarray(state["shifted"])
+        lab = np.asarray(state["y_true"])
+        return shift(lab, ignore_index) if causal else lab
+
     def validate(state: State) -> dict[str, Any]:
-        lab = np.asarray(state["y_true"]).astype(np.int64)
-        lab = shift(lab, ignore_index) if causal else lab
+        lab = labels_seen(state).astype(np.int64)
         bad = (lab != ignore_index) & ((lab < 0) | (lab >= flat_x.shape[1]))
         if np.any(bad):
             raise FrameworkIndexError(
@@ -282,22 +291,26 @@ def logged_loss(
         return {}
 
     def flatten(state: State) -> dict[str, Any]:
-        lab = np.asarray(state["y_true"])
-        lab = shift(lab, ignore_index) if causal else lab
         return {
-            "y_true": lab.reshape(-1),
-            "y_pred": np.asarray(state["y_pred"]).reshape(flat_x.shape),
+            "y_true": labels_seen(state).reshape(-1),
+            "y_pred": np.asarray(state["y_pred"]).reshape(-1, flat_x.shape[1]),
         }
 
     steps = [
-        Step("validate", "0 ≤ y < V or ignored", validate, f"{SRC} ForCausalLMLoss"),
+        Step(
+            "validate",
+            "0 ≤ y < V or ignored",
+            validate,
+            f"{SRC} ForCausalLMLoss",
+            rowwise=rows,
+        ),
         st.cast(np.float32, source=f"{SRC} ForCausalLMLoss", keys=("y_pred",)),
         Step(
             "squeeze",
             "labels shifted (causal) and flattened, per micro-batch",
             flatten,
             f"{SRC} ForCausalLMLoss",
-            rowwise=False,  # the shift crosses rows; the shapes are the batch's
+            rowwise=rows,
         ),
         *(s for s in torch_plan.steps if s.name in ("activation", "terms", "ignore")),
         _reduce(name, int(gradient_accumulation_steps), micro, counts, tokens),
@@ -309,7 +322,10 @@ def logged_loss(
         "gradient_accumulation_steps": gradient_accumulation_steps,
         "regime": name,
     }
-    return Plan(_PATH, tuple(steps), options), {"y_true": y, "y_pred": x}
+    state = {"y_true": y, "y_pred": x}
+    if rows and causal:
+        state["shifted"] = flat_y
+    return Plan(_PATH, tuple(steps), options), state
 
 
 guard_module(globals(), "transformers.trainer.", __all__)

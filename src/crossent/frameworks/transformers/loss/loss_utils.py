@@ -171,16 +171,25 @@ def cross_entropy_steps(
     return tuple(divide(s, num) if s.name == "reduce" else s for s in plan.steps)
 
 
-def _validate(n_classes: int, ignore_index: int, shifted: Any) -> Step:
+def _shifted(state: State, ignore_index: int) -> np.ndarray:
+    """The labels shifted left by one: those the plan's state holds (a block's rows
+    of the whole batch's shift), else shifted here."""
+    if "shifted" in state:
+        return np.asarray(state["shifted"])
+    return shift(np.asarray(state["y_true"]), ignore_index)
+
+
+def _validate(n_classes: int, ignore_index: int, shifted: Any, rows: bool) -> Step:
     """torch's bounds check, on the labels F.cross_entropy will see.
 
     ``shifted`` is True (shift the labels), None (the labels as they are) or the
-    ``shift_labels`` array given instead.
+    ``shift_labels`` array given instead; ``rows``: whether the state's rows are
+    the examples (2-D logits, the shifted labels in the state).
     """
 
     def fn(state: State) -> dict[str, Any]:
         if shifted is True:
-            y = shift(np.asarray(state["y_true"]), ignore_index)
+            y = _shifted(state, ignore_index)
         elif shifted is None:
             y = np.asarray(state["y_true"])
         else:
@@ -200,17 +209,17 @@ def _validate(n_classes: int, ignore_index: int, shifted: Any) -> Step:
         f"0 ≤ y < V or y = ignore_index ({ignore_index}), on {what}",
         fn,
         f"{_ops.LOSS_NLL_CPP} nll_loss_out_frame",
-        rowwise=shifted is None,  # a shift crosses rows; shift_labels is whole
+        rowwise=rows,
     )
 
 
-def _flatten(vocab_size: int, ignore_index: int, shifted: Any) -> Step:
+def _flatten(vocab_size: int, ignore_index: int, shifted: Any, rows: bool) -> Step:
     """Shift (causal LM) and flatten: logits (-1, V), labels (-1,)."""
 
     def fn(state: State) -> dict[str, Any]:
         y = np.asarray(state["y_true"])
         if shifted is True:
-            y = shift(y, ignore_index)
+            y = _shifted(state, ignore_index)
         elif shifted is not None:
             y = shifted
         return {
@@ -224,8 +233,7 @@ def _flatten(vocab_size: int, ignore_index: int, shifted: Any) -> Step:
         formula = "labels ← shift_labels as given; flatten to (-1, V)"
     else:
         formula = "flatten: logits (-1, V), labels (-1,)"
-    # the flattened rows are no longer the given ones
-    return Step("squeeze", formula, fn, SRC, rowwise=False)
+    return Step("squeeze", formula, fn, SRC, rowwise=rows)
 
 
 def lm_plan(
@@ -254,12 +262,15 @@ def lm_plan(
     flat_x = view(x, (-1, vocab_size), fn)
     dummy = np.broadcast_to(np.float32(0), flat_x.shape)  # only shape and dtype count
     shifted: Any = True if causal and given is None else given
+    # 2-D logits with one label per row: the rows are the examples, and a block of
+    # them runs on its own once the (cross-row) shift is made, here, for the batch
+    rows = x.ndim == 2 and y.ndim == 1 and (shifted is True or shifted is None)
     steps = [
-        _validate(int(vocab_size), ignore_index, shifted),
+        _validate(int(vocab_size), ignore_index, shifted, rows),
         st.cast(
             np.float32, source=f"{SRC} {fn}", keys=("y_pred",), why="logits.float()"
         ),
-        _flatten(int(vocab_size), ignore_index, shifted),
+        _flatten(int(vocab_size), ignore_index, shifted, rows),
         *(
             s
             for s in cross_entropy_steps(dummy, flat_y, num, ignore_index)
@@ -271,7 +282,10 @@ def lm_plan(
         "num_items_in_batch": num_items_in_batch,
         "ignore_index": ignore_index,
     }
-    return Plan(path, tuple(steps), options), {"y_true": y, "y_pred": x}
+    state = {"y_true": y, "y_pred": x}
+    if rows and shifted is True:
+        state["shifted"] = view(flat_y, y.shape, fn)
+    return Plan(path, tuple(steps), options), state
 
 
 # --------------------------------------------------------------------------
