@@ -268,7 +268,9 @@ def main(argv: list[str] | None = None) -> int:
             f"| {name} | {med:.3f} | {min(times):.3f} | {max(times):.3f} | {target or '—'} | {met} |"
         )
     print()
-    print("| command | median s | max s | peak MiB (median) | peak MiB (max) | target |")
+    print(
+        "| command | median s | max s | peak MiB (median) | peak MiB (max) | target |"
+    )
     print("|---|---|---|---|---|---|")
     for name, times, peaks, target in memory:
         print(
