@@ -282,3 +282,32 @@ def test_blocks_run_in_the_callers_context() -> None:
         rows.run_value(plan, _state(40), 8 * 3 * 5)
     assert len(seen) > 2
     assert all(seen)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_an_int8_one_hot_gives_the_same_numbers(dtype: Any, monkeypatch) -> None:
+    """The hand-written and exact formulas hold a large one-hot of class ids as int8:
+    every reduction, on logits and on probabilities with zeros, gives the numbers
+    (and dtypes) of the float one-hot."""
+    from crossent.frameworks import textbook
+
+    rng = np.random.default_rng(0)
+    z = rng.normal(0, 3, (60, 7)).astype(dtype)
+    y = rng.integers(0, 7, 60)
+    p = (np.exp(z) / np.exp(z).sum(1, keepdims=True)).astype(dtype)
+    p[0, y[0]] = 0
+    p[1, 0] = 0
+    paths = [k for k in registry() if k.startswith(("textbook.", "exact."))]
+    for path, reduction, pred in itertools.product(
+        paths, ("none", "sum", "mean", "mean_over_elements"), (z, p)
+    ):
+        impl = registry()[path]
+        outcomes = []
+        for above in (10**12, 0):
+            monkeypatch.setattr(textbook, "INT8_ONE_HOT_ABOVE", above)
+            bound = bind_impl(impl, y, pred, reduction=reduction)
+            outcomes.append(_outcome(_value, *bound))
+        assert _same(*outcomes), (path, reduction)
+    monkeypatch.setattr(textbook, "INT8_ONE_HOT_ABOVE", 0)
+    _, state = bind_impl(registry()["exact.softmax"], y, z)
+    assert state["y_true"].dtype == np.int8

@@ -32,7 +32,10 @@ from crossent.frameworks._declare import Mirror, unchanged
 from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence
 
-__all__ = ["TextbookReduction", "binary", "categorical"]
+__all__ = ["INT8_ONE_HOT_ABOVE", "TextbookReduction", "binary", "categorical"]
+
+#: Class ids with more predictions than this become an int8 one-hot matrix.
+INT8_ONE_HOT_ABOVE = 4_000_000
 
 TextbookReduction = Literal["none", "sum", "mean", "mean_over_elements"]
 _REDUCTIONS: tuple[TextbookReduction, ...] = (
@@ -94,8 +97,13 @@ def _inputs(y_true: Any, y_pred: Any, axis: int = -1) -> dict[str, Any]:
     if y.dtype.kind in "iub" and p.ndim >= 1 and y.ndim == p.ndim - 1:
         classes = p.shape[axis]
         valid = (y >= 0) & (y < classes)
-        one_hot = np.zeros((*y.shape, classes), p.dtype)  # no boolean N × C first
+        # a large one-hot of valid ids is held as int8 (a byte an entry instead of
+        # four or eight): y·log p and the core's formulas give the same numbers
+        small = p.size > INT8_ONE_HOT_ABOVE and bool(valid.all())
+        one_hot = np.zeros((*y.shape, classes), np.int8 if small else p.dtype)
         np.put_along_axis(one_hot, np.where(valid, y, 0)[..., None], 1, axis=-1)
+        if small:
+            return {"y_true": np.moveaxis(one_hot, -1, axis), "y_pred": p}
         one_hot[~valid] = np.nan
         y = np.moveaxis(one_hot, -1, axis)
     return {"y_true": y.astype(p.dtype, copy=False), "y_pred": p}
