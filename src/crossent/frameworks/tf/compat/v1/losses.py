@@ -435,8 +435,8 @@ def log_loss(
         raise ValueError("Argument `labels` must not be None.")
     if predictions is None:
         raise ValueError("Argument `predictions` must not be None.")
-    p = np.asarray(as_tensorflow(predictions)).astype(np.float32)
-    y = np.asarray(as_tensorflow(labels)).astype(np.float32)
+    p = np.asarray(as_tensorflow(predictions)).astype(np.float32, copy=False)
+    y = np.asarray(as_tensorflow(labels)).astype(np.float32, copy=False)
     if p.shape != y.shape:
         raise ValueError(
             f"Shapes {list(p.shape)} and {list(y.shape)} are incompatible "
