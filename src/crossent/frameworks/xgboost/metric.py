@@ -129,7 +129,7 @@ def logloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, State]:
     18.5645
     """
     y = np.asarray(label).astype(np.float32)
-    p = np.asarray(prob).astype(np.float32)
+    p = np.asarray(prob).astype(np.float32, copy=False)  # read only
     if y.ndim != 1 or p.shape != y.shape:
         raise ValueError(
             f"{_PATH}logloss: `label` and `prob` must be 1-D of one shape; got "
@@ -190,7 +190,7 @@ def mlogloss(label: Any, prob: Any, weight: Any = None) -> tuple[Plan, State]:
     1.3863
     """
     y = np.asarray(label).astype(np.float32)
-    p = np.asarray(prob).astype(np.float32)
+    p = np.asarray(prob).astype(np.float32, copy=False)  # read only
     if y.ndim != 1 or p.ndim != 2 or p.shape[0] != y.size:
         raise ValueError(
             f"{_PATH}mlogloss: `label` must be (N,) and `prob` (N, K); got {y.shape} "
