@@ -13,7 +13,8 @@ Measures, on this machine, in one run:
   (25.6 MB), a number that one implementation computes and one that none does:
   wall clock and peak resident memory of the whole command (issue #13: under 2 s
   and 300 MB); and ``explain`` / ``identify`` on 100,000 × 250 float32 (95 MB),
-  peak memory as a multiple of the input (issue #13's bar: 3×).
+  peak memory as a multiple of the input (issue #13's bar: 3×); with
+  ``--issue-size`` also on 100,000 × 1,000 float32 (400 MB, the issue's own input).
 
 Run: ``python benchmarks/bench_explain.py [--repeats N]``; prints a markdown table.
 """
@@ -87,7 +88,7 @@ def _peak_run(cmd: list[str]) -> tuple[float, float]:
 
 
 def _memory_rows(
-    cmd: list[str], repeats: int
+    cmd: list[str], repeats: int, issue_size: bool = False
 ) -> list[tuple[str, list[float], list[float], str]]:
     """The large-vocabulary and large-batch commands of issue #13."""
     import crossent
@@ -119,24 +120,30 @@ def _memory_rows(
                 )
             )
         del z
-        z = rng.normal(0, 3, (100_000, 250)).astype(np.float32)
-        y = rng.integers(0, 250, 100_000)
-        np.save(tmp / "z.npy", z)
-        np.save(tmp / "y.npy", y)
-        mb = z.nbytes / 2**20
-        torch_value = float(crossent.frameworks.torch.nn.functional.cross_entropy(z, y))
-        for command in ("explain", "identify"):
-            for what, obs in (("computed", torch_value), ("not computed", 3.14159)):
-                t, m = _peak_run([*cmd, command, *files, "--observed", f"{obs:.6g}"])
-                out.append(
-                    (
-                        f"`crossent {command} --observed` 100,000 × 250 float32 ({mb:.0f} MiB), "
-                        f"a number {what}; peak = {m / mb:.1f}× the input",
-                        [t],
-                        [m],
-                        f"3× = {3 * mb:.0f} MiB",
+        for classes in (250, *((1_000,) if issue_size else ())):
+            z = rng.normal(0, 3, (100_000, classes)).astype(np.float32)
+            y = rng.integers(0, classes, 100_000)
+            np.save(tmp / "z.npy", z)
+            np.save(tmp / "y.npy", y)
+            mb = z.nbytes / 2**20
+            torch_value = float(
+                crossent.frameworks.torch.nn.functional.cross_entropy(z, y)
+            )
+            del z
+            for command in ("explain", "identify"):
+                for what, obs in (("computed", torch_value), ("not computed", 3.14159)):
+                    t, m = _peak_run(
+                        [*cmd, command, *files, "--observed", f"{obs:.6g}"]
                     )
-                )
+                    out.append(
+                        (
+                            f"`crossent {command} --observed` 100,000 × {classes:,} float32 "
+                            f"({mb:.0f} MiB), a number {what}; peak = {m / mb:.1f}× the input",
+                            [t],
+                            [m],
+                            f"3× = {3 * mb:.0f} MiB",
+                        )
+                    )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
@@ -157,6 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--first-call", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--issue-size",
+        action="store_true",
+        help="also 100,000 × 1,000 float32 (400 MB), the input of issue #13 (2 more minutes)",
+    )
     args = parser.parse_args(argv)
 
     large = _large_explain()
@@ -254,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     shutil.rmtree(uncached_root, ignore_errors=True)
-    memory = _memory_rows(cmd, args.repeats)
+    memory = _memory_rows(cmd, args.repeats, args.issue_size)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}"
     )
