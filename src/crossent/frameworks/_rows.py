@@ -8,11 +8,14 @@ the whole input's. The reduce step and what follows then run once on the joined,
 example: the large intermediates (softmax, log-probabilities, per-class terms) of
 one block at a time are all the memory a run needs.
 
-A step that looks across rows (class ids found from every target, a mean over
-the batch) says so with ``Step(rowwise=False)``; a plan with such a step before
-"reduce" runs whole. A later step that reads an entry the compact state left
-out raises :class:`NeedsWholeError`, and :func:`run_value` then runs the plan whole:
-blocks never change a number, they only save memory.
+A step that looks across rows (a label shift from one row to the next, a batch
+total) says so with ``Step(rowwise=False)``, and its plan runs whole; a reduction
+that reads per-class entries names them with ``Step(reads=...)``, and they are
+kept. A later step that reads an entry the compact state left out raises
+:class:`NeedsWholeError`, and :func:`run_value` then runs the plan whole. Blocks
+never change a number, and fail only where the whole input fails (a block raises
+the whole input's error): ``tests/frameworks/test_rows.py`` holds every registered
+implementation to both (the contract: ``docs/design.md``, "Plans by rows").
 
 The prefix (every step before "reduce") is also what the reductions of one
 implementation share: :func:`run_prefix` returns it, :func:`run_suffix` finishes
