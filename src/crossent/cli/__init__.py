@@ -642,6 +642,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    from crossent.cli._process import keep_heap_top
+
+    keep_heap_top()  # row blocks reuse the freed heap instead of faulting it in again
     try:
         return func(args)
     except BrokenPipeError:  # pragma: no cover - e.g. `crossent frameworks | head`
