@@ -40,7 +40,12 @@ from crossent.frameworks._plan import Plan, State, Step
 from crossent.frameworks._registry import Divergence
 from crossent.frameworks.torch import _ops
 from crossent.frameworks.torch._nll import plan_cross_entropy
-from crossent.frameworks.transformers.loss.loss_utils import SRC, shift, view
+from crossent.frameworks.transformers.loss.loss_utils import (
+    SRC,
+    shift,
+    shifted_labels,
+    view,
+)
 
 __all__ = ["logged_loss"]
 
@@ -276,10 +281,9 @@ def logged_loss(
     rows = x.ndim == 2 and y.ndim == 1
 
     def labels_seen(state: State) -> np.ndarray:
-        if causal and "shifted" in state:
-            return np.asarray(state["shifted"])
-        lab = np.asarray(state["y_true"])
-        return shift(lab, ignore_index) if causal else lab
+        if causal:
+            return shifted_labels(state, ignore_index)
+        return np.asarray(state["y_true"])
 
     def validate(state: State) -> dict[str, Any]:
         lab = labels_seen(state).astype(np.int64)

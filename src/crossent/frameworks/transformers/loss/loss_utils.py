@@ -171,7 +171,7 @@ def cross_entropy_steps(
     return tuple(divide(s, num) if s.name == "reduce" else s for s in plan.steps)
 
 
-def _shifted(state: State, ignore_index: int) -> np.ndarray:
+def shifted_labels(state: State, ignore_index: int) -> np.ndarray:
     """The labels shifted left by one: those the plan's state holds (a block's rows
     of the whole batch's shift), else shifted here."""
     if "shifted" in state:
@@ -189,7 +189,7 @@ def _validate(n_classes: int, ignore_index: int, shifted: Any, rows: bool) -> St
 
     def fn(state: State) -> dict[str, Any]:
         if shifted is True:
-            y = _shifted(state, ignore_index)
+            y = shifted_labels(state, ignore_index)
         elif shifted is None:
             y = np.asarray(state["y_true"])
         else:
@@ -219,7 +219,7 @@ def _flatten(vocab_size: int, ignore_index: int, shifted: Any, rows: bool) -> St
     def fn(state: State) -> dict[str, Any]:
         y = np.asarray(state["y_true"])
         if shifted is True:
-            y = _shifted(state, ignore_index)
+            y = shifted_labels(state, ignore_index)
         elif shifted is not None:
             y = shifted
         return {
